@@ -1,0 +1,1 @@
+//! gpio driver (to be written).

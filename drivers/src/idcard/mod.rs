@@ -1,0 +1,1 @@
+//! idcard driver (to be written).

@@ -1,0 +1,1 @@
+//! printer driver (to be written).

@@ -1,0 +1,1 @@
+//! scanner driver (to be written).

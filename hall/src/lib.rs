@@ -1,0 +1,1 @@
+//! Hall backend interface v1 (to be written).
