@@ -1,1 +1,198 @@
-fn main() {}
+//! The `kiosk` command: the touch UI on a device, the demo, and the technicians' tools.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use hall_kiosk::app::{Kiosk, UiOptions};
+use hall_kiosk::platform::config::{Config, Locale};
+use hall_kiosk::platform::{logging, systemd};
+use hall_kiosk::screenshot::{self, ScreenshotOptions};
+
+#[derive(Parser)]
+#[command(name = "kiosk", version, about = "Self-service kiosk of a government service hall")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the kiosk on a device with the devices and backend of the config file.
+    Run {
+        #[arg(long, default_value = "/etc/hall-kiosk/kiosk.toml")]
+        config: PathBuf,
+    },
+    /// Run the demo: simulated devices and a built-in hall backend, no hardware needed.
+    Demo {
+        /// Where the demo keeps its database and the printed receipts (PNG).
+        #[arg(long, default_value = "demo-data")]
+        data_dir: PathBuf,
+        /// A config file to start from (default: the built-in copy of config/kiosk.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Check configuration files.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Render a screen to PNG without a display.
+    Screenshot(ScreenshotArgs),
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print "ok", or the file, line, column and key of the first error (exit 1).
+    Check { file: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct ScreenshotArgs {
+    /// The screen to render (see --list).
+    #[arg(long, required_unless_present = "list")]
+    screen: Option<String>,
+    /// List every screen name.
+    #[arg(long)]
+    list: bool,
+    #[arg(long, default_value = "zh-CN", value_parser = parse_locale)]
+    locale: Locale,
+    /// Render in elderly mode (长辈模式).
+    #[arg(long)]
+    elderly: bool,
+    /// WIDTHxHEIGHT in pixels; 1920x1080 renders the landscape layout.
+    #[arg(long, default_value = "1080x1920", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Where to write the PNG.
+    #[arg(long, required_unless_present = "list")]
+    out: Option<PathBuf>,
+    /// Take hall name and kiosk id from this config file.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+fn parse_locale(s: &str) -> Result<Locale, String> {
+    Locale::parse(s).ok_or_else(|| format!("{s:?} is not one of zh-CN, zh-TW, en"))
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once('x')
+        .ok_or_else(|| format!("{s:?} is not WIDTHxHEIGHT"))?;
+    let w: u32 = w.parse().map_err(|_| format!("bad width in {s:?}"))?;
+    let h: u32 = h.parse().map_err(|_| format!("bad height in {s:?}"))?;
+    if !(320..=7680).contains(&w) || !(320..=7680).contains(&h) {
+        return Err(format!("{s:?}: each side must be 320..7680 pixels"));
+    }
+    Ok((w, h))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Config {
+            command: ConfigCommand::Check { file },
+        } => match Config::load(&file) {
+            Ok(_) => {
+                println!("ok");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        Command::Screenshot(args) => screenshot_cmd(args),
+        Command::Run { config } => {
+            let config = match Config::load(&config) {
+                Ok(c) => c,
+                Err(e) => return fail(e),
+            };
+            logging::init(config.log.level.as_deref());
+            run_ui(ui_options(&config))
+        }
+        Command::Demo { data_dir, config } => {
+            let config = match load_or_example(config.as_deref()) {
+                Ok(c) => c,
+                Err(e) => return fail(e),
+            };
+            logging::init(config.log.level.as_deref());
+            if let Err(e) = std::fs::create_dir_all(&data_dir) {
+                return fail(format!("cannot create {}: {e}", data_dir.display()));
+            }
+            tracing::info!(data_dir = %data_dir.display(), "demo: simulated devices and built-in hall backend");
+            run_ui(ui_options(&config))
+        }
+    }
+}
+
+fn load_or_example(path: Option<&Path>) -> Result<Config, hall_kiosk::platform::config::ConfigError> {
+    match path {
+        Some(p) => Config::load(p),
+        None => Config::parse(
+            hall_kiosk::platform::config::EXAMPLE,
+            Path::new("config/kiosk.toml (built in)"),
+        ),
+    }
+}
+
+fn ui_options(config: &Config) -> UiOptions {
+    UiOptions {
+        hall_name: config.kiosk.hall_name.clone(),
+        kiosk_id: config.kiosk.id.clone(),
+        locale: config.kiosk.locale,
+        elderly_default: config.ui.elderly_default,
+        idle_timeout_s: config.ui.idle_timeout_s,
+        orientation: config.kiosk.orientation,
+        utc_offset: config.utc_offset(),
+    }
+}
+
+fn run_ui(options: UiOptions) -> ExitCode {
+    let kiosk = match Kiosk::new(options) {
+        Ok(k) => k,
+        Err(e) => return fail(format!("cannot open the display: {e}")),
+    };
+    use slint::ComponentHandle;
+    // Ready once the event loop runs and has drawn the home screen; the watchdog is fed
+    // from the same loop, so a hung UI thread stops feeding it and systemd restarts us.
+    slint::Timer::single_shot(std::time::Duration::from_millis(0), systemd::ready);
+    let watchdog = slint::Timer::default();
+    if let Some(every) = systemd::watchdog_interval() {
+        watchdog.start(slint::TimerMode::Repeated, every, systemd::watchdog_ping);
+    }
+    match kiosk.window().run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("the UI stopped: {e}")),
+    }
+}
+
+fn screenshot_cmd(args: ScreenshotArgs) -> ExitCode {
+    if args.list {
+        for s in hall_kiosk::app::screens::SCREENS {
+            println!("{s}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    let config = match load_or_example(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let (width, height) = args.size;
+    let opts = ScreenshotOptions {
+        screen: args.screen.unwrap_or_default(),
+        locale: args.locale,
+        elderly: args.elderly,
+        width,
+        height,
+        ui: ui_options(&config),
+    };
+    let out = args.out.unwrap_or_default();
+    match screenshot::render(&opts).and_then(|f| screenshot::write_png(&f, &out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("kiosk: {e}");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,238 @@
+//! Controllers: they own the window, set the globals' properties and handle their callbacks.
+//! Nothing below this module knows Slint.
+//!
+//! - [`Kiosk`]: the shell (header, language, elderly mode, navigation, idle timeout).
+//! - [`idle`]: the idle countdown that returns home and wipes the session.
+//! - [`screens`]: every named screen, with sample data, for `kiosk screenshot`.
+
+pub mod idle;
+pub mod screens;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use slint::{ComponentHandle, Timer, TimerMode};
+
+use crate::platform::config::{Locale, Orientation};
+use crate::ui::{AppWindow, Nav, Shell, Theme};
+
+/// What the shell needs to know; built from the config file.
+#[derive(Debug, Clone)]
+pub struct UiOptions {
+    pub hall_name: String,
+    pub kiosk_id: String,
+    pub locale: Locale,
+    pub elderly_default: bool,
+    pub idle_timeout_s: u32,
+    pub orientation: Orientation,
+    pub utc_offset: time::UtcOffset,
+}
+
+impl Default for UiOptions {
+    fn default() -> Self {
+        UiOptions {
+            hall_name: "合作市政务服务中心".into(),
+            kiosk_id: "HZ-ZW-01".into(),
+            locale: Locale::ZhCn,
+            elderly_default: false,
+            idle_timeout_s: 90,
+            orientation: Orientation::Portrait,
+            utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),
+        }
+    }
+}
+
+/// The citizen's session: everything personal the kiosk holds while someone is at the
+/// screen. Wiped on return home, on idle timeout and on card removal.
+#[derive(Default)]
+pub struct Session {
+    pub started: bool,
+}
+
+impl Session {
+    pub fn wipe(&mut self) {
+        *self = Session::default();
+    }
+}
+
+/// Flow ids the home tiles open that have a screen of their own on this build.
+const BUILT_FLOWS: &[&str] = &[];
+
+/// The kiosk's UI controller.
+pub struct Kiosk {
+    window: AppWindow,
+    options: UiOptions,
+    session: Rc<RefCell<Session>>,
+    idle: Rc<idle::IdleTimer>,
+    clock: Timer,
+}
+
+impl Kiosk {
+    /// Creates the window and wires the shell. The Slint platform must be set up first
+    /// (winit, LinuxKMS, the headless screenshot platform or the testing backend).
+    pub fn new(options: UiOptions) -> Result<Rc<Kiosk>, slint::PlatformError> {
+        let window = AppWindow::new()?;
+        let kiosk = Rc::new(Kiosk {
+            idle: idle::IdleTimer::new(options.idle_timeout_s),
+            window,
+            options,
+            session: Rc::default(),
+            clock: Timer::default(),
+        });
+        kiosk.wire();
+        kiosk.apply_options();
+        Ok(kiosk)
+    }
+
+    pub fn window(&self) -> &AppWindow {
+        &self.window
+    }
+
+    pub fn options(&self) -> &UiOptions {
+        &self.options
+    }
+
+    fn apply_options(self: &Rc<Self>) {
+        let shell = self.window.global::<Shell>();
+        shell.set_hall_name(self.options.hall_name.clone().into());
+        shell.set_kiosk_id(self.options.kiosk_id.clone().into());
+        let theme = self.window.global::<Theme>();
+        theme.set_elderly(self.options.elderly_default);
+        theme.set_landscape(self.options.orientation == Orientation::Landscape);
+        self.set_locale(self.options.locale);
+        self.update_clock();
+        // Redraw the clock once a minute, on the minute: nothing else redraws an idle screen.
+        let weak = Rc::downgrade(self);
+        let now = self.now();
+        let to_next_minute = 60 - u64::from(now.second());
+        self.clock
+            .start(TimerMode::SingleShot, Duration::from_secs(to_next_minute), {
+                let weak = weak.clone();
+                move || {
+                    if let Some(k) = weak.upgrade() {
+                        k.update_clock();
+                        let weak = weak.clone();
+                        k.clock
+                            .start(TimerMode::Repeated, Duration::from_secs(60), move || {
+                                if let Some(k) = weak.upgrade() {
+                                    k.update_clock();
+                                }
+                            });
+                    }
+                }
+            });
+    }
+
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc().to_offset(self.options.utc_offset)
+    }
+
+    fn update_clock(&self) {
+        let now = self.now();
+        let shell = self.window.global::<Shell>();
+        shell.set_date_text(
+            format!("{}-{:02}-{:02}", now.year(), now.month() as u8, now.day()).into(),
+        );
+        shell.set_weekday(i32::from(now.weekday().number_days_from_monday()));
+        shell.set_time_text(format!("{:02}:{:02}", now.hour(), now.minute()).into());
+    }
+
+    /// Switches the UI language at run time.
+    pub fn set_locale(&self, locale: Locale) {
+        if let Err(e) = slint::select_bundled_translation(locale.slint_name()) {
+            tracing::warn!("cannot select translation {locale}: {e:?}");
+        }
+        self.window
+            .global::<Shell>()
+            .set_language(locale.slint_name().into());
+    }
+
+    pub fn set_elderly(&self, on: bool) {
+        self.window.global::<Theme>().set_elderly(on);
+    }
+
+    fn wire(self: &Rc<Self>) {
+        let nav = self.window.global::<Nav>();
+        let weak = Rc::downgrade(self);
+        nav.on_open(move |id| {
+            if let Some(k) = weak.upgrade() {
+                k.open(&id);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        nav.on_home(move || {
+            if let Some(k) = weak.upgrade() {
+                k.go_home();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        nav.on_activity(move || {
+            if let Some(k) = weak.upgrade() {
+                k.activity();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        nav.on_call_help(move || {
+            if let Some(k) = weak.upgrade() {
+                k.open("help");
+            }
+        });
+        let shell = self.window.global::<Shell>();
+        let weak = Rc::downgrade(self);
+        shell.on_select_language(move |name| {
+            if let (Some(k), Some(locale)) = (weak.upgrade(), Locale::from_slint_name(&name)) {
+                k.set_locale(locale);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        shell.on_set_elderly(move |on| {
+            if let Some(k) = weak.upgrade() {
+                k.set_elderly(on);
+            }
+        });
+    }
+
+    /// Opens a flow from a home tile or a button.
+    pub fn open(self: &Rc<Self>, id: &str) {
+        self.session.borrow_mut().started = true;
+        let nav = self.window.global::<Nav>();
+        if BUILT_FLOWS.contains(&id) {
+            nav.set_screen(id.into());
+        } else {
+            nav.set_pending_feature(id.into());
+            nav.set_screen("unavailable".into());
+        }
+        self.activity();
+    }
+
+    /// A touch anywhere on a control: restarts the idle countdown (away from home).
+    pub fn activity(self: &Rc<Self>) {
+        if self.window.global::<Nav>().get_screen() == "home" {
+            return;
+        }
+        let weak = Rc::downgrade(self);
+        self.idle.touch(&self.window, move || {
+            if let Some(k) = weak.upgrade() {
+                tracing::info!("idle timeout: returning home and wiping the session");
+                k.go_home();
+            }
+        });
+    }
+
+    /// Returns home and wipes the session. The language returns to the hall's default
+    /// so the next citizen does not inherit the last one's choices.
+    pub fn go_home(&self) {
+        self.session.borrow_mut().wipe();
+        self.idle.stop(&self.window);
+        let nav = self.window.global::<Nav>();
+        nav.set_screen("home".into());
+        nav.set_pending_feature("".into());
+        self.set_locale(self.options.locale);
+        self.set_elderly(self.options.elderly_default);
+    }
+
+    pub fn session_started(&self) -> bool {
+        self.session.borrow().started
+    }
+}

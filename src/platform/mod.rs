@@ -1,0 +1,7 @@
+//! What the kiosk needs from the machine it runs on: configuration, logging, opening hours
+//! and (on a device) systemd notification.
+
+pub mod config;
+pub mod hours;
+pub mod logging;
+pub mod systemd;

@@ -1,0 +1,139 @@
+//! The shell, driven headless with Slint's testing backend: taps on the language and
+//! elderly switches change what the screen shows; a tile without a flow leads to a polite
+//! screen with a way home; the idle timeout returns home and wipes the session.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use hall_kiosk::app::{Kiosk, UiOptions};
+use hall_kiosk::ui::{Nav, Shell, Theme};
+use i_slint_backend_testing::{mock_elapsed_time, ElementHandle};
+use slint::platform::PointerEventButton;
+use slint::ComponentHandle;
+
+fn kiosk() -> Rc<Kiosk> {
+    i_slint_backend_testing::init_no_event_loop();
+    let kiosk = Kiosk::new(UiOptions {
+        idle_timeout_s: 30,
+        ..UiOptions::default()
+    })
+    .expect("window");
+    kiosk
+        .window()
+        .window()
+        .set_size(slint::PhysicalSize::new(1080, 1920));
+    kiosk.window().show().expect("show");
+    kiosk
+}
+
+fn tap(kiosk: &Kiosk, label: &str) {
+    let found: Vec<_> = ElementHandle::find_by_accessible_label(kiosk.window(), label)
+        .filter(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+        .collect();
+    assert_eq!(found.len(), 1, "exactly one button labelled {label:?}");
+    found[0].mock_single_click(PointerEventButton::Left);
+}
+
+/// Slint fires a repeating timer once per mock-time step, so time advances second by second.
+fn wait_secs(n: u64) {
+    for _ in 0..n {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+}
+
+fn button(kiosk: &Kiosk, label: &str) -> ElementHandle {
+    ElementHandle::find_by_accessible_label(kiosk.window(), label)
+        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+        .unwrap_or_else(|| panic!("a button labelled {label:?}"))
+}
+
+fn shows(kiosk: &Kiosk, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(kiosk.window(), label)
+        .next()
+        .is_some()
+}
+
+#[test]
+fn language_switch_translates_the_home_screen() {
+    let kiosk = kiosk();
+    assert!(shows(&kiosk, "取号"), "simplified Chinese by default");
+    assert!(!shows(&kiosk, "Take a ticket"));
+
+    tap(&kiosk, "English");
+    assert!(shows(&kiosk, "Take a ticket"));
+    assert!(shows(&kiosk, "Call for help"));
+    assert!(!shows(&kiosk, "取号"));
+    assert_eq!(kiosk.window().global::<Shell>().get_language(), "en");
+
+    tap(&kiosk, "繁體中文");
+    assert!(shows(&kiosk, "取號"), "traditional characters");
+    assert!(shows(&kiosk, "呼叫幫辦"));
+
+    tap(&kiosk, "简体中文");
+    assert!(shows(&kiosk, "取号"));
+}
+
+#[test]
+fn elderly_switch_enlarges_type_and_targets() {
+    let kiosk = kiosk();
+    let theme = kiosk.window().global::<Theme>();
+    let body = theme.get_text_body();
+    let touch = theme.get_touch_min();
+    let switch_height = button(&kiosk, "长辈模式").size().height;
+
+    tap(&kiosk, "长辈模式");
+    assert!(theme.get_elderly());
+    assert!(theme.get_text_body() > body);
+    assert!(theme.get_touch_min() > touch);
+    let switch = button(&kiosk, "长辈模式");
+    assert!(
+        switch.size().height > switch_height,
+        "the switch grew: {} -> {}",
+        switch_height,
+        switch.size().height
+    );
+    assert_eq!(switch.accessible_checked(), Some(true));
+
+    tap(&kiosk, "长辈模式");
+    assert!(!theme.get_elderly());
+}
+
+#[test]
+fn tile_without_a_flow_is_polite_and_leads_home() {
+    let kiosk = kiosk();
+    tap(&kiosk, "办事指南");
+    let nav = kiosk.window().global::<Nav>();
+    assert_eq!(nav.get_screen(), "unavailable");
+    assert!(shows(&kiosk, "本机暂未开通此项服务"));
+    tap(&kiosk, "返回首页");
+    assert_eq!(nav.get_screen(), "home");
+}
+
+#[test]
+fn idle_timeout_returns_home_wipes_session_and_resets_language() {
+    let kiosk = kiosk();
+    let nav = kiosk.window().global::<Nav>();
+    tap(&kiosk, "English");
+    tap(&kiosk, "Service guides");
+    assert_eq!(nav.get_screen(), "unavailable");
+    assert!(kiosk.session_started());
+
+    // A touch at 25 s restarts the countdown: still here at 50 s.
+    wait_secs(25);
+    assert_eq!(nav.get_screen(), "unavailable");
+    assert_eq!(nav.get_idle_seconds_left(), 5);
+    assert!(shows(
+        &kiosk,
+        "Still there? Returning to home in 5 seconds. Touch here to stay."
+    ));
+    tap(&kiosk, "Still there? Returning to home in 5 seconds. Touch here to stay.");
+    wait_secs(25);
+    assert_eq!(nav.get_screen(), "unavailable");
+
+    // Untouched for the full 30 s: home, session wiped, hall's default language again.
+    wait_secs(6);
+    assert_eq!(nav.get_screen(), "home");
+    assert!(!kiosk.session_started());
+    assert_eq!(kiosk.window().global::<Shell>().get_language(), "zh_CN");
+    assert!(shows(&kiosk, "取号"));
+}
