@@ -11,6 +11,7 @@
 //! - `hall_link` (hall/): interface v1 client, durable outbox, and the reference backend.
 
 pub mod app;
+pub mod flows;
 pub mod platform;
 pub mod screenshot;
 pub mod ui;

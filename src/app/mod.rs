@@ -6,6 +6,7 @@
 //! - [`screens`]: every named screen, with sample data, for `kiosk screenshot`.
 
 pub mod idle;
+pub mod qr;
 pub mod screens;
 
 use std::cell::RefCell;

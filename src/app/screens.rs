@@ -3,29 +3,145 @@
 
 use std::rc::Rc;
 
-use slint::ComponentHandle;
+use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::Kiosk;
-use crate::ui::Nav;
+use crate::ui::{CategoryRow, Checkin, Nav, TicketFlow};
 
 /// The names `kiosk screenshot --list` prints.
-pub const SCREENS: &[&str] = &["home", "unavailable", "idle-warning"];
+pub const SCREENS: &[&str] = &[
+    "home",
+    "unavailable",
+    "idle-warning",
+    "ticket-categories",
+    "ticket-method",
+    "ticket-card-wait",
+    "ticket-card-expired",
+    "ticket-printing",
+    "ticket-issued",
+    "ticket-elderly",
+    "ticket-offline",
+    "ticket-paper-out",
+    "ticket-no-numbers",
+    "ticket-closed",
+    "checkin",
+    "checkin-not-found",
+    "checkin-used",
+];
 
 #[derive(Debug, thiserror::Error)]
 #[error("no screen named {0:?}; `kiosk screenshot --list` names them all")]
 pub struct UnknownScreen(pub String);
 
+fn sample_categories() -> Vec<CategoryRow> {
+    let rows = [
+        ("A", "企业服务", "1, 2, 3", 12, 18, true),
+        ("B", "社会事务", "4, 5, 6", 5, 8, true),
+        ("C", "投资审批", "7", 0, 0, true),
+        ("D", "不动产登记", "8, 9", 23, 41, true),
+        ("E", "公共资源交易", "10", 0, 0, false),
+        ("F", "办不成事反映", "11", 1, 3, true),
+    ];
+    rows.into_iter()
+        .map(|(code, name, windows, waiting, est, open)| CategoryRow {
+            code: code.into(),
+            name: name.into(),
+            windows: windows.into(),
+            waiting,
+            est_wait_min: est,
+            open,
+            hours: if open { "08:30-17:30" } else { "09:00-17:00" }.into(),
+        })
+        .collect()
+}
+
+fn sample_ticket(flow: &TicketFlow<'_>) {
+    flow.set_category_code("A".into());
+    flow.set_category_name("企业服务".into());
+    flow.set_windows("1, 2, 3".into());
+    flow.set_ticket_no("A023".into());
+    flow.set_waiting_ahead(12);
+    flow.set_est_wait_min(18);
+    flow.set_issued_time("2026-11-24 09:41".into());
+    flow.set_print_state("printed".into());
+    flow.set_home_in(8);
+}
+
 /// Shows the named screen with sample data.
 pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
-    let nav = kiosk.window().global::<Nav>();
-    match name {
-        "home" => kiosk.go_home(),
-        "unavailable" => kiosk.open("guide"),
-        "idle-warning" => {
-            kiosk.open("guide");
-            nav.set_idle_seconds_left(8);
-        }
-        other => return Err(UnknownScreen(other.into())),
+    if !SCREENS.contains(&name) {
+        return Err(UnknownScreen(name.into()));
     }
+    let window = kiosk.window();
+    let nav = window.global::<Nav>();
+    let flow = window.global::<TicketFlow>();
+    let checkin = window.global::<Checkin>();
+    flow.set_categories(ModelRc::new(VecModel::from(sample_categories())));
+    flow.set_category_name("企业服务".into());
+    let screen = match name {
+        "home" => {
+            kiosk.go_home();
+            return Ok(());
+        }
+        "unavailable" | "idle-warning" => {
+            kiosk.open("guide");
+            if name == "idle-warning" {
+                nav.set_idle_seconds_left(8);
+            }
+            return Ok(());
+        }
+        "ticket-card-expired" => {
+            flow.set_card_problem("expired".into());
+            "ticket-card-wait"
+        }
+        "ticket-issued" => {
+            sample_ticket(&flow);
+            name
+        }
+        "ticket-elderly" => {
+            sample_ticket(&flow);
+            flow.set_priority("elderly".into());
+            flow.set_priority_from_card(true);
+            flow.set_holder_name("李*英".into());
+            flow.set_holder_id("110***********1542".into());
+            "ticket-issued"
+        }
+        "ticket-offline" => {
+            sample_ticket(&flow);
+            flow.set_ticket_no("A9001".into());
+            flow.set_offline(true);
+            "ticket-issued"
+        }
+        "ticket-paper-out" => {
+            sample_ticket(&flow);
+            flow.set_print_state("paper_out".into());
+            flow.set_home_in(0);
+            flow.set_qr(super::qr::qr_image(
+                "https://hall.example.gov.cn/track/t/20261124/A023",
+                8,
+            ));
+            "ticket-issued"
+        }
+        "ticket-no-numbers" => {
+            flow.set_failure("no_offline_numbers".into());
+            "ticket-failed"
+        }
+        "ticket-closed" => {
+            flow.set_failure("closed".into());
+            flow.set_next_opening("08:30".into());
+            "ticket-failed"
+        }
+        "checkin-used" => {
+            checkin.set_state("used".into());
+            "checkin-not-found"
+        }
+        "checkin-not-found" => {
+            checkin.set_state("not-found".into());
+            name
+        }
+        other => other,
+    };
+    kiosk.open("ticket");
+    nav.set_screen(screen.into());
     Ok(())
 }

@@ -1,0 +1,5 @@
+//! Citizen flows as plain logic with no I/O and no UI: what to show and what to ask for,
+//! given what the devices and the backend said. Tested without a window or a socket.
+
+pub mod privacy;
+pub mod ticket;
