@@ -40,6 +40,17 @@ enum Command {
     },
     /// Render a screen to PNG without a display.
     Screenshot(ScreenshotArgs),
+    /// Talk to the kiosk's devices directly (technicians).
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// List serial, USB printer, input and video devices with their USB ids and udev rules.
+    Probe,
 }
 
 #[derive(Subcommand)]
@@ -101,6 +112,7 @@ fn main() -> ExitCode {
             Err(e) => fail(e),
         },
         Command::Screenshot(args) => screenshot_cmd(args),
+        Command::Device { command } => device_cmd(command),
         Command::Run { config } => {
             let config = match Config::load(&config) {
                 Ok(c) => c,
@@ -189,6 +201,37 @@ fn screenshot_cmd(args: ScreenshotArgs) -> ExitCode {
     match screenshot::render(&opts).and_then(|f| screenshot::write_png(&f, &out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
+    }
+}
+
+fn device_cmd(command: DeviceCommand) -> ExitCode {
+    match command {
+        DeviceCommand::Probe => {
+            let found = hall_kiosk::platform::probe::probe(Path::new("/sys"));
+            if found.is_empty() {
+                println!("no serial, USB printer, input or video devices found");
+            }
+            for d in &found {
+                println!(
+                    "{:<12} {:<22} {}:{} serial={} {}",
+                    d.kind,
+                    d.dev,
+                    d.vendor.as_deref().unwrap_or("-"),
+                    d.product.as_deref().unwrap_or("-"),
+                    d.serial.as_deref().unwrap_or("-"),
+                    d.name.as_deref().unwrap_or("")
+                );
+                let role = match d.kind {
+                    "usb-printer" => "printer",
+                    "input" | "video" => "scanner",
+                    _ => "idcard",
+                };
+                if let Some(rule) = d.rule(role) {
+                    println!("    {rule}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
     }
 }
 

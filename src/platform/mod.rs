@@ -4,4 +4,5 @@
 pub mod config;
 pub mod hours;
 pub mod logging;
+pub mod probe;
 pub mod systemd;
