@@ -11,7 +11,11 @@ use hall_kiosk::platform::{logging, systemd};
 use hall_kiosk::screenshot::{self, ScreenshotOptions};
 
 #[derive(Parser)]
-#[command(name = "kiosk", version, about = "Self-service kiosk of a government service hall")]
+#[command(
+    name = "kiosk",
+    version,
+    about = "Self-service kiosk of a government service hall"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -136,7 +140,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_or_example(path: Option<&Path>) -> Result<Config, hall_kiosk::platform::config::ConfigError> {
+fn load_or_example(
+    path: Option<&Path>,
+) -> Result<Config, hall_kiosk::platform::config::ConfigError> {
     match path {
         Some(p) => Config::load(p),
         None => Config::parse(
@@ -155,6 +161,9 @@ fn ui_options(config: &Config) -> UiOptions {
         idle_timeout_s: config.ui.idle_timeout_s,
         orientation: config.kiosk.orientation,
         utc_offset: config.utc_offset(),
+        fixed_clock: None,
+        staff_pin_hashes: config.staff.pin_hashes.clone(),
+        staff_lockout: std::time::Duration::from_secs(config.staff.lockout_s),
     }
 }
 

@@ -66,6 +66,8 @@ pub fn render(opts: &ScreenshotOptions) -> Result<Frame, ScreenshotError> {
     let mut ui = opts.ui.clone();
     ui.locale = opts.locale;
     ui.elderly_default = opts.elderly;
+    // The same picture on every run and every machine (the x86 and ARM builds are compared).
+    ui.fixed_clock = Some(time::macros::datetime!(2026-11-24 09:41 +08:00));
     ui.orientation = if opts.width > opts.height {
         Orientation::Landscape
     } else {
@@ -77,8 +79,7 @@ pub fn render(opts: &ScreenshotOptions) -> Result<Frame, ScreenshotError> {
     use slint::ComponentHandle;
     kiosk.window().show()?;
     slint::platform::update_timers_and_animations();
-    let mut pixels =
-        vec![PremultipliedRgbaColor::default(); (opts.width * opts.height) as usize];
+    let mut pixels = vec![PremultipliedRgbaColor::default(); (opts.width * opts.height) as usize];
     window.request_redraw();
     window.draw_if_needed(|renderer| {
         renderer.render(&mut pixels, opts.width as usize);

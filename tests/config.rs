@@ -13,8 +13,11 @@ fn parse(text: &str) -> Result<Config, ConfigError> {
 
 #[test]
 fn documented_example_is_valid() {
-    let c = Config::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml")))
-        .expect("config/kiosk.toml parses");
+    let c = Config::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/kiosk.toml"
+    )))
+    .expect("config/kiosk.toml parses");
     assert_eq!(c.kiosk.locale, Locale::ZhCn);
     assert_eq!(c.devices.printer.width_mm, 80);
     assert_eq!(c.ui.idle_timeout_s, 90);
@@ -23,8 +26,15 @@ fn documented_example_is_valid() {
 
 #[test]
 fn unknown_key_names_line_column_and_key_path() {
-    let text = EXAMPLE.replace("idle_timeout_s = 90", "idle_timeout_s = 90\nidle_timout = 5");
-    let line = text.lines().position(|l| l.starts_with("idle_timout")).unwrap() + 1;
+    let text = EXAMPLE.replace(
+        "idle_timeout_s = 90",
+        "idle_timeout_s = 90\nidle_timout = 5",
+    );
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("idle_timout"))
+        .unwrap()
+        + 1;
     let err = parse(&text).unwrap_err();
     let ConfigError::Invalid {
         line: l,
@@ -40,7 +50,10 @@ fn unknown_key_names_line_column_and_key_path() {
     assert_eq!(*column, 1);
     assert_eq!(key, "ui.idle_timout");
     assert!(message.contains("idle_timout"), "{message}");
-    assert!(err.to_string().starts_with(&format!("test.toml:{line}:1:")), "{err}");
+    assert!(
+        err.to_string().starts_with(&format!("test.toml:{line}:1:")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -49,7 +62,11 @@ fn wrong_type_names_the_key() {
     let err = parse(&text).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("devices.printer.width_mm"), "{msg}");
-    let line = text.lines().position(|l| l.starts_with("width_mm")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("width_mm"))
+        .unwrap()
+        + 1;
     assert!(msg.starts_with(&format!("test.toml:{line}:")), "{msg}");
 }
 
@@ -57,9 +74,21 @@ fn wrong_type_names_the_key() {
 fn values_out_of_range_are_rejected() {
     for (from, to, key) in [
         ("width_mm = 80", "width_mm = 70", "devices.printer.width_mm"),
-        ("encoding = \"gb18030\"", "encoding = \"big5\"", "devices.printer.encoding"),
-        ("idle_timeout_s = 90", "idle_timeout_s = 3", "ui.idle_timeout_s"),
-        ("utc_offset = \"+08:00\"", "utc_offset = \"CST\"", "kiosk.utc_offset"),
+        (
+            "encoding = \"gb18030\"",
+            "encoding = \"big5\"",
+            "devices.printer.encoding",
+        ),
+        (
+            "idle_timeout_s = 90",
+            "idle_timeout_s = 3",
+            "ui.idle_timeout_s",
+        ),
+        (
+            "utc_offset = \"+08:00\"",
+            "utc_offset = \"CST\"",
+            "kiosk.utc_offset",
+        ),
         (
             "opening_hours = \"mon-fri 08:30-17:30; sat 09:00-12:00\"",
             "opening_hours = \"weekdays\"",
@@ -75,7 +104,10 @@ fn values_out_of_range_are_rejected() {
 fn missing_file_names_the_path() {
     let err = Config::load(Path::new("/nonexistent/kiosk.toml")).unwrap_err();
     assert!(matches!(err, ConfigError::NotFound { .. }));
-    assert_eq!(err.to_string(), "config file /nonexistent/kiosk.toml not found");
+    assert_eq!(
+        err.to_string(),
+        "config file /nonexistent/kiosk.toml not found"
+    );
 }
 
 #[test]
@@ -86,13 +118,19 @@ fn token_file_must_not_be_readable_by_others() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let err = read_token_file(&path).unwrap_err().to_string();
     assert!(err.contains("0644") && err.contains("chmod 600"), "{err}");
-    assert!(!err.contains("s3cret"), "the token never appears in messages");
+    assert!(
+        !err.contains("s3cret"),
+        "the token never appears in messages"
+    );
 
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert_eq!(read_token_file(&path).unwrap(), "s3cret");
 
     std::fs::write(&path, "  \n").unwrap();
-    assert!(read_token_file(&path).unwrap_err().to_string().contains("empty"));
+    assert!(read_token_file(&path)
+        .unwrap_err()
+        .to_string()
+        .contains("empty"));
     assert!(read_token_file(&dir.path().join("absent")).is_err());
 }
 
@@ -100,7 +138,11 @@ fn token_file_must_not_be_readable_by_others() {
 fn config_check_command_prints_ok_or_the_error() {
     let kiosk = env!("CARGO_BIN_EXE_kiosk");
     let good = Command::new(kiosk)
-        .args(["config", "check", concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml")])
+        .args([
+            "config",
+            "check",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml"),
+        ])
         .output()
         .unwrap();
     assert!(good.status.success());
@@ -116,5 +158,8 @@ fn config_check_command_prints_ok_or_the_error() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.toml:") && err.contains("brightness"), "{err}");
+    assert!(
+        err.contains("bad.toml:") && err.contains("brightness"),
+        "{err}"
+    );
 }

@@ -14,7 +14,9 @@ fn slint_strings(dir: &Path, out: &mut Vec<String>) {
             let mut rest = text.as_str();
             while let Some(i) = rest.find("@tr(") {
                 rest = rest[i + 4..].trim_start();
-                let Some(body) = rest.strip_prefix('"') else { continue };
+                let Some(body) = rest.strip_prefix('"') else {
+                    continue;
+                };
                 let mut s = String::new();
                 let mut chars = body.chars();
                 while let Some(c) = chars.next() {
@@ -31,9 +33,17 @@ fn slint_strings(dir: &Path, out: &mut Vec<String>) {
 }
 
 fn po(lang: &str) -> HashMap<String, String> {
-    let path = format!("{}/ui/lang/{lang}/LC_MESSAGES/hall-kiosk.po", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/ui/lang/{lang}/LC_MESSAGES/hall-kiosk.po",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(path).unwrap();
-    let unquote = |s: &str| s.trim().trim_matches('"').replace("\\\"", "\"").replace("\\n", "\n");
+    let unquote = |s: &str| {
+        s.trim()
+            .trim_matches('"')
+            .replace("\\\"", "\"")
+            .replace("\\n", "\n")
+    };
     let mut map = HashMap::new();
     let mut id = None;
     for line in text.lines() {
@@ -51,7 +61,10 @@ fn po(lang: &str) -> HashMap<String, String> {
 #[test]
 fn every_ui_string_is_translated() {
     let mut strings = Vec::new();
-    slint_strings(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/ui")), &mut strings);
+    slint_strings(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/ui")),
+        &mut strings,
+    );
     assert!(strings.len() > 20, "found the @tr strings");
     for lang in ["zh_CN", "zh_TW"] {
         let catalog = po(lang);
@@ -59,7 +72,10 @@ fn every_ui_string_is_translated() {
             .iter()
             .filter(|s| catalog.get(*s).is_none_or(|t| t.is_empty()))
             .collect();
-        assert!(missing.is_empty(), "{lang} lacks: {missing:#?}\nrun scripts/i18n.py sync");
+        assert!(
+            missing.is_empty(),
+            "{lang} lacks: {missing:#?}\nrun scripts/i18n.py sync"
+        );
         for s in &strings {
             let placeholders = s.matches("{}").count();
             assert_eq!(

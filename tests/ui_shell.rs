@@ -126,7 +126,10 @@ fn idle_timeout_returns_home_wipes_session_and_resets_language() {
         &kiosk,
         "Still there? Returning to home in 5 seconds. Touch here to stay."
     ));
-    tap(&kiosk, "Still there? Returning to home in 5 seconds. Touch here to stay.");
+    tap(
+        &kiosk,
+        "Still there? Returning to home in 5 seconds. Touch here to stay.",
+    );
     wait_secs(25);
     assert_eq!(nav.get_screen(), "unavailable");
 

@@ -8,6 +8,7 @@
 pub mod idle;
 pub mod qr;
 pub mod screens;
+pub mod staff;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,6 +29,11 @@ pub struct UiOptions {
     pub idle_timeout_s: u32,
     pub orientation: Orientation,
     pub utc_offset: time::UtcOffset,
+    /// A fixed clock for reproducible screenshots; None means the system clock.
+    pub fixed_clock: Option<time::OffsetDateTime>,
+    /// argon2 hashes of staff PINs.
+    pub staff_pin_hashes: Vec<String>,
+    pub staff_lockout: Duration,
 }
 
 impl Default for UiOptions {
@@ -40,6 +46,9 @@ impl Default for UiOptions {
             idle_timeout_s: 90,
             orientation: Orientation::Portrait,
             utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),
+            fixed_clock: None,
+            staff_pin_hashes: Vec::new(),
+            staff_lockout: Duration::from_secs(300),
         }
     }
 }
@@ -57,9 +66,6 @@ impl Session {
     }
 }
 
-/// Flow ids the home tiles open that have a screen of their own on this build.
-const BUILT_FLOWS: &[&str] = &[];
-
 /// The kiosk's UI controller.
 pub struct Kiosk {
     window: AppWindow,
@@ -67,6 +73,7 @@ pub struct Kiosk {
     session: Rc<RefCell<Session>>,
     idle: Rc<idle::IdleTimer>,
     clock: Timer,
+    staff: RefCell<Option<Rc<staff::StaffController>>>,
 }
 
 impl Kiosk {
@@ -80,7 +87,15 @@ impl Kiosk {
             options,
             session: Rc::default(),
             clock: Timer::default(),
+            staff: RefCell::new(None),
         });
+        let staff = staff::StaffController::new(
+            Rc::downgrade(&kiosk),
+            kiosk.options.staff_pin_hashes.clone(),
+            kiosk.options.staff_lockout,
+        );
+        staff.wire(&kiosk.window);
+        *kiosk.staff.borrow_mut() = Some(staff);
         kiosk.wire();
         kiosk.apply_options();
         Ok(kiosk)
@@ -107,8 +122,10 @@ impl Kiosk {
         let weak = Rc::downgrade(self);
         let now = self.now();
         let to_next_minute = 60 - u64::from(now.second());
-        self.clock
-            .start(TimerMode::SingleShot, Duration::from_secs(to_next_minute), {
+        self.clock.start(
+            TimerMode::SingleShot,
+            Duration::from_secs(to_next_minute),
+            {
                 let weak = weak.clone();
                 move || {
                     if let Some(k) = weak.upgrade() {
@@ -122,11 +139,16 @@ impl Kiosk {
                             });
                     }
                 }
-            });
+            },
+        );
     }
 
-    fn now(&self) -> time::OffsetDateTime {
-        time::OffsetDateTime::now_utc().to_offset(self.options.utc_offset)
+    /// The hall's local time.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.options
+            .fixed_clock
+            .unwrap_or_else(time::OffsetDateTime::now_utc)
+            .to_offset(self.options.utc_offset)
     }
 
     fn update_clock(&self) {
@@ -194,15 +216,20 @@ impl Kiosk {
         });
     }
 
+    pub fn staff(&self) -> Rc<staff::StaffController> {
+        self.staff.borrow().clone().expect("set in Kiosk::new")
+    }
+
     /// Opens a flow from a home tile or a button.
     pub fn open(self: &Rc<Self>, id: &str) {
         self.session.borrow_mut().started = true;
         let nav = self.window.global::<Nav>();
-        if BUILT_FLOWS.contains(&id) {
-            nav.set_screen(id.into());
-        } else {
-            nav.set_pending_feature(id.into());
-            nav.set_screen("unavailable".into());
+        match id {
+            "staff" => self.staff().start(),
+            _ => {
+                nav.set_pending_feature(id.into());
+                nav.set_screen("unavailable".into());
+            }
         }
         self.activity();
     }
@@ -226,8 +253,22 @@ impl Kiosk {
     pub fn go_home(&self) {
         self.session.borrow_mut().wipe();
         self.idle.stop(&self.window);
+        if let Some(staff) = self.staff.borrow().as_ref() {
+            if staff.signed_in() {
+                staff.leave();
+                return;
+            }
+        }
         let nav = self.window.global::<Nav>();
-        nav.set_screen("home".into());
+        let out_of_service = self.window.global::<Shell>().get_out_of_service();
+        nav.set_screen(
+            if out_of_service {
+                "out-of-service"
+            } else {
+                "home"
+            }
+            .into(),
+        );
         nav.set_pending_feature("".into());
         self.set_locale(self.options.locale);
         self.set_elderly(self.options.elderly_default);

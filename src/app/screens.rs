@@ -6,7 +6,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::Kiosk;
-use crate::ui::{CategoryRow, Checkin, Nav, TicketFlow};
+use crate::ui::{CategoryRow, Checkin, Nav, Shell, Staff, StatusRow, TicketFlow};
 
 /// The names `kiosk screenshot --list` prints.
 pub const SCREENS: &[&str] = &[
@@ -27,6 +27,9 @@ pub const SCREENS: &[&str] = &[
     "checkin",
     "checkin-not-found",
     "checkin-used",
+    "staff-pin",
+    "staff-status",
+    "out-of-service",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +133,64 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             flow.set_failure("closed".into());
             flow.set_next_opening("08:30".into());
             "ticket-failed"
+        }
+        "staff-pin" => {
+            kiosk.open("staff");
+            let staff = window.global::<Staff>();
+            staff.set_pin_length(3);
+            staff.set_pin_dots("● ● ●".into());
+            staff.set_message("wrong".into());
+            staff.set_tries_left(3);
+            return Ok(());
+        }
+        "staff-status" => {
+            let staff = window.global::<Staff>();
+            let rows = [
+                (
+                    "打印机 Printer",
+                    "warn",
+                    "纸将尽 paper near end · /dev/hall-kiosk/printer",
+                ),
+                (
+                    "读卡器 ID-card reader",
+                    "ok",
+                    "SAM 05.01-20260101-0012345678 · last read 09:40",
+                ),
+                ("扫码器 Scanner", "ok", "last scan 09:12"),
+                (
+                    "大厅后台 Backend",
+                    "ok",
+                    "last contact 09:41 · clock skew 0.2 s · catalog 2026-11-20.1",
+                ),
+                (
+                    "离线号段 Offline numbers",
+                    "ok",
+                    "A 20 · B 20 · C 20 · D 20 · E 20 · F 20",
+                ),
+                (
+                    "待发送 Outbox",
+                    "fault",
+                    "3 pending · 1 dead letter (422 body mismatch)",
+                ),
+            ];
+            staff.set_status(ModelRc::new(VecModel::from(
+                rows.iter()
+                    .map(|(n, l, d)| StatusRow {
+                        name: (*n).into(),
+                        level: (*l).into(),
+                        detail: (*d).into(),
+                    })
+                    .collect::<Vec<_>>(),
+            )));
+            staff.set_kiosk_info("HZ-ZW-01 · hall-kiosk 0.1.0 · 192.0.2.21".into());
+            kiosk.open("staff");
+            nav.set_screen("staff-status".into());
+            return Ok(());
+        }
+        "out-of-service" => {
+            window.global::<Shell>().set_out_of_service(true);
+            kiosk.go_home();
+            return Ok(());
         }
         "checkin-used" => {
             checkin.set_state("used".into());

@@ -2,4 +2,5 @@
 //! given what the devices and the backend said. Tested without a window or a socket.
 
 pub mod privacy;
+pub mod staff;
 pub mod ticket;

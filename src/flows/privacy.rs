@@ -10,7 +10,11 @@ pub fn mask_name(name: &str) -> String {
             .map(|word| {
                 let mut out = String::new();
                 for (i, c) in word.chars().enumerate() {
-                    out.push(if i == 0 || !c.is_alphanumeric() { c } else { '*' });
+                    out.push(if i == 0 || !c.is_alphanumeric() {
+                        c
+                    } else {
+                        '*'
+                    });
                 }
                 out
             })
@@ -54,7 +58,11 @@ mod tests {
         assert_eq!(mask_name("王小明"), "王*明");
         assert_eq!(mask_name("张伟"), "张*");
         assert_eq!(mask_name("扎西顿珠"), "扎**珠");
-        assert_eq!(mask_name("陈𠈌"), "陈*", "a supplementary-plane character is one character");
+        assert_eq!(
+            mask_name("陈𠈌"),
+            "陈*",
+            "a supplementary-plane character is one character"
+        );
         assert_eq!(mask_name("李"), "*");
     }
 

@@ -21,7 +21,44 @@ pub struct Config {
     pub backend: BackendSection,
     pub devices: Devices,
     #[serde(default)]
+    pub staff: StaffSection,
+    #[serde(default)]
     pub log: LogSection,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSection {
+    /// argon2 hashes of staff PINs, made with `kiosk staff hash-pin`. Empty: no PIN entry.
+    #[serde(default)]
+    pub pin_hashes: Vec<String>,
+    /// How long five wrong PINs lock staff mode.
+    #[serde(default = "default_lockout")]
+    pub lockout_s: u64,
+    /// Staff mode leaves itself after this long untouched.
+    #[serde(default = "default_staff_idle")]
+    pub idle_timeout_s: u32,
+    /// HMAC-SHA256 key (hex) file for signed staff QR codes; none: staff QR codes are refused.
+    #[serde(default)]
+    pub qr_key_file: Option<PathBuf>,
+}
+
+impl Default for StaffSection {
+    fn default() -> Self {
+        StaffSection {
+            pin_hashes: Vec::new(),
+            lockout_s: default_lockout(),
+            idle_timeout_s: default_staff_idle(),
+            qr_key_file: None,
+        }
+    }
+}
+
+fn default_lockout() -> u64 {
+    300
+}
+fn default_staff_idle() -> u32 {
+    60
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -273,7 +310,11 @@ impl Config {
                 path: path.to_owned(),
                 line,
                 column,
-                key: if key == "." { "(top level)".into() } else { key },
+                key: if key == "." {
+                    "(top level)".into()
+                } else {
+                    key
+                },
                 message: inner.message().to_string(),
             }
         })?;
@@ -320,8 +361,7 @@ impl Config {
                 format!("must look like \"+08:00\", not {:?}", self.kiosk.utc_offset),
             ));
         }
-        if !(self.backend.url.starts_with("https://") || self.backend.url.starts_with("http://"))
-        {
+        if !(self.backend.url.starts_with("https://") || self.backend.url.starts_with("http://")) {
             return Err(bad(
                 "backend.url",
                 format!("must be an http(s) URL, not {:?}", self.backend.url),

@@ -151,7 +151,14 @@ mod tests {
 
     #[test]
     fn malformed_hours_are_rejected_with_a_reason() {
-        for bad in ["", "mon-fri", "fri-mon 08:00-09:00", "08:00-07:00", "xyz 08:00-09:00", "8-17"] {
+        for bad in [
+            "",
+            "mon-fri",
+            "fri-mon 08:00-09:00",
+            "08:00-07:00",
+            "xyz 08:00-09:00",
+            "8-17",
+        ] {
             assert!(OpeningHours::parse(bad).is_err(), "{bad:?} should fail");
         }
     }
