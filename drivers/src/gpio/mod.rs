@@ -79,9 +79,11 @@ pub struct RpiGpio {
 impl RpiGpio {
     pub fn open(pins: &PinMap) -> Result<RpiGpio, GpioError> {
         let gpio = rppal::gpio::Gpio::new().map_err(|e| GpioError::Unavailable(e.to_string()))?;
-        let pin_err = |pin: u8| move |e: rppal::gpio::Error| GpioError::Pin {
-            pin,
-            reason: e.to_string(),
+        let pin_err = |pin: u8| {
+            move |e: rppal::gpio::Error| GpioError::Pin {
+                pin,
+                reason: e.to_string(),
+            }
         };
         let mut outputs = HashMap::new();
         for (&output, &pin) in &pins.outputs {
@@ -97,15 +99,15 @@ impl RpiGpio {
                 _ => gpio.get(pin).map_err(pin_err(pin))?.into_input_pulldown(),
             };
             let tx = tx.clone();
-            p.set_async_interrupt(
-                rppal::gpio::Trigger::Both,
-                Some(DEBOUNCE),
-                move |event| {
-                    let high = event.trigger == rppal::gpio::Trigger::RisingEdge;
-                    let active = if input == Input::HelpButton { !high } else { high };
-                    let _ = tx.send(InputEvent { input, active });
-                },
-            )
+            p.set_async_interrupt(rppal::gpio::Trigger::Both, Some(DEBOUNCE), move |event| {
+                let high = event.trigger == rppal::gpio::Trigger::RisingEdge;
+                let active = if input == Input::HelpButton {
+                    !high
+                } else {
+                    high
+                };
+                let _ = tx.send(InputEvent { input, active });
+            })
             .map_err(pin_err(pin))?;
             inputs.push(p);
         }
@@ -217,7 +219,10 @@ mod tests {
         let mut pins = PinMap::default();
         pins.outputs.insert(Output::LampGreen, 5);
         if let Err(e) = RpiGpio::open(&pins) {
-            assert!(matches!(e, GpioError::Unavailable(_) | GpioError::Pin { .. }));
+            assert!(matches!(
+                e,
+                GpioError::Unavailable(_) | GpioError::Pin { .. }
+            ));
             assert!(!e.to_string().is_empty());
         }
     }
@@ -236,7 +241,13 @@ mod tests {
 
         handle.press_help();
         let first = events.recv().await.unwrap();
-        assert_eq!(first, InputEvent { input: Input::HelpButton, active: true });
+        assert_eq!(
+            first,
+            InputEvent {
+                input: Input::HelpButton,
+                active: true
+            }
+        );
         assert!(!events.recv().await.unwrap().active);
         handle.set_input(Input::PaperLow, true);
         assert_eq!(events.recv().await.unwrap().input, Input::PaperLow);
