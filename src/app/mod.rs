@@ -5,6 +5,8 @@
 //! - [`idle`]: the idle countdown that returns home and wipes the session.
 //! - [`screens`]: every named screen, with sample data, for `kiosk screenshot`.
 
+pub mod events;
+pub mod guide;
 pub mod idle;
 pub mod qr;
 pub mod screens;
@@ -74,6 +76,19 @@ pub struct Kiosk {
     idle: Rc<idle::IdleTimer>,
     clock: Timer,
     staff: RefCell<Option<Rc<staff::StaffController>>>,
+    guide: Rc<guide::GuideController>,
+}
+
+thread_local! {
+    // The UI thread's kiosk, for events sent from other threads (see events.rs).
+    static CURRENT: RefCell<std::rc::Weak<Kiosk>> = RefCell::new(std::rc::Weak::new());
+}
+
+/// Runs `f` with the UI thread's kiosk, if there is one.
+pub fn with_current(f: impl FnOnce(&Rc<Kiosk>)) {
+    if let Some(k) = CURRENT.with(|c| c.borrow().upgrade()) {
+        f(&k);
+    }
 }
 
 impl Kiosk {
@@ -81,7 +96,8 @@ impl Kiosk {
     /// (winit, LinuxKMS, the headless screenshot platform or the testing backend).
     pub fn new(options: UiOptions) -> Result<Rc<Kiosk>, slint::PlatformError> {
         let window = AppWindow::new()?;
-        let kiosk = Rc::new(Kiosk {
+        let kiosk = Rc::new_cyclic(|me| Kiosk {
+            guide: guide::GuideController::new(me.clone()),
             idle: idle::IdleTimer::new(options.idle_timeout_s),
             window,
             options,
@@ -96,7 +112,9 @@ impl Kiosk {
         );
         staff.wire(&kiosk.window);
         *kiosk.staff.borrow_mut() = Some(staff);
+        kiosk.guide.wire(&kiosk.window);
         kiosk.wire();
+        CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
         kiosk.apply_options();
         Ok(kiosk)
     }
@@ -216,6 +234,18 @@ impl Kiosk {
         });
     }
 
+    /// Drains events sent from device and backend tasks; runs on the UI thread.
+    pub fn pump(self: &Rc<Self>) {}
+
+    /// A new catalog: guides and ticket categories follow it.
+    pub fn set_catalog(&self, catalog: &serde_json::Value) {
+        self.guide.set_catalog(catalog);
+    }
+
+    pub fn guide(&self) -> &Rc<guide::GuideController> {
+        &self.guide
+    }
+
     pub fn staff(&self) -> Rc<staff::StaffController> {
         self.staff.borrow().clone().expect("set in Kiosk::new")
     }
@@ -226,6 +256,7 @@ impl Kiosk {
         let nav = self.window.global::<Nav>();
         match id {
             "staff" => self.staff().start(),
+            "guide" => self.guide.start(),
             _ => {
                 nav.set_pending_feature(id.into());
                 nav.set_screen("unavailable".into());
@@ -252,6 +283,7 @@ impl Kiosk {
     /// so the next citizen does not inherit the last one's choices.
     pub fn go_home(&self) {
         self.session.borrow_mut().wipe();
+        self.guide.wipe();
         self.idle.stop(&self.window);
         if let Some(staff) = self.staff.borrow().as_ref() {
             if staff.signed_in() {

@@ -27,6 +27,9 @@ pub const SCREENS: &[&str] = &[
     "checkin",
     "checkin-not-found",
     "checkin-used",
+    "guide-list",
+    "guide-search",
+    "guide-detail",
     "staff-pin",
     "staff-status",
     "out-of-service",
@@ -58,6 +61,12 @@ fn sample_categories() -> Vec<CategoryRow> {
         .collect()
 }
 
+/// The sample catalog the reference backend serves (hall/data/catalog.json).
+pub fn sample_catalog() -> serde_json::Value {
+    serde_json::from_str(include_str!("../../hall/data/catalog.json"))
+        .expect("the bundled sample catalog is valid JSON")
+}
+
 fn sample_ticket(flow: &TicketFlow<'_>) {
     flow.set_category_code("A".into());
     flow.set_category_name("企业服务".into());
@@ -80,6 +89,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
     let flow = window.global::<TicketFlow>();
     let checkin = window.global::<Checkin>();
     flow.set_categories(ModelRc::new(VecModel::from(sample_categories())));
+    kiosk.set_catalog(&sample_catalog());
     flow.set_category_name("企业服务".into());
     let screen = match name {
         "home" => {
@@ -87,7 +97,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             return Ok(());
         }
         "unavailable" | "idle-warning" => {
-            kiosk.open("guide");
+            kiosk.open("help");
             if name == "idle-warning" {
                 nav.set_idle_seconds_left(8);
             }
@@ -133,6 +143,22 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             flow.set_failure("closed".into());
             flow.set_next_opening("08:30".into());
             "ticket-failed"
+        }
+        "guide-list" => {
+            kiosk.open("guide");
+            return Ok(());
+        }
+        "guide-search" => {
+            kiosk.open("guide");
+            for k in ["Q", "Y", "S", "L"] {
+                kiosk.guide().key(k);
+            }
+            return Ok(());
+        }
+        "guide-detail" => {
+            kiosk.open("guide");
+            kiosk.guide().open("620000-001-XK-01");
+            return Ok(());
         }
         "staff-pin" => {
             kiosk.open("staff");

@@ -1,0 +1,297 @@
+//! Service guides controller: list, search, category and bundle filters, the guide page,
+//! and printing its material checklist.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::Kiosk;
+use crate::flows::guide::{GuideItem, Guides};
+use crate::ui::{Choice, Guide, GuideRow, MaterialRow, Nav};
+
+/// Printing a checklist is done by the app's services; the answer is one of
+/// "printed", "paper_out", "failed".
+pub trait ChecklistPrinter {
+    fn print_checklist(&self, item: &GuideItem, windows: &str, done: Box<dyn FnOnce(&'static str)>);
+}
+
+pub struct GuideController {
+    kiosk: Weak<Kiosk>,
+    guides: RefCell<Rc<Guides>>,
+    query: RefCell<String>,
+    category: RefCell<String>,
+    current: RefCell<Option<String>>,
+    printer: RefCell<Option<Rc<dyn ChecklistPrinter>>>,
+}
+
+impl GuideController {
+    pub fn new(kiosk: Weak<Kiosk>) -> Rc<Self> {
+        Rc::new(GuideController {
+            kiosk,
+            guides: RefCell::default(),
+            query: RefCell::default(),
+            category: RefCell::default(),
+            current: RefCell::default(),
+            printer: RefCell::default(),
+        })
+    }
+
+    pub fn set_printer(&self, printer: Rc<dyn ChecklistPrinter>) {
+        *self.printer.borrow_mut() = Some(printer);
+    }
+
+    /// A new catalog (startup, or a background refresh).
+    pub fn set_catalog(&self, catalog: &serde_json::Value) {
+        *self.guides.borrow_mut() = Rc::new(Guides::from_catalog(catalog));
+        let categories: Vec<Choice> = self
+            .guides
+            .borrow()
+            .categories
+            .iter()
+            .map(|c| Choice {
+                code: c.code.clone().into(),
+                name: c.name.clone().into(),
+            })
+            .collect();
+        self.with_window(|w| {
+            w.global::<Guide>()
+                .set_categories(ModelRc::new(VecModel::from(categories)))
+        });
+        self.refresh_list();
+    }
+
+    pub fn guides(&self) -> Rc<Guides> {
+        self.guides.borrow().clone()
+    }
+
+    fn with_window(&self, f: impl FnOnce(&crate::ui::AppWindow)) {
+        if let Some(k) = self.kiosk.upgrade() {
+            f(k.window());
+        }
+    }
+
+    pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
+        let g = window.global::<Guide>();
+        let me = Rc::downgrade(self);
+        g.on_key(move |k| {
+            if let Some(me) = me.upgrade() {
+                me.key(&k);
+            }
+        });
+        let me = Rc::downgrade(self);
+        g.on_choose_category(move |c| {
+            if let Some(me) = me.upgrade() {
+                *me.category.borrow_mut() = c.to_string();
+                me.query.borrow_mut().clear();
+                me.refresh_list();
+            }
+        });
+        let me = Rc::downgrade(self);
+        g.on_open(move |code| {
+            if let Some(me) = me.upgrade() {
+                me.open(&code);
+            }
+        });
+        let me = Rc::downgrade(self);
+        g.on_back_to_list(move || {
+            if let Some(me) = me.upgrade() {
+                me.with_window(|w| w.global::<Nav>().set_screen("guide-list".into()));
+            }
+        });
+        let me = Rc::downgrade(self);
+        g.on_print_checklist(move || {
+            if let Some(me) = me.upgrade() {
+                me.print();
+            }
+        });
+        let me = Rc::downgrade(self);
+        g.on_start_submission(move || {
+            if let Some(me) = me.upgrade() {
+                if let Some(k) = me.kiosk.upgrade() {
+                    k.open("submit");
+                }
+            }
+        });
+    }
+
+    /// Opens the guide list afresh.
+    pub fn start(&self) {
+        self.query.borrow_mut().clear();
+        self.category.borrow_mut().clear();
+        *self.current.borrow_mut() = None;
+        self.refresh_list();
+        self.with_window(|w| w.global::<Nav>().set_screen("guide-list".into()));
+    }
+
+    pub fn key(&self, key: &str) {
+        {
+            let mut q = self.query.borrow_mut();
+            match key {
+                "backspace" => {
+                    q.pop();
+                }
+                "clear" => q.clear(),
+                k if k.chars().all(|c| c.is_ascii_alphabetic()) && q.len() < 16 => {
+                    q.push_str(&k.to_ascii_uppercase())
+                }
+                _ => {}
+            }
+        }
+        if !self.query.borrow().is_empty() {
+            self.category.borrow_mut().clear();
+        }
+        self.refresh_list();
+    }
+
+    fn refresh_list(&self) {
+        let guides = self.guides();
+        let query = self.query.borrow().clone();
+        let category = self.category.borrow().clone();
+        let rows: Vec<GuideRow> = if category == "bundles" {
+            guides
+                .bundles
+                .iter()
+                .map(|b| GuideRow {
+                    code: b.code.clone().into(),
+                    name: b.name.clone().into(),
+                    sub: b
+                        .items
+                        .iter()
+                        .filter_map(|c| guides.item(c).map(|i| i.name.clone()))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                        .into(),
+                    days: b.promised_days.unwrap_or(0) as i32,
+                    self_service: false,
+                    bundle: true,
+                })
+                .collect()
+        } else if let Some(bundle) = guides.bundle(&category) {
+            bundle
+                .items
+                .iter()
+                .filter_map(|c| guides.item(c))
+                .map(row)
+                .collect()
+        } else if !query.is_empty() {
+            guides.search(&query).into_iter().map(row).collect()
+        } else {
+            guides.in_category(&category).map(row).collect()
+        };
+        self.with_window(|w| {
+            let g = w.global::<Guide>();
+            g.set_query(query.into());
+            g.set_category(category.into());
+            g.set_rows(ModelRc::new(VecModel::from(rows)));
+        });
+    }
+
+    pub fn open(&self, code: &str) {
+        let guides = self.guides();
+        if guides.bundle(code).is_some() {
+            *self.category.borrow_mut() = code.to_string();
+            self.query.borrow_mut().clear();
+            self.refresh_list();
+            return;
+        }
+        let Some(item) = guides.item(code) else {
+            return;
+        };
+        *self.current.borrow_mut() = Some(code.to_string());
+        let windows = windows_of(&guides, item);
+        let materials: Vec<MaterialRow> = item.materials.iter().map(material_row).collect();
+        let strings = |v: &[String]| -> ModelRc<SharedString> {
+            ModelRc::new(VecModel::from(
+                v.iter()
+                    .map(|s| SharedString::from(s.as_str()))
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        self.with_window(|w| {
+            let g = w.global::<Guide>();
+            g.set_name(item.name.clone().into());
+            g.set_department(item.department.clone().into());
+            g.set_kind(item.kind.clone().into());
+            g.set_basis(item.basis.clone().into());
+            g.set_conditions(strings(&item.conditions));
+            g.set_steps(strings(&item.steps));
+            g.set_materials(ModelRc::new(VecModel::from(materials)));
+            g.set_legal_days(item.legal_days.unwrap_or(0) as i32);
+            g.set_promised_days(item.promised_days.or(item.legal_days).unwrap_or(0) as i32);
+            g.set_fee(item.fee.clone().into());
+            g.set_trips(item.trips.unwrap_or(1) as i32);
+            g.set_windows(windows.into());
+            g.set_online(item.online);
+            g.set_self_service(item.self_service && item.form.is_some());
+            g.set_print_state("".into());
+            w.global::<Nav>().set_screen("guide-detail".into());
+        });
+    }
+
+    fn print(self: &Rc<Self>) {
+        let guides = self.guides();
+        let Some(code) = self.current.borrow().clone() else {
+            return;
+        };
+        let Some(item) = guides.item(&code) else {
+            return;
+        };
+        let Some(printer) = self.printer.borrow().clone() else {
+            self.with_window(|w| w.global::<Guide>().set_print_state("failed".into()));
+            return;
+        };
+        self.with_window(|w| w.global::<Guide>().set_print_state("printing".into()));
+        let me = Rc::downgrade(self);
+        printer.print_checklist(
+            item,
+            &windows_of(&guides, item),
+            Box::new(move |state| {
+                if let Some(me) = me.upgrade() {
+                    me.with_window(|w| w.global::<Guide>().set_print_state(state.into()));
+                }
+            }),
+        );
+    }
+
+    pub fn wipe(&self) {
+        self.query.borrow_mut().clear();
+        self.category.borrow_mut().clear();
+        *self.current.borrow_mut() = None;
+    }
+}
+
+fn row(item: &GuideItem) -> GuideRow {
+    GuideRow {
+        code: item.code.clone().into(),
+        name: item.name.clone().into(),
+        sub: item.department.clone().into(),
+        days: item.promised_days.or(item.legal_days).unwrap_or(0) as i32,
+        self_service: item.self_service && item.form.is_some(),
+        bundle: false,
+    }
+}
+
+pub fn windows_of(guides: &Guides, item: &GuideItem) -> String {
+    guides
+        .category(&item.category)
+        .map(|c| format!("{} ({})", c.name, c.windows.join(", ")))
+        .unwrap_or_default()
+}
+
+fn material_row(m: &crate::flows::guide::Material) -> MaterialRow {
+    let (status, note) = if let Some(shared) = &m.shared {
+        ("shared", shared.clone())
+    } else if m.waivable {
+        ("waivable", m.commitment.clone().unwrap_or_default())
+    } else {
+        ("bring", String::new())
+    };
+    MaterialRow {
+        name: m.name.clone().into(),
+        original: m.original as i32,
+        copies: m.copies as i32,
+        status: status.into(),
+        note: note.into(),
+    }
+}
