@@ -8,6 +8,7 @@
 pub mod events;
 pub mod guide;
 pub mod idle;
+pub mod keyboard;
 pub mod qr;
 pub mod screens;
 pub mod staff;
@@ -77,6 +78,7 @@ pub struct Kiosk {
     clock: Timer,
     staff: RefCell<Option<Rc<staff::StaffController>>>,
     guide: Rc<guide::GuideController>,
+    keyboard: Rc<keyboard::KeyboardController>,
 }
 
 thread_local! {
@@ -98,6 +100,7 @@ impl Kiosk {
         let window = AppWindow::new()?;
         let kiosk = Rc::new_cyclic(|me| Kiosk {
             guide: guide::GuideController::new(me.clone()),
+            keyboard: keyboard::KeyboardController::new(me.clone()),
             idle: idle::IdleTimer::new(options.idle_timeout_s),
             window,
             options,
@@ -113,6 +116,7 @@ impl Kiosk {
         staff.wire(&kiosk.window);
         *kiosk.staff.borrow_mut() = Some(staff);
         kiosk.guide.wire(&kiosk.window);
+        kiosk.keyboard.wire(&kiosk.window);
         kiosk.wire();
         CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
         kiosk.apply_options();
@@ -242,6 +246,10 @@ impl Kiosk {
         self.guide.set_catalog(catalog);
     }
 
+    pub fn keyboard(&self) -> &Rc<keyboard::KeyboardController> {
+        &self.keyboard
+    }
+
     pub fn guide(&self) -> &Rc<guide::GuideController> {
         &self.guide
     }
@@ -284,6 +292,7 @@ impl Kiosk {
     pub fn go_home(&self) {
         self.session.borrow_mut().wipe();
         self.guide.wipe();
+        self.keyboard.detach();
         self.idle.stop(&self.window);
         if let Some(staff) = self.staff.borrow().as_ref() {
             if staff.signed_in() {

@@ -13,12 +13,66 @@ use pinyin::ToPinyinMulti;
 /// Words citizens often type into forms: places, form vocabulary, business words.
 /// Each is (word, pinyin without tones, syllables run together).
 const COMMON_WORDS: &[&str] = &[
-    "北京", "上海", "天津", "重庆", "甘肃", "甘南", "合作", "兰州", "街道", "社区", "小区",
-    "村委会", "居委会", "号楼", "单元", "有限公司", "有限责任公司", "个体工商户", "经营",
-    "营业执照", "身份证", "户口", "户籍", "证明", "申请", "登记", "注销", "变更", "办理",
-    "电话", "手机", "地址", "邮寄", "窗口", "自取", "养老", "保险", "医疗", "社保", "残疾",
-    "药店", "商店", "超市", "餐饮", "农业", "合作社", "投诉", "建议", "等待", "时间",
-    "太长", "态度", "不好", "材料", "重复", "流程", "不清楚", "谢谢", "工作人员", "中国",
+    "北京",
+    "上海",
+    "天津",
+    "重庆",
+    "甘肃",
+    "甘南",
+    "合作",
+    "兰州",
+    "街道",
+    "社区",
+    "小区",
+    "村委会",
+    "居委会",
+    "号楼",
+    "单元",
+    "有限公司",
+    "有限责任公司",
+    "个体工商户",
+    "经营",
+    "营业执照",
+    "身份证",
+    "户口",
+    "户籍",
+    "证明",
+    "申请",
+    "登记",
+    "注销",
+    "变更",
+    "办理",
+    "电话",
+    "手机",
+    "地址",
+    "邮寄",
+    "窗口",
+    "自取",
+    "养老",
+    "保险",
+    "医疗",
+    "社保",
+    "残疾",
+    "药店",
+    "商店",
+    "超市",
+    "餐饮",
+    "农业",
+    "合作社",
+    "投诉",
+    "建议",
+    "等待",
+    "时间",
+    "太长",
+    "态度",
+    "不好",
+    "材料",
+    "重复",
+    "流程",
+    "不清楚",
+    "谢谢",
+    "工作人员",
+    "中国",
 ];
 
 #[derive(Debug)]
@@ -104,7 +158,11 @@ impl PinyinIme {
         for w in prefixed {
             push((*w).to_string(), &mut out);
         }
-        for s in self.syllables.iter().filter(|s| s.starts_with(&typed) && **s != typed) {
+        for s in self
+            .syllables
+            .iter()
+            .filter(|s| s.starts_with(&typed) && **s != typed)
+        {
             for c in &self.chars[s] {
                 push(c.to_string(), &mut out);
             }
@@ -153,7 +211,10 @@ mod tests {
         if let Some(rare) = c.iter().position(|s| s == "仉") {
             assert!(zhang < rare);
         }
-        assert!(ime.candidates("ZHANG", 20).contains(&"张".to_string()), "case ignored");
+        assert!(
+            ime.candidates("ZHANG", 20).contains(&"张".to_string()),
+            "case ignored"
+        );
     }
 
     #[test]
@@ -161,8 +222,13 @@ mod tests {
         let ime = PinyinIme::new();
         assert_eq!(ime.candidates("beijing", 5)[0], "北京");
         assert_eq!(ime.candidates("jiedao", 5)[0], "街道");
-        assert!(ime.candidates("youxiangongsi", 5).contains(&"有限公司".to_string()));
-        assert!(ime.candidates("beij", 5).contains(&"北京".to_string()), "prefix of a word");
+        assert!(ime
+            .candidates("youxiangongsi", 5)
+            .contains(&"有限公司".to_string()));
+        assert!(
+            ime.candidates("beij", 5).contains(&"北京".to_string()),
+            "prefix of a word"
+        );
     }
 
     #[test]

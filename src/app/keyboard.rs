@@ -1,0 +1,223 @@
+//! The on-screen keyboard's controller: composes pinyin into candidates, pages them, and
+//! edits the text of the focused field through a callback.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::Kiosk;
+use crate::flows::pinyin_ime::PinyinIme;
+use crate::ui::Keyboard;
+
+/// Candidates shown at once: large enough to touch in elderly mode on a 1080 px screen.
+const PAGE: usize = 6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Pinyin,
+    Letters,
+    Digits,
+}
+
+impl Mode {
+    fn code(self) -> &'static str {
+        match self {
+            Mode::Pinyin => "pinyin",
+            Mode::Letters => "letters",
+            Mode::Digits => "digits",
+        }
+    }
+}
+
+/// What the keyboard types into.
+pub trait KeyboardTarget {
+    fn text(&self) -> String;
+    fn set_text(&self, text: String);
+    /// "Done" pressed.
+    fn done(&self) {}
+}
+
+pub struct KeyboardController {
+    kiosk: Weak<Kiosk>,
+    ime: std::sync::OnceLock<PinyinIme>,
+    mode: Cell<Mode>,
+    composing: RefCell<String>,
+    page: Cell<usize>,
+    candidates: RefCell<Vec<String>>,
+    target: RefCell<Option<Rc<dyn KeyboardTarget>>>,
+    max_len: Cell<usize>,
+}
+
+impl KeyboardController {
+    pub fn new(kiosk: Weak<Kiosk>) -> Rc<Self> {
+        Rc::new(KeyboardController {
+            kiosk,
+            ime: std::sync::OnceLock::new(),
+            mode: Cell::new(Mode::Pinyin),
+            composing: RefCell::default(),
+            page: Cell::new(0),
+            candidates: RefCell::default(),
+            target: RefCell::default(),
+            max_len: Cell::new(200),
+        })
+    }
+
+    pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
+        let k = window.global::<Keyboard>();
+        let me = Rc::downgrade(self);
+        k.on_key(move |key| {
+            if let Some(me) = me.upgrade() {
+                me.key(&key);
+            }
+        });
+        let me = Rc::downgrade(self);
+        k.on_pick(move |i| {
+            if let Some(me) = me.upgrade() {
+                me.pick(i as usize);
+            }
+        });
+    }
+
+    /// Shows the keyboard for a field.
+    pub fn attach(&self, target: Rc<dyn KeyboardTarget>, mode: Mode, max_len: usize) {
+        *self.target.borrow_mut() = Some(target);
+        self.mode.set(mode);
+        self.max_len.set(max_len);
+        self.composing.borrow_mut().clear();
+        self.refresh(true);
+    }
+
+    /// Hides the keyboard and forgets the field (and anything half-typed).
+    pub fn detach(&self) {
+        *self.target.borrow_mut() = None;
+        self.composing.borrow_mut().clear();
+        self.candidates.borrow_mut().clear();
+        if let Some(k) = self.kiosk.upgrade() {
+            let kb = k.window().global::<Keyboard>();
+            kb.set_visible(false);
+            kb.set_composing("".into());
+            kb.set_candidates(ModelRc::default());
+        }
+    }
+
+    fn ime(&self) -> &PinyinIme {
+        self.ime.get_or_init(PinyinIme::new)
+    }
+
+    fn insert(&self, s: &str) {
+        let Some(target) = self.target.borrow().clone() else {
+            return;
+        };
+        let mut text = target.text();
+        if text.chars().count() + s.chars().count() <= self.max_len.get() {
+            text.push_str(s);
+            target.set_text(text);
+        }
+    }
+
+    pub fn key(&self, key: &str) {
+        match key {
+            "mode" => {
+                self.mode.set(match self.mode.get() {
+                    Mode::Pinyin => Mode::Letters,
+                    Mode::Letters => Mode::Digits,
+                    Mode::Digits => Mode::Pinyin,
+                });
+                self.composing.borrow_mut().clear();
+            }
+            "backspace" => {
+                if self.composing.borrow_mut().pop().is_none() {
+                    if let Some(target) = self.target.borrow().clone() {
+                        let mut text = target.text();
+                        text.pop();
+                        target.set_text(text);
+                    }
+                }
+            }
+            "space" => {
+                // Space commits the first candidate, as phone keyboards do.
+                if !self.composing.borrow().is_empty() {
+                    self.pick(0);
+                    return;
+                }
+                self.insert(" ");
+            }
+            "done" => {
+                if !self.composing.borrow().is_empty() {
+                    self.pick(0);
+                }
+                if let Some(target) = self.target.borrow().clone() {
+                    target.done();
+                }
+                return;
+            }
+            "page-on" => {
+                self.page.set(self.page.get() + 1);
+                self.refresh(false);
+                return;
+            }
+            "page-back" => {
+                self.page.set(self.page.get().saturating_sub(1));
+                self.refresh(false);
+                return;
+            }
+            k if self.mode.get() == Mode::Pinyin
+                && k.len() == 1
+                && k.chars().all(|c| c.is_ascii_lowercase()) =>
+            {
+                if self.composing.borrow().len() < 24 {
+                    self.composing.borrow_mut().push_str(k);
+                }
+            }
+            k if k.chars().count() == 1 => self.insert(k),
+            _ => {}
+        }
+        self.refresh(true);
+    }
+
+    /// Commits candidate `i` of the current page.
+    pub fn pick(&self, i: usize) {
+        let chosen = self
+            .candidates
+            .borrow()
+            .get(self.page.get() * PAGE + i)
+            .cloned();
+        if let Some(c) = chosen {
+            self.insert(&c);
+            self.composing.borrow_mut().clear();
+        }
+        self.refresh(true);
+    }
+
+    fn refresh(&self, recompute: bool) {
+        if recompute {
+            let typed = self.composing.borrow().clone();
+            *self.candidates.borrow_mut() = if typed.is_empty() {
+                Vec::new()
+            } else {
+                self.ime().candidates(&typed, PAGE * 20)
+            };
+            self.page.set(0);
+        }
+        let all = self.candidates.borrow();
+        let pages = all.len().div_ceil(PAGE);
+        let page = self.page.get().min(pages.saturating_sub(1));
+        self.page.set(page);
+        let shown: Vec<SharedString> = all
+            .iter()
+            .skip(page * PAGE)
+            .take(PAGE)
+            .map(|s| s.as_str().into())
+            .collect();
+        if let Some(k) = self.kiosk.upgrade() {
+            let kb = k.window().global::<Keyboard>();
+            kb.set_visible(self.target.borrow().is_some());
+            kb.set_mode(self.mode.get().code().into());
+            kb.set_composing(self.composing.borrow().clone().into());
+            kb.set_candidates(ModelRc::new(VecModel::from(shown)));
+            kb.set_can_page_back(page > 0);
+            kb.set_can_page_on(page + 1 < pages);
+        }
+    }
+}
