@@ -162,6 +162,8 @@ fn ui_options(config: &Config) -> UiOptions {
         orientation: config.kiosk.orientation,
         utc_offset: config.utc_offset(),
         fixed_clock: None,
+        opening_hours: hall_kiosk::platform::hours::OpeningHours::parse(&config.ui.opening_hours)
+            .unwrap_or(hall_kiosk::platform::hours::OpeningHours::Always),
         staff_pin_hashes: config.staff.pin_hashes.clone(),
         staff_lockout: std::time::Duration::from_secs(config.staff.lockout_s),
     }

@@ -16,7 +16,11 @@ impl<E: Send + 'static> EventSender<E> {
     pub fn send(&self, event: E) {
         if self.tx.send(event).is_ok() {
             // No event loop (headless tests) is fine: the test pumps the queue itself.
-            let _ = slint::invoke_from_event_loop(|| super::with_current(|k| k.pump()));
+            let _ = slint::invoke_from_event_loop(|| {
+                super::with_current(|k| {
+                    k.pump();
+                })
+            });
         }
     }
 }

@@ -11,7 +11,9 @@ pub mod idle;
 pub mod keyboard;
 pub mod qr;
 pub mod screens;
+pub mod services;
 pub mod staff;
+pub mod ticket;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -20,7 +22,7 @@ use std::time::Duration;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use crate::platform::config::{Locale, Orientation};
-use crate::ui::{AppWindow, Nav, Shell, Theme};
+use crate::ui::{AppWindow, Demo, Nav, Shell, Theme};
 
 /// What the shell needs to know; built from the config file.
 #[derive(Debug, Clone)]
@@ -34,6 +36,8 @@ pub struct UiOptions {
     pub utc_offset: time::UtcOffset,
     /// A fixed clock for reproducible screenshots; None means the system clock.
     pub fixed_clock: Option<time::OffsetDateTime>,
+    /// When tickets may be taken (the kiosk's own hours; categories add theirs).
+    pub opening_hours: crate::platform::hours::OpeningHours,
     /// argon2 hashes of staff PINs.
     pub staff_pin_hashes: Vec<String>,
     pub staff_lockout: Duration,
@@ -50,6 +54,7 @@ impl Default for UiOptions {
             orientation: Orientation::Portrait,
             utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),
             fixed_clock: None,
+            opening_hours: crate::platform::hours::OpeningHours::Always,
             staff_pin_hashes: Vec::new(),
             staff_lockout: Duration::from_secs(300),
         }
@@ -61,6 +66,7 @@ impl Default for UiOptions {
 #[derive(Default)]
 pub struct Session {
     pub started: bool,
+    pub card_present: bool,
 }
 
 impl Session {
@@ -79,6 +85,8 @@ pub struct Kiosk {
     staff: RefCell<Option<Rc<staff::StaffController>>>,
     guide: Rc<guide::GuideController>,
     keyboard: Rc<keyboard::KeyboardController>,
+    ticket: Rc<ticket::TicketController>,
+    events: RefCell<Option<std::sync::mpsc::Receiver<services::AppEvent>>>,
 }
 
 thread_local! {
@@ -101,6 +109,8 @@ impl Kiosk {
         let kiosk = Rc::new_cyclic(|me| Kiosk {
             guide: guide::GuideController::new(me.clone()),
             keyboard: keyboard::KeyboardController::new(me.clone()),
+            ticket: ticket::TicketController::new(me.clone(), options.opening_hours.clone()),
+            events: RefCell::new(None),
             idle: idle::IdleTimer::new(options.idle_timeout_s),
             window,
             options,
@@ -117,6 +127,7 @@ impl Kiosk {
         *kiosk.staff.borrow_mut() = Some(staff);
         kiosk.guide.wire(&kiosk.window);
         kiosk.keyboard.wire(&kiosk.window);
+        kiosk.ticket.wire(&kiosk.window);
         kiosk.wire();
         CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
         kiosk.apply_options();
@@ -238,12 +249,62 @@ impl Kiosk {
         });
     }
 
-    /// Drains events sent from device and backend tasks; runs on the UI thread.
-    pub fn pump(self: &Rc<Self>) {}
+    /// Connects the kiosk to its services: the desk that issues and prints tickets, and the
+    /// receiving end of the event channel their tasks send on.
+    pub fn attach(
+        &self,
+        desk: Rc<dyn services::Desk>,
+        events: std::sync::mpsc::Receiver<services::AppEvent>,
+    ) {
+        self.ticket.set_desk(desk);
+        *self.events.borrow_mut() = Some(events);
+    }
+
+    /// Drains events sent from device and backend tasks; runs on the UI thread. Returns
+    /// how many were handled.
+    pub fn pump(self: &Rc<Self>) -> usize {
+        let mut handled = 0;
+        loop {
+            let event = match self.events.borrow().as_ref().map(|rx| rx.try_recv()) {
+                Some(Ok(e)) => e,
+                _ => break,
+            };
+            handled += 1;
+            self.dispatch(event);
+        }
+        handled
+    }
+
+    fn dispatch(self: &Rc<Self>, event: services::AppEvent) {
+        use services::AppEvent;
+        match &event {
+            AppEvent::Catalog(c) => {
+                self.set_catalog(c);
+                return;
+            }
+            AppEvent::DemoStatus(s) => {
+                self.window.global::<Demo>().set_status(s.clone().into());
+                return;
+            }
+            AppEvent::CardRemoved => self.session.borrow_mut().card_present = false,
+            AppEvent::CardPresented(_) => self.session.borrow_mut().card_present = true,
+            _ => {}
+        }
+        if self.ticket.handle(&event) {
+            if matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_)) {
+                self.activity();
+            }
+        }
+    }
 
     /// A new catalog: guides and ticket categories follow it.
     pub fn set_catalog(&self, catalog: &serde_json::Value) {
         self.guide.set_catalog(catalog);
+        self.ticket.set_guides(self.guide.guides());
+    }
+
+    pub fn ticket(&self) -> &Rc<ticket::TicketController> {
+        &self.ticket
     }
 
     pub fn keyboard(&self) -> &Rc<keyboard::KeyboardController> {
@@ -265,6 +326,8 @@ impl Kiosk {
         match id {
             "staff" => self.staff().start(),
             "guide" => self.guide.start(),
+            "ticket" => self.ticket.start(),
+            "checkin" => self.ticket.start_checkin(),
             _ => {
                 nav.set_pending_feature(id.into());
                 nav.set_screen("unavailable".into());
@@ -293,6 +356,7 @@ impl Kiosk {
         self.session.borrow_mut().wipe();
         self.guide.wipe();
         self.keyboard.detach();
+        self.ticket.reset();
         self.idle.stop(&self.window);
         if let Some(staff) = self.staff.borrow().as_ref() {
             if staff.signed_in() {

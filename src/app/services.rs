@@ -1,0 +1,155 @@
+//! What the controllers need from the world, as the app sees it: the hall backend's
+//! ticket desk, the printer, and the events of the card reader and the scanner. The
+//! implementations (src/runtime.rs) drive the real drivers and hall-link on tokio; results
+//! come back to the UI thread as [`AppEvent`]s.
+
+use time::{Date, OffsetDateTime};
+
+use crate::flows::ticket::Priority;
+
+/// How a ticket was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    WalkIn,
+    IdCard,
+    Appointment,
+}
+
+/// An ID card as the flows need it; the ID number stays whole only in memory for the
+/// backend request and is wiped with the session.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardHolder {
+    pub name: String,
+    pub id_number: String,
+    pub birth: Option<Date>,
+    /// None: 长期 (long-term).
+    pub valid_until: Option<Date>,
+    /// False for a card type the hall cannot take (e.g. unknown type).
+    pub usable: bool,
+}
+
+impl std::fmt::Debug for CardHolder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardHolder")
+            .field("name", &crate::flows::privacy::mask_name(&self.name))
+            .field(
+                "id_number",
+                &crate::flows::privacy::mask_id(&self.id_number),
+            )
+            .field("birth", &self.birth)
+            .field("valid_until", &self.valid_until)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TicketOrder {
+    pub category: String,
+    pub source: Source,
+    pub priority: Option<Priority>,
+    pub applicant: Option<CardHolder>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedTicket {
+    pub ticket_no: String,
+    pub category: String,
+    pub waiting_ahead: u32,
+    pub est_wait_min: u32,
+    pub issued_at: OffsetDateTime,
+    pub track_url: String,
+    pub offline: bool,
+    /// (item, slot) for appointment tickets.
+    pub appointment: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketFailure {
+    /// Backend unreachable and no reserved offline number left.
+    NoOfflineNumbers,
+    /// The backend refused (unknown category, closed); the text is for the log.
+    Refused(String),
+    /// The kiosk cannot issue tickets at all (auth failure, store broken).
+    Unavailable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckinKey {
+    /// The bare code of an `hk:appt:v1:<hall>:<code>` QR payload.
+    Code(String),
+    IdNumber(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckinFailure {
+    NotFound,
+    OtherHall,
+    AlreadyUsed,
+    Offline,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintOutcome {
+    Printed,
+    PrintedPaperLow,
+    PaperOut,
+    PrinterOffline,
+}
+
+/// Live waiting figures of one category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueFigures {
+    pub category: String,
+    pub waiting: u32,
+    pub est_wait_min: u32,
+}
+
+/// A QR code seen by the scanner, already parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScannedCode {
+    Appointment(String),
+    OtherHallAppointment,
+    Ticket { date: String, ticket_no: String },
+    Receipt(String),
+    Staff { staff_id: String },
+    BadSignature,
+    Unknown,
+}
+
+/// Everything that reaches the UI thread from elsewhere.
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    CardPresented(CardHolder),
+    CardUnreadable(String),
+    CardRemoved,
+    ReaderOffline,
+    ReaderBack,
+    Scanned(ScannedCode),
+    Ticket {
+        request: u64,
+        result: Result<IssuedTicket, TicketFailure>,
+    },
+    Checkin {
+        request: u64,
+        result: Result<IssuedTicket, CheckinFailure>,
+    },
+    Printed {
+        request: u64,
+        outcome: PrintOutcome,
+    },
+    Queue(Vec<QueueFigures>),
+    Catalog(serde_json::Value),
+    /// The demo's control keys act on the simulators.
+    DemoStatus(String),
+}
+
+/// The hall backend, as the ticket flows use it. Answers arrive as [`AppEvent`]s carrying
+/// the `request` number given here, so a late answer for an abandoned flow is ignored.
+pub trait Desk {
+    fn take_ticket(&self, request: u64, order: TicketOrder);
+    fn check_in(&self, request: u64, key: CheckinKey, holder: Option<CardHolder>);
+    /// Prints a ticket; answers with `AppEvent::Printed`.
+    fn print_ticket(&self, request: u64, ticket: &IssuedTicket, category_name: &str, windows: &str);
+    /// Asks for fresh queue figures; answers with `AppEvent::Queue`.
+    fn refresh_queue(&self);
+}
