@@ -7,6 +7,7 @@
 
 pub mod events;
 pub mod guide;
+pub mod help;
 pub mod idle;
 pub mod keyboard;
 pub mod qr;
@@ -86,6 +87,7 @@ pub struct Kiosk {
     guide: Rc<guide::GuideController>,
     keyboard: Rc<keyboard::KeyboardController>,
     ticket: Rc<ticket::TicketController>,
+    help: Rc<help::HelpController>,
     events: RefCell<Option<std::sync::mpsc::Receiver<services::AppEvent>>>,
 }
 
@@ -110,6 +112,7 @@ impl Kiosk {
             guide: guide::GuideController::new(me.clone()),
             keyboard: keyboard::KeyboardController::new(me.clone()),
             ticket: ticket::TicketController::new(me.clone(), options.opening_hours.clone()),
+            help: help::HelpController::new(me.clone()),
             events: RefCell::new(None),
             idle: idle::IdleTimer::new(options.idle_timeout_s),
             window,
@@ -128,6 +131,7 @@ impl Kiosk {
         kiosk.guide.wire(&kiosk.window);
         kiosk.keyboard.wire(&kiosk.window);
         kiosk.ticket.wire(&kiosk.window);
+        kiosk.help.wire(&kiosk.window);
         kiosk.wire();
         CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
         kiosk.apply_options();
@@ -231,7 +235,7 @@ impl Kiosk {
         let weak = Rc::downgrade(self);
         nav.on_call_help(move || {
             if let Some(k) = weak.upgrade() {
-                k.open("help");
+                k.help.call();
             }
         });
         let shell = self.window.global::<Shell>();
@@ -256,7 +260,8 @@ impl Kiosk {
         desk: Rc<dyn services::Desk>,
         events: std::sync::mpsc::Receiver<services::AppEvent>,
     ) {
-        self.ticket.set_desk(desk);
+        self.ticket.set_desk(desk.clone());
+        self.help.set_desk(desk);
         *self.events.borrow_mut() = Some(events);
     }
 
@@ -289,6 +294,9 @@ impl Kiosk {
             AppEvent::CardRemoved => self.session.borrow_mut().card_present = false,
             AppEvent::CardPresented(_) => self.session.borrow_mut().card_present = true,
             _ => {}
+        }
+        if self.help.handle(&event) {
+            return;
         }
         if self.ticket.handle(&event) {
             if matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_)) {
@@ -328,12 +336,22 @@ impl Kiosk {
             "guide" => self.guide.start(),
             "ticket" => self.ticket.start(),
             "checkin" => self.ticket.start_checkin(),
+            "help" => self.help.call(),
             _ => {
                 nav.set_pending_feature(id.into());
                 nav.set_screen("unavailable".into());
             }
         }
         self.activity();
+    }
+
+    /// Keeps the session from idling out for at least `seconds` (a help call).
+    pub fn hold_idle(&self, seconds: u32) {
+        self.idle.extend(&self.window, seconds);
+    }
+
+    pub fn help(&self) -> &Rc<help::HelpController> {
+        &self.help
     }
 
     /// A touch anywhere on a control: restarts the idle countdown (away from home).
@@ -348,6 +366,9 @@ impl Kiosk {
                 k.go_home();
             }
         });
+        if self.help.active() {
+            self.idle.extend(&self.window, help::HOLD_S);
+        }
     }
 
     /// Returns home and wipes the session. The language returns to the hall's default
@@ -357,6 +378,7 @@ impl Kiosk {
         self.guide.wipe();
         self.keyboard.detach();
         self.ticket.reset();
+        self.help.end(false);
         self.idle.stop(&self.window);
         if let Some(staff) = self.staff.borrow().as_ref() {
             if staff.signed_in() {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::Kiosk;
-use crate::ui::{CategoryRow, Checkin, Nav, Shell, Staff, StatusRow, TicketFlow};
+use crate::ui::{CategoryRow, Checkin, Help, Nav, Shell, Staff, StatusRow, TicketFlow};
 
 /// The names `kiosk screenshot --list` prints.
 pub const SCREENS: &[&str] = &[
@@ -30,6 +30,7 @@ pub const SCREENS: &[&str] = &[
     "guide-list",
     "guide-search",
     "guide-detail",
+    "help-called",
     "staff-pin",
     "staff-status",
     "out-of-service",
@@ -97,7 +98,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             return Ok(());
         }
         "unavailable" | "idle-warning" => {
-            kiosk.open("help");
+            kiosk.open("progress");
             if name == "idle-warning" {
                 nav.set_idle_seconds_left(8);
             }
@@ -158,6 +159,14 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
         "guide-detail" => {
             kiosk.open("guide");
             kiosk.guide().open("620000-001-XK-01");
+            return Ok(());
+        }
+        "help-called" => {
+            kiosk.open("help");
+            window.global::<Help>().set_state("called".into());
+            window
+                .global::<Help>()
+                .set_request_no("H20261124-007".into());
             return Ok(());
         }
         "staff-pin" => {

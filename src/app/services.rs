@@ -139,6 +139,13 @@ pub enum AppEvent {
     },
     Queue(Vec<QueueFigures>),
     Catalog(serde_json::Value),
+    /// A help call was registered (request number from the backend, or None offline), or
+    /// staff cleared it (`cleared`).
+    Help {
+        request: u64,
+        request_no: Option<String>,
+        cleared: bool,
+    },
     /// The demo's control keys act on the simulators.
     DemoStatus(String),
 }
@@ -152,4 +159,7 @@ pub trait Desk {
     fn print_ticket(&self, request: u64, ticket: &IssuedTicket, category_name: &str, windows: &str);
     /// Asks for fresh queue figures; answers with `AppEvent::Queue`.
     fn refresh_queue(&self);
+    /// Calls staff to the kiosk (help lamp, buzzer, backend request) or, with `on` false,
+    /// ends the call. Answers with `AppEvent::Help`.
+    fn call_help(&self, request: u64, screen: &str, on: bool);
 }

@@ -1,0 +1,132 @@
+//! 呼叫帮办: the help button on every screen and the tile. Staff are called (lamp, buzzer,
+//! backend request), the citizen is told they are coming, and the session is kept from
+//! idling out while they come.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use slint::ComponentHandle;
+
+use super::services::{AppEvent, Desk};
+use super::Kiosk;
+use crate::ui::{Help, Nav};
+
+/// How long a help call holds the session open (seconds).
+pub const HOLD_S: u32 = 300;
+
+pub struct HelpController {
+    kiosk: Weak<Kiosk>,
+    desk: RefCell<Option<Rc<dyn Desk>>>,
+    request: Cell<u64>,
+    active: Cell<bool>,
+    /// The screen the citizen called from, to return to when they cancel.
+    from: RefCell<String>,
+}
+
+impl HelpController {
+    pub fn new(kiosk: Weak<Kiosk>) -> Rc<Self> {
+        Rc::new(HelpController {
+            kiosk,
+            desk: RefCell::default(),
+            request: Cell::new(0),
+            active: Cell::new(false),
+            from: RefCell::default(),
+        })
+    }
+
+    pub fn set_desk(&self, desk: Rc<dyn Desk>) {
+        *self.desk.borrow_mut() = Some(desk);
+    }
+
+    pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
+        let me = Rc::downgrade(self);
+        window.global::<Help>().on_cancel(move || {
+            if let Some(me) = me.upgrade() {
+                me.end(true);
+            }
+        });
+    }
+
+    pub fn active(&self) -> bool {
+        self.active.get()
+    }
+
+    /// The help button or tile.
+    pub fn call(&self) {
+        let Some(kiosk) = self.kiosk.upgrade() else {
+            return;
+        };
+        let w = kiosk.window();
+        let screen = w.global::<Nav>().get_screen().to_string();
+        if screen != "help-called" {
+            *self.from.borrow_mut() = screen.clone();
+        }
+        w.global::<Help>().set_state("calling".into());
+        w.global::<Help>().set_request_no("".into());
+        w.global::<Nav>().set_screen("help-called".into());
+        kiosk.activity();
+        kiosk.hold_idle(HOLD_S);
+        if self.active.replace(true) {
+            return;
+        }
+        self.request.set(self.request.get() + 1);
+        tracing::info!(target: "alert", screen = %screen, "citizen called for help");
+        if let Some(desk) = self.desk.borrow().as_ref() {
+            desk.call_help(self.request.get(), &screen, true);
+        }
+    }
+
+    /// Ends the call: the citizen cancelled (`by_citizen`), staff cleared it, or the session
+    /// ended.
+    pub fn end(&self, by_citizen: bool) {
+        if !self.active.replace(false) {
+            return;
+        }
+        if let Some(desk) = self.desk.borrow().as_ref() {
+            desk.call_help(self.request.get(), "", false);
+        }
+        if by_citizen {
+            if let Some(kiosk) = self.kiosk.upgrade() {
+                let back = self.from.borrow().clone();
+                let nav = kiosk.window().global::<Nav>();
+                if back.is_empty() || back == "home" {
+                    kiosk.go_home();
+                } else {
+                    nav.set_screen(back.into());
+                    kiosk.activity();
+                }
+            }
+        }
+    }
+
+    pub fn handle(&self, event: &AppEvent) -> bool {
+        let AppEvent::Help {
+            request,
+            request_no,
+            cleared,
+        } = event
+        else {
+            return false;
+        };
+        if *request != self.request.get() || !self.active.get() {
+            return true;
+        }
+        let Some(kiosk) = self.kiosk.upgrade() else {
+            return true;
+        };
+        if *cleared {
+            self.active.set(false);
+            kiosk.go_home();
+            return true;
+        }
+        let help = kiosk.window().global::<Help>();
+        match request_no {
+            Some(no) => {
+                help.set_state("called".into());
+                help.set_request_no(no.clone().into());
+            }
+            None => help.set_state("offline".into()),
+        }
+        true
+    }
+}
