@@ -101,7 +101,7 @@ fn elderly_switch_enlarges_type_and_targets() {
 #[test]
 fn tile_without_a_flow_is_polite_and_leads_home() {
     let kiosk = kiosk();
-    tap(&kiosk, "投诉建议");
+    tap(&kiosk, "进度查询");
     let nav = kiosk.window().global::<Nav>();
     assert_eq!(nav.get_screen(), "unavailable");
     assert!(shows(&kiosk, "本机暂未开通此项服务"));
@@ -114,7 +114,7 @@ fn idle_timeout_returns_home_wipes_session_and_resets_language() {
     let kiosk = kiosk();
     let nav = kiosk.window().global::<Nav>();
     tap(&kiosk, "English");
-    tap(&kiosk, "Complaints");
+    tap(&kiosk, "Check progress");
     assert_eq!(nav.get_screen(), "unavailable");
     assert!(kiosk.session_started());
 

@@ -6,6 +6,7 @@
 //! - [`screens`]: every named screen, with sample data, for `kiosk screenshot`.
 
 pub mod events;
+pub mod feedback;
 pub mod guide;
 pub mod help;
 pub mod idle;
@@ -88,6 +89,7 @@ pub struct Kiosk {
     keyboard: Rc<keyboard::KeyboardController>,
     ticket: Rc<ticket::TicketController>,
     help: Rc<help::HelpController>,
+    feedback: Rc<feedback::FeedbackController>,
     events: RefCell<Option<std::sync::mpsc::Receiver<services::AppEvent>>>,
 }
 
@@ -113,6 +115,7 @@ impl Kiosk {
             keyboard: keyboard::KeyboardController::new(me.clone()),
             ticket: ticket::TicketController::new(me.clone(), options.opening_hours.clone()),
             help: help::HelpController::new(me.clone()),
+            feedback: feedback::FeedbackController::new(me.clone()),
             events: RefCell::new(None),
             idle: idle::IdleTimer::new(options.idle_timeout_s),
             window,
@@ -132,6 +135,7 @@ impl Kiosk {
         kiosk.keyboard.wire(&kiosk.window);
         kiosk.ticket.wire(&kiosk.window);
         kiosk.help.wire(&kiosk.window);
+        kiosk.feedback.wire(&kiosk.window);
         kiosk.wire();
         CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
         kiosk.apply_options();
@@ -261,7 +265,8 @@ impl Kiosk {
         events: std::sync::mpsc::Receiver<services::AppEvent>,
     ) {
         self.ticket.set_desk(desk.clone());
-        self.help.set_desk(desk);
+        self.help.set_desk(desk.clone());
+        self.feedback.set_desk(desk);
         *self.events.borrow_mut() = Some(events);
     }
 
@@ -295,7 +300,8 @@ impl Kiosk {
             AppEvent::CardPresented(_) => self.session.borrow_mut().card_present = true,
             _ => {}
         }
-        if self.help.handle(&event) {
+        if self.help.handle(&event) || self.feedback.handle(&event) {
+            self.activity();
             return;
         }
         if self.ticket.handle(&event) {
@@ -337,6 +343,8 @@ impl Kiosk {
             "ticket" => self.ticket.start(),
             "checkin" => self.ticket.start_checkin(),
             "help" => self.help.call(),
+            "rating" => self.feedback.start_rating(),
+            "complaint" => self.feedback.start_complaint(),
             _ => {
                 nav.set_pending_feature(id.into());
                 nav.set_screen("unavailable".into());
@@ -348,6 +356,10 @@ impl Kiosk {
     /// Keeps the session from idling out for at least `seconds` (a help call).
     pub fn hold_idle(&self, seconds: u32) {
         self.idle.extend(&self.window, seconds);
+    }
+
+    pub fn feedback(&self) -> &Rc<feedback::FeedbackController> {
+        &self.feedback
     }
 
     pub fn help(&self) -> &Rc<help::HelpController> {
@@ -379,6 +391,7 @@ impl Kiosk {
         self.keyboard.detach();
         self.ticket.reset();
         self.help.end(false);
+        self.feedback.reset();
         self.idle.stop(&self.window);
         if let Some(staff) = self.staff.borrow().as_ref() {
             if staff.signed_in() {

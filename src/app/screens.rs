@@ -31,6 +31,12 @@ pub const SCREENS: &[&str] = &[
     "guide-search",
     "guide-detail",
     "help-called",
+    "rating",
+    "rating-reasons",
+    "rating-done",
+    "complaint",
+    "keyboard-pinyin",
+    "complaint-done",
     "staff-pin",
     "staff-status",
     "out-of-service",
@@ -167,6 +173,48 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             window
                 .global::<Help>()
                 .set_request_no("H20261124-007".into());
+            return Ok(());
+        }
+        "rating" | "rating-reasons" | "rating-done" => {
+            kiosk.open("rating");
+            let fb = kiosk.feedback();
+            fb.rate(crate::app::services::ServiceRef::Ticket {
+                date: "20261124".into(),
+                ticket_no: "A023".into(),
+            });
+            if name != "rating" {
+                window
+                    .global::<crate::ui::Rating>()
+                    .invoke_choose_level(if name == "rating-done" { 5 } else { 2 });
+                window
+                    .global::<crate::ui::Rating>()
+                    .invoke_toggle_reason("waited_too_long".into());
+            }
+            if name == "rating-done" {
+                window.global::<crate::ui::Rating>().set_level(5);
+                window
+                    .global::<crate::ui::Rating>()
+                    .set_result("thanks".into());
+                nav.set_screen("rating-done".into());
+            }
+            return Ok(());
+        }
+        "complaint" | "keyboard-pinyin" | "complaint-done" => {
+            kiosk.open("complaint");
+            let c = window.global::<crate::ui::Complaint>();
+            c.set_kind("not_done".into());
+            c.set_text("材料已经在网上提交过，窗口又要求".into());
+            c.invoke_focus("text".into());
+            if name == "keyboard-pinyin" {
+                for k in ["c", "h", "o", "n", "g"] {
+                    kiosk.keyboard().key(k);
+                }
+            }
+            if name == "complaint-done" {
+                kiosk.keyboard().detach();
+                c.set_complaint_no("TS20261124-0042".into());
+                nav.set_screen("complaint-done".into());
+            }
             return Ok(());
         }
         "staff-pin" => {

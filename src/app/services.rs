@@ -116,6 +116,39 @@ pub enum ScannedCode {
     Unknown,
 }
 
+/// What a rating or complaint refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceRef {
+    Ticket { date: String, ticket_no: String },
+    Receipt(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingOrder {
+    pub reference: ServiceRef,
+    /// 1 (非常不满意) ..= 5 (非常满意)
+    pub level: u8,
+    pub reasons: Vec<String>,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatingResult {
+    Accepted,
+    /// Committed on the kiosk; delivered when the link returns.
+    Queued,
+    AlreadyRated,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplaintOrder {
+    /// "complaint" | "suggestion" | "not_done"
+    pub kind: String,
+    pub text: String,
+    pub phone: Option<String>,
+    pub reference: Option<ServiceRef>,
+}
+
 /// Everything that reaches the UI thread from elsewhere.
 #[derive(Debug, Clone)]
 pub enum AppEvent {
@@ -146,6 +179,15 @@ pub enum AppEvent {
         request_no: Option<String>,
         cleared: bool,
     },
+    Rated {
+        request: u64,
+        result: RatingResult,
+    },
+    Complained {
+        request: u64,
+        complaint_no: String,
+        provisional: bool,
+    },
     /// The demo's control keys act on the simulators.
     DemoStatus(String),
 }
@@ -162,4 +204,8 @@ pub trait Desk {
     /// Calls staff to the kiosk (help lamp, buzzer, backend request) or, with `on` false,
     /// ends the call. Answers with `AppEvent::Help`.
     fn call_help(&self, request: u64, screen: &str, on: bool);
+    /// Rates a service; answers with `AppEvent::Rated`.
+    fn rate(&self, request: u64, order: RatingOrder);
+    /// Files a complaint and prints its slip; answers with `AppEvent::Complained`.
+    fn complain(&self, request: u64, order: ComplaintOrder);
 }

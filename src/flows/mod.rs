@@ -6,3 +6,4 @@ pub mod pinyin_ime;
 pub mod privacy;
 pub mod staff;
 pub mod ticket;
+pub mod validate;
