@@ -1,1 +1,67 @@
-//! Hall backend interface v1 (to be written).
+//! The kiosk's link to the hall backend, interface v1 (docs/hall-api.yaml).
+//!
+//! - [`api`]: request and answer bodies.
+//! - [`client`]: the HTTP client (reqwest, rustls): headers, timeouts, error classes.
+//! - [`store`]: SQLite (WAL, synchronous=FULL): outbox, tickets, offline blocks, catalog.
+//! - [`link`]: [`HallLink`]: tickets online or offline, check-in, the delivery actor.
+//! - [`sim`]: hall-sim, the reference hall backend (axum), with fault injection.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub mod api;
+pub mod client;
+pub mod link;
+pub mod sim;
+pub mod store;
+
+pub use link::{CheckInError, HallLink, IssuedCheckIn, IssuedTicket, LinkError, LinkStatus, Posted, TicketError};
+
+/// What the link needs to know; the app builds it from the kiosk's config.
+#[derive(Clone)]
+pub struct LinkSettings {
+    pub kiosk_id: String,
+    /// e.g. `https://hall.example.gov.cn/kiosk/v1`
+    pub base_url: String,
+    /// The hall's public site, for track URLs of offline tickets.
+    pub public_base: String,
+    pub token: String,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// The budget for a ticket before the offline block is used.
+    pub ticket_timeout: Duration,
+    pub ca_file: Option<PathBuf>,
+    pub client_cert: Option<(PathBuf, PathBuf)>,
+    pub data_dir: PathBuf,
+    pub hall_utc_offset: time::UtcOffset,
+}
+
+impl std::fmt::Debug for LinkSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkSettings")
+            .field("kiosk_id", &self.kiosk_id)
+            .field("base_url", &self.base_url)
+            .field("token", &"***")
+            .field("data_dir", &self.data_dir)
+            .finish()
+    }
+}
+
+impl LinkSettings {
+    /// Settings with the usual timeouts (5 s requests, 2 s connect, 3 s ticket budget).
+    pub fn new(kiosk_id: &str, base_url: &str, token: &str, data_dir: PathBuf) -> LinkSettings {
+        LinkSettings {
+            kiosk_id: kiosk_id.into(),
+            base_url: base_url.into(),
+            public_base: "https://hall.example.gov.cn".into(),
+            token: token.into(),
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
+            ticket_timeout: Duration::from_secs(3),
+            ca_file: None,
+            client_cert: None,
+            data_dir,
+            hall_utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),
+        }
+    }
+}

@@ -1,0 +1,663 @@
+//! The kiosk's link to the hall: tickets online or from the reserved offline block, the
+//! delivery actor that drains the outbox at least once, catalog and block upkeep, and the
+//! heartbeat. Cheap to clone; every clone shares one store and one actor.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::api::{self, CheckInAnswer, CheckInRequest, Ticket, TicketRequest};
+use crate::client::{Client, ClientError};
+use crate::store::{now_ms, OpenReport, Store, StoreError};
+use crate::LinkSettings;
+
+/// Offline numbers kept in reserve per category while online.
+const BLOCK_LOW_WATER: u32 = 10;
+const BLOCK_SIZE: u32 = 20;
+/// Longest wait between delivery attempts of one entry.
+const BACKOFF_CAP: Duration = Duration::from_secs(60);
+
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+/// Why no ticket could be issued.
+#[derive(Debug, thiserror::Error)]
+pub enum TicketError {
+    /// The backend could not be reached and no reserved number is left.
+    #[error("backend unreachable and no offline numbers left for category {0}")]
+    NoOfflineNumbers(String),
+    /// The backend refused the request (unknown category, closed...).
+    #[error("backend refused the ticket: {0}")]
+    Refused(String),
+    /// The local store failed: nothing can be promised to the citizen.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl TicketError {
+    /// A stable code for the UI's wording.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TicketError::NoOfflineNumbers(_) => "no_offline_numbers",
+            TicketError::Refused(_) => "refused",
+            TicketError::Store(_) => "store",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckInError {
+    #[error("no appointment found")]
+    NotFound,
+    #[error("the appointment was already checked in")]
+    AlreadyUsed,
+    #[error("the appointment is for another hall")]
+    OtherHall,
+    #[error("backend unreachable: {0}")]
+    Offline(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl CheckInError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CheckInError::NotFound => "not_found",
+            CheckInError::AlreadyUsed => "already_used",
+            CheckInError::OtherHall => "other_hall",
+            CheckInError::Offline(_) => "offline",
+            CheckInError::Store(_) => "store",
+        }
+    }
+}
+
+/// A ticket the citizen holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedTicket {
+    pub ticket: Ticket,
+    pub offline: bool,
+    pub key: Uuid,
+}
+
+/// What became of an action sent with [`HallLink::post_or_queue`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Posted {
+    /// The backend answered (2xx) with this body.
+    Answered(serde_json::Value),
+    /// The backend refused it with this error code (e.g. 409 `already_rated`); the entry is
+    /// closed, not retried.
+    Refused { status: u16, code: String },
+    /// Committed on the kiosk; the delivery actor sends it when the link returns.
+    Queued(Uuid),
+}
+
+/// What staff and the heartbeat see of the link.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkStatus {
+    pub online: bool,
+    pub auth_failed: bool,
+    /// Unix ms of the last answer from the backend.
+    pub last_contact_ms: Option<i64>,
+    pub catalog_version: Option<String>,
+    /// Unix ms the cached catalog was last confirmed.
+    pub catalog_fetched_ms: Option<i64>,
+    pub offline_left: Vec<(String, u32)>,
+    pub outbox: api::OutboxFigures,
+    /// Set when the store was found corrupt at start and recreated.
+    pub store_recreated: Option<String>,
+}
+
+struct Inner {
+    settings: LinkSettings,
+    client: Client,
+    store: Mutex<Store>,
+    status: Mutex<LinkStatus>,
+    devices: Mutex<serde_json::Value>,
+    wake: Notify,
+    stop: tokio::sync::watch::Sender<bool>,
+    started: std::time::Instant,
+}
+
+#[derive(Clone)]
+pub struct HallLink {
+    inner: Arc<Inner>,
+}
+
+impl HallLink {
+    /// Opens the store and prepares the client; starts no task (see [`HallLink::start`]).
+    pub fn open(settings: LinkSettings) -> Result<HallLink, LinkError> {
+        let (store, report) = Store::open(&settings.data_dir.join("kiosk.db"))?;
+        let client = Client::new(&settings)?;
+        let mut status = LinkStatus::default();
+        if let OpenReport::Recreated { kept_as, reason } = report {
+            status.store_recreated = Some(format!("{reason}; old file kept as {}", kept_as.display()));
+        }
+        let (stop, _) = tokio::sync::watch::channel(false);
+        let link = HallLink {
+            inner: Arc::new(Inner {
+                settings,
+                client,
+                store: Mutex::new(store),
+                status: Mutex::new(status),
+                devices: Mutex::new(json!({})),
+                wake: Notify::new(),
+                stop,
+                started: std::time::Instant::now(),
+            }),
+        };
+        link.refresh_local_status();
+        Ok(link)
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.inner.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_status(&self, f: impl FnOnce(&mut LinkStatus)) {
+        let mut s = self.inner.status.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut s);
+    }
+
+    fn contact(&self, result: &Result<(u16, serde_json::Value), ClientError>) {
+        match result {
+            Ok(_) | Err(ClientError::Rejected { .. }) | Err(ClientError::InProgress) => {
+                self.set_status(|s| {
+                    s.online = true;
+                    s.auth_failed = false;
+                    s.last_contact_ms = Some(now_ms());
+                })
+            }
+            Err(ClientError::Unauthorized(_)) => self.set_status(|s| {
+                if !s.auth_failed {
+                    tracing::error!(target: "alert", "backend refused the kiosk token: online features out of service");
+                }
+                s.online = false;
+                s.auth_failed = true;
+            }),
+            Err(_) => self.set_status(|s| s.online = false),
+        }
+    }
+
+    fn refresh_local_status(&self) {
+        let (left, counts, catalog) = {
+            let store = self.store();
+            (
+                store.offline_left().unwrap_or_default(),
+                store.counts().unwrap_or_default(),
+                store.catalog().ok().flatten(),
+            )
+        };
+        let version = catalog.as_ref().and_then(|(_, body, _)| {
+            serde_json::from_str::<serde_json::Value>(body)
+                .ok()?
+                .get("version")?
+                .as_str()
+                .map(str::to_string)
+        });
+        self.set_status(|s| {
+            s.offline_left = left;
+            s.outbox = counts;
+            s.catalog_version = version;
+            s.catalog_fetched_ms = catalog.map(|c| c.2);
+        });
+    }
+
+    pub fn status(&self) -> LinkStatus {
+        self.refresh_local_status();
+        self.inner.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn settings(&self) -> &LinkSettings {
+        &self.inner.settings
+    }
+
+    /// Device states for the heartbeat (set by the app whenever one changes).
+    pub fn set_devices(&self, devices: serde_json::Value) {
+        *self.inner.devices.lock().unwrap_or_else(|p| p.into_inner()) = devices;
+    }
+
+    fn now_rfc3339(&self) -> String {
+        time::OffsetDateTime::now_utc()
+            .to_offset(self.inner.settings.hall_utc_offset)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    }
+
+    // ---- tickets -------------------------------------------------------------------
+
+    /// Takes a ticket: from the backend within the ticket budget (retrying the same key when
+    /// an answer is lost), else from the reserved offline block. The ticket is committed to
+    /// the store before this returns.
+    pub async fn take_ticket(&self, req: TicketRequest) -> Result<IssuedTicket, TicketError> {
+        let key = Uuid::new_v4();
+        let body = serde_json::to_value(&req).expect("ticket requests serialize");
+        self.store().begin_request(key, "/tickets", &body)?;
+        match self.post_within_budget("/tickets", key, &body).await {
+            Some(Ok(answer)) => match serde_json::from_value::<Ticket>(answer.clone()) {
+                Ok(ticket) => {
+                    self.store()
+                        .record_online_ticket(key, &ticket.ticket_no, &ticket.category, &answer)?;
+                    return Ok(IssuedTicket {
+                        ticket,
+                        offline: false,
+                        key,
+                    });
+                }
+                Err(e) => tracing::warn!("backend ticket answer unreadable: {e}; going offline"),
+            },
+            Some(Err(ClientError::Rejected { code, message, .. })) => {
+                self.store().dead(key, &format!("{code}: {message}"))?;
+                return Err(TicketError::Refused(format!("{code}: {message}")));
+            }
+            _ => {}
+        }
+        self.issue_offline(&req, Some(key))
+    }
+
+    fn issue_offline(&self, req: &TicketRequest, unanswered: Option<Uuid>) -> Result<IssuedTicket, TicketError> {
+        let report_key = Uuid::new_v4();
+        let issued_at = self.now_rfc3339();
+        let public = self.inner.settings.public_base.clone();
+        let date = issued_at.get(..10).unwrap_or("").replace('-', "");
+        let number = self.store().issue_offline(
+            &req.category,
+            report_key,
+            |block_id, number| {
+                json!({
+                    "block_id": block_id, "ticket_no": number, "category": req.category,
+                    "source": req.source, "priority": req.priority, "applicant": req.applicant,
+                    "issued_at": issued_at,
+                })
+            },
+            |number| {
+                json!({
+                    "ticket_no": number, "category": req.category, "waiting_ahead": 0,
+                    "est_wait_min": 0, "issued_at": issued_at,
+                    "track_url": format!("{public}/track/t/{date}/{number}"),
+                })
+            },
+            unanswered,
+        )?;
+        self.inner.wake.notify_one();
+        let Some(number) = number else {
+            if let Some(k) = unanswered {
+                self.store().enqueue("ticket_void", "/tickets/void", Uuid::new_v4(), &json!({"idempotency_key": k.to_string()}))?;
+                let _ = self.store().dead(k, "no offline numbers; voided");
+            }
+            tracing::error!(target: "alert", category = %req.category, "no offline ticket numbers left");
+            return Err(TicketError::NoOfflineNumbers(req.category.clone()));
+        };
+        let answer = self
+            .store()
+            .answer(report_key)
+            .ok()
+            .flatten();
+        let ticket = Ticket {
+            ticket_no: number.clone(),
+            category: req.category.clone(),
+            waiting_ahead: 0,
+            est_wait_min: 0,
+            issued_at: answer
+                .as_ref()
+                .and_then(|a| a.get("issued_at"))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| self.now_rfc3339()),
+            track_url: format!("{}/track/t/{}/{}", self.inner.settings.public_base, date, number),
+        };
+        Ok(IssuedTicket {
+            ticket,
+            offline: true,
+            key: report_key,
+        })
+    }
+
+    /// POSTs with the same key until an answer comes or the ticket budget is spent.
+    /// None: no answer at all within the budget.
+    async fn post_within_budget(
+        &self,
+        path: &str,
+        key: Uuid,
+        body: &serde_json::Value,
+    ) -> Option<Result<serde_json::Value, ClientError>> {
+        let budget = self.inner.settings.ticket_timeout;
+        let start = tokio::time::Instant::now();
+        let mut last = None;
+        while start.elapsed() < budget {
+            if self.status().auth_failed && last.is_some() {
+                break;
+            }
+            // Two tries fit in the budget: an answer lost on the first is fetched by the
+            // second with the same key (the backend answers it from its store).
+            let left = budget.saturating_sub(start.elapsed());
+            let attempt = left
+                .min(self.inner.settings.timeout)
+                .min((budget / 2).max(Duration::from_millis(500)));
+            let result = self.inner.client.post(path, Some(key), body, Some(attempt)).await;
+            self.contact(&result);
+            match result {
+                Ok((_, v)) => return Some(Ok(v)),
+                Err(e) if e.is_retryable() => {
+                    last = Some(Err(e));
+                    tokio::time::sleep(Duration::from_millis(150).min(budget.saturating_sub(start.elapsed()))).await;
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        last
+    }
+
+    /// Checks in an appointment (online only: an appointment cannot be confirmed offline).
+    pub async fn check_in(&self, req: CheckInRequest) -> Result<IssuedCheckIn, CheckInError> {
+        let key = Uuid::new_v4();
+        let body = serde_json::to_value(&req).expect("check-in requests serialize");
+        self.store().begin_request(key, "/appointments/check-in", &body)?;
+        match self.post_within_budget("/appointments/check-in", key, &body).await {
+            Some(Ok(answer)) => match serde_json::from_value::<CheckInAnswer>(answer.clone()) {
+                Ok(a) => {
+                    self.store().record_online_ticket(key, &a.ticket.ticket_no, &a.ticket.category, &answer)?;
+                    Ok(IssuedCheckIn { answer: a, key })
+                }
+                Err(e) => {
+                    self.void(key)?;
+                    Err(CheckInError::Offline(format!("unreadable answer: {e}")))
+                }
+            },
+            Some(Err(ClientError::Rejected { code, .. })) => {
+                self.store().delivered(key, &json!({"error": code}))?;
+                Err(match code.as_str() {
+                    "already_checked_in" => CheckInError::AlreadyUsed,
+                    "other_hall" => CheckInError::OtherHall,
+                    _ => CheckInError::NotFound,
+                })
+            }
+            other => {
+                self.void(key)?;
+                Err(CheckInError::Offline(
+                    other.and_then(|r| r.err()).map(|e| e.to_string()).unwrap_or_else(|| "timeout".into()),
+                ))
+            }
+        }
+    }
+
+    /// Turns an unanswered request into a void notice for the backend.
+    fn void(&self, key: Uuid) -> Result<(), StoreError> {
+        let mut store = self.store();
+        store.enqueue("ticket_void", "/tickets/void", Uuid::new_v4(), &json!({"idempotency_key": key.to_string()}))?;
+        store.dead(key, "unanswered; voided")?;
+        drop(store);
+        self.inner.wake.notify_one();
+        Ok(())
+    }
+
+    // ---- other actions -------------------------------------------------------------
+
+    /// Commits an action to the outbox, then tries to deliver it at once within the short
+    /// budget so the citizen can see the backend's answer (a complaint number, "already
+    /// rated"); otherwise the delivery actor carries on.
+    pub async fn post_or_queue(&self, kind: &str, path: &str, body: serde_json::Value) -> Result<Posted, StoreError> {
+        let key = Uuid::new_v4();
+        self.store().enqueue(kind, path, key, &body)?;
+        match self.post_within_budget(path, key, &body).await {
+            Some(Ok(answer)) => {
+                self.store().delivered(key, &answer)?;
+                Ok(Posted::Answered(answer))
+            }
+            Some(Err(ClientError::Rejected { status, code, message })) => {
+                if status == 409 {
+                    self.store().delivered(key, &json!({"error": code}))?;
+                } else {
+                    self.store().dead(key, &format!("{status} {code}: {message}"))?;
+                }
+                Ok(Posted::Refused { status, code })
+            }
+            _ => {
+                self.inner.wake.notify_one();
+                Ok(Posted::Queued(key))
+            }
+        }
+    }
+
+    /// Queue figures, straight from the backend.
+    pub async fn queue(&self) -> Result<api::QueueStatus, ClientError> {
+        let r = self.inner.client.get("/queue", None).await;
+        let r2 = r.as_ref().map(|_| (200u16, serde_json::Value::Null)).map_err(clone_err);
+        self.contact(&r2);
+        let (_, _, text) = r?;
+        serde_json::from_str(&text).map_err(|e| ClientError::BadAnswer(e.to_string()))
+    }
+
+    /// The cached catalog, if any.
+    pub fn catalog(&self) -> Option<serde_json::Value> {
+        let c = self.store().catalog().ok().flatten()?;
+        serde_json::from_str(&c.1).ok()
+    }
+
+    /// Refreshes the catalog on its ETag. Ok(true) when it changed.
+    pub async fn refresh_catalog(&self) -> Result<bool, LinkError> {
+        let etag = self.store().catalog()?.and_then(|c| c.0);
+        let r = self.inner.client.get("/catalog", etag.as_deref()).await;
+        let r2 = r.as_ref().map(|_| (200u16, serde_json::Value::Null)).map_err(clone_err);
+        self.contact(&r2);
+        let (status, new_etag, body) = r?;
+        if status == 304 {
+            self.store().touch_catalog()?;
+            return Ok(false);
+        }
+        serde_json::from_str::<serde_json::Value>(&body).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+        self.store().save_catalog(new_etag.as_deref(), &body)?;
+        Ok(true)
+    }
+
+    /// Asks for offline numbers for every category below the low-water mark.
+    pub async fn top_up_blocks(&self, categories: &[String]) -> Result<(), LinkError> {
+        let left = self.store().offline_left()?;
+        for c in categories {
+            let have = left.iter().find(|(cat, _)| cat == c).map_or(0, |(_, n)| *n);
+            if have >= BLOCK_LOW_WATER {
+                continue;
+            }
+            let body = json!({"category": c, "size": BLOCK_SIZE});
+            let r = self.inner.client.post("/ticket-blocks", Some(Uuid::new_v4()), &body, None).await;
+            self.contact(&r);
+            let (_, v) = r?;
+            let block: api::TicketBlock = serde_json::from_value(v).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+            let expires = time::OffsetDateTime::parse(&block.expires_at, &time::format_description::well_known::Rfc3339)
+                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+                .unwrap_or(now_ms() + 86_400_000);
+            self.store().add_block(&block.block_id, &block.category, &block.numbers, expires)?;
+        }
+        Ok(())
+    }
+
+    pub async fn heartbeat(&self) -> Result<(), ClientError> {
+        let outbox = self.store().counts().unwrap_or_default();
+        let body = json!({
+            "kiosk_id": self.inner.settings.kiosk_id,
+            "version": env!("CARGO_PKG_VERSION"),
+            "uptime_s": self.inner.started.elapsed().as_secs(),
+            "devices": *self.inner.devices.lock().unwrap_or_else(|p| p.into_inner()),
+            "outbox": outbox,
+        });
+        let r = self.inner.client.post("/heartbeat", None, &body, None).await;
+        self.contact(&r);
+        r.map(|_| ())
+    }
+
+    /// Sync for technicians: catalog, blocks, heartbeat. Ok when the backend was reached.
+    pub async fn sync(&self) -> Result<(), LinkError> {
+        self.refresh_catalog().await?;
+        let categories = self.category_codes();
+        self.top_up_blocks(&categories).await?;
+        self.heartbeat().await?;
+        Ok(())
+    }
+
+    pub fn category_codes(&self) -> Vec<String> {
+        self.catalog()
+            .and_then(|c| {
+                c.get("categories")?.as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.get("code")?.as_str().map(str::to_string))
+                        .collect()
+                })
+            })
+            .unwrap_or_default()
+    }
+
+    // ---- delivery ------------------------------------------------------------------
+
+    /// Delivers due entries, oldest first, keeping order within a kind. Returns how many
+    /// were delivered, and whether the backend was unreachable.
+    pub async fn deliver_due(&self) -> (usize, bool) {
+        let entries = match self.store().due(100) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!("outbox read failed: {e}");
+                return (0, true);
+            }
+        };
+        let mut delivered = 0;
+        let mut blocked_kinds: Vec<String> = Vec::new();
+        for e in entries {
+            if blocked_kinds.contains(&e.kind) {
+                continue;
+            }
+            let r = self.inner.client.post(&e.path, Some(e.key), &e.body, None).await;
+            self.contact(&r);
+            let outcome = match r {
+                Ok((_, answer)) => self.store().delivered(e.key, &answer).map(|_| true),
+                Err(ClientError::Rejected { status: 409, code, .. }) => {
+                    self.store().delivered(e.key, &json!({"error": code})).map(|_| true)
+                }
+                Err(ClientError::Rejected { status, code, message }) => {
+                    tracing::warn!(target: "alert", kind = %e.kind, "outbox entry refused ({status} {code}): dead letter");
+                    self.store().dead(e.key, &format!("{status} {code}: {message}")).map(|_| false)
+                }
+                Err(ClientError::Unauthorized(_)) => return (delivered, true),
+                Err(err) => {
+                    let retry_after = match &err {
+                        ClientError::Unavailable { retry_after, .. } => *retry_after,
+                        _ => None,
+                    };
+                    let wait = retry_after.unwrap_or_else(|| backoff(e.attempts));
+                    let _ = self.store().retry_later(e.key, &err.to_string(), now_ms() + wait.as_millis() as i64);
+                    blocked_kinds.push(e.kind.clone());
+                    if matches!(err, ClientError::Network(_)) {
+                        return (delivered, true);
+                    }
+                    continue;
+                }
+            };
+            match outcome {
+                Ok(true) => delivered += 1,
+                Ok(false) => {}
+                Err(err) => tracing::error!("outbox update failed: {err}"),
+            }
+        }
+        (delivered, false)
+    }
+
+    /// Delivers until the outbox is empty or the backend is unreachable. Ok(true): empty.
+    pub async fn flush(&self) -> Result<bool, StoreError> {
+        loop {
+            let (n, unreachable) = self.deliver_due().await;
+            let counts = self.store().counts()?;
+            if counts.pending == 0 {
+                return Ok(true);
+            }
+            if unreachable || n == 0 {
+                // Entries waiting for their backoff: try them now, once.
+                let any_due = !self.store().due(1)?.is_empty();
+                if !any_due {
+                    self.store_reset_backoff()?;
+                    let (n2, unreachable2) = self.deliver_due().await;
+                    if n2 == 0 || unreachable2 {
+                        return Ok(self.store().counts()?.pending == 0);
+                    }
+                } else if unreachable {
+                    return Ok(false);
+                }
+            }
+        }
+    }
+
+    fn store_reset_backoff(&self) -> Result<(), StoreError> {
+        for e in self.store().entries("pending")? {
+            self.store().retry_later(e.key, e.last_error.as_deref().unwrap_or(""), 0)?;
+        }
+        Ok(())
+    }
+
+    /// Starts the delivery actor and the upkeep loop (catalog, blocks, heartbeat every
+    /// minute) on the current tokio runtime. They stop with [`HallLink::shutdown`].
+    pub fn start(&self) -> tokio::task::JoinHandle<()> {
+        let link = self.clone();
+        let mut stop = self.inner.stop.subscribe();
+        tokio::spawn(async move {
+            let mut upkeep = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    _ = upkeep.tick() => {
+                        if let Err(e) = link.sync().await {
+                            tracing::debug!("upkeep: {e}");
+                        }
+                    }
+                    _ = link.inner.wake.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                }
+                if *stop.borrow() {
+                    break;
+                }
+                let _ = link.deliver_due().await;
+            }
+        })
+    }
+
+    pub fn shutdown(&self) {
+        let _ = self.inner.stop.send(true);
+    }
+
+    /// Staff: dead letters, retry one.
+    pub fn dead_letters(&self) -> Result<Vec<crate::store::Entry>, StoreError> {
+        self.store().entries("dead")
+    }
+
+    pub fn retry_dead(&self, key: Uuid) -> Result<bool, StoreError> {
+        let r = self.store().revive(key);
+        self.inner.wake.notify_one();
+        r
+    }
+}
+
+/// A check-in that gave a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCheckIn {
+    pub answer: CheckInAnswer,
+    pub key: Uuid,
+}
+
+fn clone_err(e: &ClientError) -> ClientError {
+    match e {
+        ClientError::Network(s) => ClientError::Network(s.clone()),
+        ClientError::Unauthorized(c) => ClientError::Unauthorized(*c),
+        ClientError::InProgress => ClientError::InProgress,
+        other => ClientError::BadAnswer(other.to_string()),
+    }
+}
+
+/// Exponential backoff with jitter, capped: 1 s, 2 s, 4 s ... 60 s, each times 0.5..1.0.
+pub fn backoff(attempts: u32) -> Duration {
+    let base = Duration::from_secs(1u64 << attempts.min(6)).min(BACKOFF_CAP);
+    let jitter = 0.5 + rand::random::<f64>() * 0.5;
+    base.mul_f64(jitter)
+}

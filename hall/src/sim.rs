@@ -1,0 +1,484 @@
+//! hall-sim: the reference hall backend of interface v1, for the demo, the tests and
+//! integration work. State lives in memory; faults can be injected at run time.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// The sample catalog (a copy of ../shared/data/catalog.json).
+pub const SAMPLE_CATALOG: &str = include_str!("../data/catalog.json");
+
+/// Faults to inject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    None,
+    /// Every request waits this long before it is handled.
+    Delay(Duration),
+    /// The next `n` requests answer 503 with Retry-After: 1.
+    Unavailable { times: u32 },
+    /// The next `n` POSTs are applied, then answered only after 30 s: the kiosk's read
+    /// times out, as when a response is lost after commit.
+    DropResponseAfterCommit { times: u32 },
+    /// Every request answers 401.
+    Unauthorized,
+    /// Connections are accepted but nothing is answered (network black hole).
+    Down,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    pub listen: SocketAddr,
+    pub token: String,
+    pub catalog: String,
+    pub public_base: String,
+    pub hall_id: String,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            listen: "127.0.0.1:0".parse().expect("valid address"),
+            token: "demo-token".into(),
+            catalog: SAMPLE_CATALOG.into(),
+            public_base: "https://hall.example.gov.cn".into(),
+            hall_id: "hezuo".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Appointment {
+    code: String,
+    id_number: String,
+    item: String,
+    slot: String,
+    category: String,
+    used: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Stored {
+    body_hash: String,
+    answer: Option<(u16, Value)>,
+}
+
+#[derive(Default)]
+struct Sim {
+    opts: Option<SimOptions>,
+    etag: String,
+    fault: Option<Fault>,
+    idem: HashMap<String, Stored>,
+    counters: HashMap<String, u32>,
+    served: HashMap<String, u32>,
+    pub tickets: Vec<Value>,
+    pub offline_reports: Vec<Value>,
+    pub voids: Vec<String>,
+    pub checkins: Vec<Value>,
+    pub ratings: Vec<Value>,
+    pub complaints: Vec<Value>,
+    pub help: Vec<(String, bool)>,
+    pub heartbeats: Vec<Value>,
+    appointments: Vec<Appointment>,
+    blocks: u32,
+    requests: u64,
+}
+
+type Shared = Arc<Mutex<Sim>>;
+
+/// A running hall-sim; stops when dropped.
+pub struct HallSim {
+    addr: SocketAddr,
+    state: Shared,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for HallSim {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl HallSim {
+    /// Binds and serves on the current tokio runtime.
+    pub async fn spawn(opts: SimOptions) -> std::io::Result<HallSim> {
+        let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+        let addr = listener.local_addr()?;
+        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(opts.catalog.as_bytes()))[..16]);
+        let today_slot = |h: &str| h.to_string();
+        let sim = Sim {
+            etag,
+            appointments: vec![
+                Appointment {
+                    code: "AP0001".into(),
+                    id_number: String::new(),
+                    item: "不动产转移登记（二手房买卖）".into(),
+                    slot: today_slot("14:00-14:30"),
+                    category: "D".into(),
+                    used: false,
+                },
+                Appointment {
+                    code: "AP0002".into(),
+                    id_number: String::new(),
+                    item: "个体工商户注销登记".into(),
+                    slot: today_slot("09:00-09:30"),
+                    category: "A".into(),
+                    used: true,
+                },
+                Appointment {
+                    code: "AP0003".into(),
+                    id_number: "440306199008152330".into(),
+                    item: "企业设立登记".into(),
+                    slot: today_slot("10:00-10:30"),
+                    category: "A".into(),
+                    used: false,
+                },
+            ],
+            opts: Some(opts),
+            ..Sim::default()
+        };
+        let state: Shared = Arc::new(Mutex::new(sim));
+        let app = Router::new()
+            .route("/kiosk/v1/catalog", get(catalog))
+            .route("/kiosk/v1/queue", get(queue))
+            .route("/kiosk/v1/heartbeat", post(heartbeat))
+            .route("/kiosk/v1/help-requests/{no}", get(help_status))
+            .route("/kiosk/v1/{*path}", post(post_action))
+            .with_state(state.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(HallSim { addr, state, task })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL of interface v1.
+    pub fn url(&self) -> String {
+        format!("http://{}/kiosk/v1", self.addr)
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Sim) -> R) -> R {
+        f(&mut self.state.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    pub fn set_fault(&self, fault: Fault) {
+        self.with(|s| s.fault = Some(fault));
+    }
+
+    pub fn tickets(&self) -> Vec<Value> {
+        self.with(|s| s.tickets.clone())
+    }
+    pub fn offline_reports(&self) -> Vec<Value> {
+        self.with(|s| s.offline_reports.clone())
+    }
+    pub fn voids(&self) -> Vec<String> {
+        self.with(|s| s.voids.clone())
+    }
+    pub fn checkins(&self) -> Vec<Value> {
+        self.with(|s| s.checkins.clone())
+    }
+    pub fn ratings(&self) -> Vec<Value> {
+        self.with(|s| s.ratings.clone())
+    }
+    pub fn complaints(&self) -> Vec<Value> {
+        self.with(|s| s.complaints.clone())
+    }
+    pub fn heartbeats(&self) -> Vec<Value> {
+        self.with(|s| s.heartbeats.clone())
+    }
+    /// Help requests as (number, still open).
+    pub fn help_requests(&self) -> Vec<(String, bool)> {
+        self.with(|s| s.help.clone())
+    }
+    /// Staff at the backend clear a help request.
+    pub fn clear_help(&self, no: &str) {
+        self.with(|s| {
+            for h in s.help.iter_mut().filter(|h| h.0 == no) {
+                h.1 = false;
+            }
+        })
+    }
+    pub fn requests(&self) -> u64 {
+        self.with(|s| s.requests)
+    }
+}
+
+fn err(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({"error": code, "message": message}))).into_response()
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("valid"))
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// Checks auth and applies faults that stop a request. Err: the response to send.
+async fn gate(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+    let (fault, token) = {
+        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+        s.requests += 1;
+        let fault = s.fault.clone().unwrap_or(Fault::None);
+        if let Fault::Unavailable { times } = &fault {
+            s.fault = if *times > 1 { Some(Fault::Unavailable { times: times - 1 }) } else { None };
+        }
+        (fault, s.opts.as_ref().map(|o| o.token.clone()).unwrap_or_default())
+    };
+    match fault {
+        Fault::Delay(d) => tokio::time::sleep(d).await,
+        Fault::Down => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        Fault::Unauthorized => return Err(err(StatusCode::UNAUTHORIZED, "unauthorized", "token revoked")),
+        Fault::Unavailable { .. } => {
+            let mut r = err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again");
+            r.headers_mut().insert("retry-after", "1".parse().expect("valid header"));
+            return Err(r);
+        }
+        _ => {}
+    }
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if auth != format!("Bearer {token}") {
+        return Err(err(StatusCode::UNAUTHORIZED, "unauthorized", "bad token"));
+    }
+    if headers.get("x-kiosk-id").is_none() {
+        return Err(err(StatusCode::BAD_REQUEST, "missing_kiosk_id", "X-Kiosk-Id is required"));
+    }
+    Ok(())
+}
+
+async fn catalog(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(r) = gate(&state, &headers).await {
+        return r;
+    }
+    let (etag, body) = {
+        let s = state.lock().unwrap_or_else(|p| p.into_inner());
+        (s.etag.clone(), s.opts.as_ref().map(|o| o.catalog.clone()).unwrap_or_default())
+    };
+    if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return (StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
+    }
+    (StatusCode::OK, [("etag", etag), ("content-type", "application/json".into())], body).into_response()
+}
+
+async fn queue(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(r) = gate(&state, &headers).await {
+        return r;
+    }
+    let s = state.lock().unwrap_or_else(|p| p.into_inner());
+    let catalog: Value = serde_json::from_str(&s.opts.as_ref().map(|o| o.catalog.clone()).unwrap_or_default()).unwrap_or_default();
+    let categories: Vec<Value> = catalog["categories"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c["code"].as_str())
+                .map(|code| {
+                    let waiting = waiting(&s, code);
+                    json!({"code": code, "waiting": waiting, "est_wait_min": waiting * 3})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Json(json!({"updated_at": rfc3339(now()), "categories": categories})).into_response()
+}
+
+/// A simple queue model: a base load per category plus issued tickets, less those served.
+fn waiting(s: &Sim, code: &str) -> u32 {
+    let base = (code.bytes().next().unwrap_or(b'A') - b'A') as u32 % 4 * 2 + 1;
+    let issued = *s.counters.get(code).unwrap_or(&0);
+    let served = *s.served.get(code).unwrap_or(&0);
+    (base + issued).saturating_sub(served)
+}
+
+async fn heartbeat(State(state): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    if let Err(r) = gate(&state, &headers).await {
+        return r;
+    }
+    state.lock().unwrap_or_else(|p| p.into_inner()).heartbeats.push(body);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn help_status(State(state): State<Shared>, headers: HeaderMap, Path(no): Path<String>) -> Response {
+    if let Err(r) = gate(&state, &headers).await {
+        return r;
+    }
+    let s = state.lock().unwrap_or_else(|p| p.into_inner());
+    match s.help.iter().find(|h| h.0 == no) {
+        Some((no, open)) => Json(json!({"request_no": no, "status": if *open { "open" } else { "cleared" }})).into_response(),
+        None => err(StatusCode::NOT_FOUND, "not_found", "no such help request"),
+    }
+}
+
+/// Every POST but /heartbeat: idempotency first, then the action.
+async fn post_action(State(state): State<Shared>, headers: HeaderMap, Path(path): Path<String>, Json(body): Json<Value>) -> Response {
+    if let Err(r) = gate(&state, &headers).await {
+        return r;
+    }
+    let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string) else {
+        return err(StatusCode::BAD_REQUEST, "missing_idempotency_key", "Idempotency-Key is required");
+    };
+    let kiosk = headers.get("x-kiosk-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let id = format!("{kiosk}/{key}");
+    let hash = hex::encode(Sha256::digest(format!("{path}\n{body}").as_bytes()));
+    let drop_after = {
+        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(stored) = s.idem.get(&id) {
+            if stored.body_hash != hash {
+                return err(StatusCode::UNPROCESSABLE_ENTITY, "key_reused", "this Idempotency-Key came with a different body");
+            }
+            return match &stored.answer {
+                Some((status, v)) => (StatusCode::from_u16(*status).unwrap_or(StatusCode::OK), Json(v.clone())).into_response(),
+                None => err(StatusCode::CONFLICT, "in_progress", "the first request with this key is still in progress"),
+            };
+        }
+        s.idem.insert(id.clone(), Stored { body_hash: hash, answer: None });
+        let drop_after = matches!(s.fault, Some(Fault::DropResponseAfterCommit { .. }));
+        if let Some(Fault::DropResponseAfterCommit { times }) = s.fault.clone() {
+            s.fault = if times > 1 { Some(Fault::DropResponseAfterCommit { times: times - 1 }) } else { None };
+        }
+        drop_after
+    };
+    let (status, answer) = {
+        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+        let r = apply(&mut s, &path, &key, &body);
+        if let Some(stored) = s.idem.get_mut(&id) {
+            stored.answer = Some(r.clone());
+        }
+        r
+    };
+    if drop_after {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+    (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), Json(answer)).into_response()
+}
+
+fn error_body(code: &str, message: &str) -> Value {
+    json!({"error": code, "message": message})
+}
+
+fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
+    let opts = s.opts.clone().unwrap_or_default();
+    let catalog: Value = serde_json::from_str(&opts.catalog).unwrap_or_default();
+    let category_ok = |c: &str| catalog["categories"].as_array().is_some_and(|a| a.iter().any(|x| x["code"] == c));
+    let issue = |s: &mut Sim, category: &str| -> Value {
+        let n = s.counters.entry(category.to_string()).or_insert(0);
+        *n += 1;
+        let no = format!("{category}{:03}", *n);
+        let t = now();
+        let date = format!("{:04}{:02}{:02}", t.year(), t.month() as u8, t.day());
+        let ahead = waiting(s, category).saturating_sub(1);
+        json!({
+            "ticket_no": no, "category": category, "waiting_ahead": ahead,
+            "est_wait_min": ahead * 3, "issued_at": rfc3339(t),
+            "track_url": format!("{}/track/t/{date}/{no}", opts.public_base),
+        })
+    };
+    match path {
+        "tickets" => {
+            let category = body["category"].as_str().unwrap_or("");
+            if !category_ok(category) {
+                return (422, error_body("unknown_category", "no such category"));
+            }
+            let t = issue(s, category);
+            let mut record = t.clone();
+            record["key"] = json!(key);
+            record["source"] = body["source"].clone();
+            record["priority"] = body["priority"].clone();
+            s.tickets.push(record);
+            (201, t)
+        }
+        "appointments/check-in" => {
+            let code = body["code"].as_str();
+            let id = body["id_number"].as_str();
+            let found = s.appointments.iter().position(|a| {
+                code.is_some_and(|c| a.code == c) || id.is_some_and(|i| !a.id_number.is_empty() && a.id_number == i)
+            });
+            let Some(i) = found else {
+                return (404, error_body("no_appointment", "no appointment found"));
+            };
+            if s.appointments[i].used {
+                return (409, error_body("already_checked_in", "this appointment was already checked in"));
+            }
+            s.appointments[i].used = true;
+            let a = s.appointments[i].clone();
+            let mut t = issue(s, &a.category);
+            t["appointment"] = json!({"item": a.item, "slot": a.slot});
+            let mut record = t.clone();
+            record["key"] = json!(key);
+            record["code"] = json!(a.code);
+            s.checkins.push(record.clone());
+            s.tickets.push(record);
+            (201, t)
+        }
+        "ticket-blocks" => {
+            let category = body["category"].as_str().unwrap_or("");
+            if !category_ok(category) {
+                return (422, error_body("unknown_category", "no such category"));
+            }
+            let size = body["size"].as_u64().unwrap_or(20).min(100) as u32;
+            s.blocks += 1;
+            let first = 9000 + (s.blocks - 1) * 100 + 1;
+            let numbers: Vec<String> = (first..first + size).map(|n| format!("{category}{n}")).collect();
+            let expires = now() + time::Duration::hours(24);
+            (201, json!({"block_id": format!("BLK{:04}", s.blocks), "category": category, "numbers": numbers, "expires_at": rfc3339(expires)}))
+        }
+        "tickets/offline" => {
+            s.offline_reports.push(body.clone());
+            let category = body["category"].as_str().unwrap_or("");
+            *s.counters.entry(category.to_string()).or_insert(0) += 0;
+            (201, json!({"accepted": true, "waiting_ahead": waiting(s, category)}))
+        }
+        "tickets/void" => {
+            let k = body["idempotency_key"].as_str().unwrap_or("").to_string();
+            for t in s.tickets.iter_mut().filter(|t| t["key"] == k.as_str()) {
+                t["voided"] = json!(true);
+            }
+            s.voids.push(k);
+            (200, json!({"voided": true}))
+        }
+        "ratings" => {
+            let r = &body["ref"];
+            let ref_id = r["ticket_no"].as_str().or(r["receipt_no"].as_str()).unwrap_or("").to_string();
+            if s.ratings.iter().any(|x| x["ref_id"] == ref_id.as_str()) {
+                return (409, error_body("already_rated", "this service was already rated"));
+            }
+            let mut record = body.clone();
+            record["ref_id"] = json!(ref_id);
+            s.ratings.push(record);
+            (201, json!({"accepted": true}))
+        }
+        "complaints" => {
+            let no = format!("TS{}-{:04}", now().date().to_string().replace('-', ""), s.complaints.len() + 1);
+            let mut record = body.clone();
+            record["complaint_no"] = json!(no);
+            s.complaints.push(record);
+            (201, json!({"complaint_no": no}))
+        }
+        "help-requests" => {
+            let no = format!("H{}-{:03}", now().date().to_string().replace('-', ""), s.help.len() + 1);
+            s.help.push((no.clone(), true));
+            (201, json!({"request_no": no}))
+        }
+        p if p.starts_with("help-requests/") && p.ends_with("/close") => {
+            let no = p.trim_start_matches("help-requests/").trim_end_matches("/close");
+            for h in s.help.iter_mut().filter(|h| h.0 == no) {
+                h.1 = false;
+            }
+            (200, json!({"closed": true}))
+        }
+        _ => (404, error_body("not_found", "no such endpoint")),
+    }
+}

@@ -1,0 +1,466 @@
+//! The kiosk's durable store (SQLite, WAL, `synchronous=FULL`): the outbox of everything a
+//! citizen was told was accepted, tickets issued here, reserved offline ticket numbers, and
+//! the cached catalog. Every accepted action is one transaction holding the action and its
+//! outbox entry, committed before the caller returns.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use uuid::Uuid;
+
+/// Schema versions, applied in order; `PRAGMA user_version` records how far a file is.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        path TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending',
+        last_error TEXT,
+        answer TEXT
+     );
+     CREATE INDEX outbox_state ON outbox(state, id);
+     CREATE TABLE tickets (
+        key TEXT PRIMARY KEY,
+        ticket_no TEXT NOT NULL,
+        category TEXT NOT NULL,
+        offline INTEGER NOT NULL,
+        answer TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+     );
+     CREATE TABLE blocks (
+        block_id TEXT NOT NULL,
+        category TEXT NOT NULL,
+        number TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (block_id, number)
+     );
+     CREATE TABLE catalog (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        etag TEXT,
+        body TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+     );",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused an operation (disk full, I/O error, locked beyond the timeout).
+    #[error("local store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database file could not be moved aside or created.
+    #[error("local store {path}: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What opening found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenReport {
+    Ok,
+    /// The file failed its integrity check; it was kept aside under this name and a fresh
+    /// one made. Staff must be told: unsent entries are in the old file.
+    Recreated { kept_as: PathBuf, reason: String },
+}
+
+/// One outbox entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: i64,
+    pub kind: String,
+    pub key: Uuid,
+    pub path: String,
+    pub body: serde_json::Value,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+pub fn now_ms() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
+}
+
+impl Store {
+    /// Opens (or creates) the store, checking its integrity first.
+    pub fn open(path: &Path) -> Result<(Store, OpenReport), StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::File {
+                path: dir.to_owned(),
+                source: e,
+            })?;
+        }
+        let mut report = OpenReport::Ok;
+        let conn = match Self::open_checked(path) {
+            Ok(c) => c,
+            Err(reason) => {
+                let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+                let kept_as = path.with_extension(format!("db.corrupt-{stamp}"));
+                std::fs::rename(path, &kept_as).map_err(|e| StoreError::File {
+                    path: path.to_owned(),
+                    source: e,
+                })?;
+                for side in ["-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{side}", path.display()));
+                }
+                tracing::error!(target: "alert", kept_as = %kept_as.display(), "local store was corrupt: {reason}; a fresh one was made");
+                report = OpenReport::Recreated { kept_as, reason };
+                Self::open_checked(path).map_err(|r| {
+                    StoreError::Sqlite(rusqlite::Error::InvalidParameterName(r))
+                })?
+            }
+        };
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        store.migrate()?;
+        store.settle_inflight()?;
+        Ok((store, report))
+    }
+
+    fn open_checked(path: &Path) -> Result<Connection, String> {
+        let conn = Connection::open(path).map_err(|e| e.to_string())?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| e.to_string())?;
+        // WAL with FULL sync: a commit survives power loss the moment it returns.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| e.to_string())?;
+        if mode != "wal" {
+            return Err(format!("journal mode {mode}"));
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| e.to_string())?;
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| e.to_string())?;
+        if check != "ok" {
+            return Err(check);
+        }
+        Ok(conn)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: usize = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// A ticket request that was in flight when the kiosk stopped was never shown to a
+    /// citizen: whatever number the backend may have issued for it is voided.
+    fn settle_inflight(&mut self) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET kind = 'ticket_void', path = '/tickets/void', body = json_object('idempotency_key', key), state = 'pending', next_attempt = 0 WHERE state = 'inflight'",
+            [],
+        )?;
+        if n > 0 {
+            tracing::warn!("{n} ticket request(s) interrupted by a restart will be voided at the backend");
+        }
+        Ok(())
+    }
+
+    /// Records a ticket request before it is sent, so that an answer lost with the kiosk
+    /// (crash, power cut) is settled later instead of leaving a ghost number.
+    pub fn begin_request(&mut self, key: Uuid, path: &str, body: &serde_json::Value) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (kind, key, path, body, created_at, state) VALUES ('ticket_request', ?1, ?2, ?3, ?4, 'inflight')",
+            params![key.to_string(), path, body.to_string(), now_ms()],
+        )?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Adds an outbox entry on its own (ratings, complaints, help calls...).
+    pub fn enqueue(
+        &mut self,
+        kind: &str,
+        path: &str,
+        key: Uuid,
+        body: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (kind, key, path, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![kind, key.to_string(), path, body.to_string(), now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Records a ticket the backend issued (online), and closes its request entry.
+    pub fn record_online_ticket(
+        &mut self,
+        key: Uuid,
+        ticket_no: &str,
+        category: &str,
+        answer: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO tickets (key, ticket_no, category, offline, answer, created_at) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+            params![key.to_string(), ticket_no, category, answer.to_string(), now_ms()],
+        )?;
+        Self::finish(&tx, key, answer)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Takes the next unused offline number of a category and, in the same transaction,
+    /// records the ticket and its report to the backend, and turns the unanswered online
+    /// request (if any) into a void notice so its number is never a ghost.
+    #[allow(clippy::too_many_arguments)]
+    pub fn issue_offline(
+        &mut self,
+        category: &str,
+        report_key: Uuid,
+        make_report: impl FnOnce(&str, &str) -> serde_json::Value,
+        make_answer: impl FnOnce(&str) -> serde_json::Value,
+        unanswered: Option<Uuid>,
+    ) -> Result<Option<String>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let next: Option<(String, String)> = tx
+            .query_row(
+                "SELECT block_id, number FROM blocks WHERE category = ?1 AND used = 0 AND expires_at > ?2 ORDER BY expires_at, number LIMIT 1",
+                params![category, now_ms()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((block_id, number)) = next else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE blocks SET used = 1 WHERE block_id = ?1 AND number = ?2",
+            params![block_id, number],
+        )?;
+        let answer = make_answer(&number);
+        tx.execute(
+            "INSERT INTO tickets (key, ticket_no, category, offline, answer, created_at) VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+            params![report_key.to_string(), number, category, answer.to_string(), now_ms()],
+        )?;
+        let report = make_report(&block_id, &number);
+        tx.execute(
+            "INSERT INTO outbox (kind, key, path, body, created_at) VALUES ('ticket_offline', ?1, '/tickets/offline', ?2, ?3)",
+            params![report_key.to_string(), report.to_string(), now_ms()],
+        )?;
+        if let Some(k) = unanswered {
+            let void = serde_json::json!({ "idempotency_key": k.to_string() });
+            tx.execute(
+                "UPDATE outbox SET kind = 'ticket_void', path = '/tickets/void', body = ?2, state = 'pending', next_attempt = 0 WHERE key = ?1",
+                params![k.to_string(), void.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Some(number))
+    }
+
+    /// Stores a block of reserved numbers; expired blocks are dropped.
+    pub fn add_block(
+        &mut self,
+        block_id: &str,
+        category: &str,
+        numbers: &[String],
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM blocks WHERE expires_at <= ?1", params![now_ms()])?;
+        for n in numbers {
+            tx.execute(
+                "INSERT OR IGNORE INTO blocks (block_id, category, number, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![block_id, category, n, expires_at_ms],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Unused, unexpired offline numbers per category.
+    pub fn offline_left(&self) -> Result<Vec<(String, u32)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT category, COUNT(*) FROM blocks WHERE used = 0 AND expires_at > ?1 GROUP BY category ORDER BY category",
+        )?;
+        let rows = stmt
+            .query_map(params![now_ms()], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The oldest deliverable entries (pending, due), oldest first.
+    pub fn due(&self, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, kind, key, path, body, attempts, last_error FROM outbox WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![now_ms(), limit as i64], |r| {
+                let key: String = r.get(2)?;
+                let body: String = r.get(4)?;
+                Ok(Entry {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    key: Uuid::parse_str(&key).unwrap_or_default(),
+                    path: r.get(3)?,
+                    body: serde_json::from_str(&body).unwrap_or_default(),
+                    attempts: r.get::<_, i64>(5)? as u32,
+                    last_error: r.get(6)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn finish(tx: &rusqlite::Transaction<'_>, key: Uuid, answer: &serde_json::Value) -> Result<(), StoreError> {
+        // Personal data leaves the store once the backend has it: keep only what staff
+        // statistics need (kind, time, answer without applicant).
+        tx.execute(
+            "UPDATE outbox SET state = 'done', body = json_remove(json_remove(json_remove(body, '$.applicant'), '$.phone'), '$.id_number'), answer = ?2, last_error = NULL WHERE key = ?1",
+            params![key.to_string(), answer.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// The backend applied the entry.
+    pub fn delivered(&mut self, key: Uuid, answer: &serde_json::Value) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        Self::finish(&tx, key, answer)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A temporary failure: try again at `next_attempt_ms`.
+    pub fn retry_later(&mut self, key: Uuid, error: &str, next_attempt_ms: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt = ?3 WHERE key = ?1",
+            params![key.to_string(), error, next_attempt_ms],
+        )?;
+        Ok(())
+    }
+
+    /// The backend refused the entry for good: kept for staff, never retried by itself.
+    pub fn dead(&mut self, key: Uuid, error: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?2 WHERE key = ?1",
+            params![key.to_string(), error],
+        )?;
+        Ok(())
+    }
+
+    /// Staff retry a dead letter.
+    pub fn revive(&mut self, key: Uuid) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt = 0 WHERE key = ?1 AND state = 'dead'",
+            params![key.to_string()],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Entries in a state ("pending", "dead").
+    pub fn entries(&self, state: &str) -> Result<Vec<Entry>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, kind, key, path, body, attempts, last_error FROM outbox WHERE state = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(params![state], |r| {
+                let key: String = r.get(2)?;
+                let body: String = r.get(4)?;
+                Ok(Entry {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    key: Uuid::parse_str(&key).unwrap_or_default(),
+                    path: r.get(3)?,
+                    body: serde_json::from_str(&body).unwrap_or_default(),
+                    attempts: r.get::<_, i64>(5)? as u32,
+                    last_error: r.get(6)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn counts(&self) -> Result<crate::api::OutboxFigures, StoreError> {
+        let count = |state: &str| -> Result<u64, StoreError> {
+            Ok(self.conn.query_row(
+                "SELECT COUNT(*) FROM outbox WHERE state = ?1",
+                params![state],
+                |r| r.get::<_, i64>(0),
+            )? as u64)
+        };
+        Ok(crate::api::OutboxFigures {
+            pending: count("pending")?,
+            dead: count("dead")?,
+        })
+    }
+
+    /// The answer stored for a delivered entry.
+    pub fn answer(&self, key: Uuid) -> Result<Option<serde_json::Value>, StoreError> {
+        let a: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT answer FROM outbox WHERE key = ?1",
+                params![key.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(a.flatten().and_then(|s| serde_json::from_str(&s).ok()))
+    }
+
+    pub fn save_catalog(&mut self, etag: Option<&str>, body: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO catalog (id, etag, body, fetched_at) VALUES (1, ?1, ?2, ?3)",
+            params![etag, body, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// (etag, body, fetched_at ms)
+    pub fn catalog(&self) -> Result<Option<(Option<String>, String, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT etag, body, fetched_at FROM catalog WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
+    pub fn touch_catalog(&mut self) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE catalog SET fetched_at = ?1 WHERE id = 1",
+            params![now_ms()],
+        )?;
+        Ok(())
+    }
+
+    pub fn tickets_issued(&self) -> Result<(u64, u64), StoreError> {
+        let online: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM tickets WHERE offline = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        let offline: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM tickets WHERE offline = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((online as u64, offline as u64))
+    }
+}
