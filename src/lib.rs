@@ -13,5 +13,6 @@
 pub mod app;
 pub mod flows;
 pub mod platform;
+pub mod runtime;
 pub mod screenshot;
 pub mod ui;

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use hall_kiosk::app::{Kiosk, UiOptions};
 use hall_kiosk::platform::config::{Config, Locale};
 use hall_kiosk::platform::{logging, systemd};
+use hall_kiosk::runtime::Services;
 use hall_kiosk::screenshot::{self, ScreenshotOptions};
 
 #[derive(Parser)]
@@ -123,7 +124,11 @@ fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             logging::init(config.log.level.as_deref());
-            run_ui(ui_options(&config))
+            let services = match Services::start(&config, None) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            run_ui(ui_options(&config), services)
         }
         Command::Demo { data_dir, config } => {
             let config = match load_or_example(config.as_deref()) {
@@ -135,7 +140,11 @@ fn main() -> ExitCode {
                 return fail(format!("cannot create {}: {e}", data_dir.display()));
             }
             tracing::info!(data_dir = %data_dir.display(), "demo: simulated devices and built-in hall backend");
-            run_ui(ui_options(&config))
+            let services = match Services::start(&config, Some(&data_dir)) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            run_ui(ui_options(&config), services)
         }
     }
 }
@@ -169,12 +178,31 @@ fn ui_options(config: &Config) -> UiOptions {
     }
 }
 
-fn run_ui(options: UiOptions) -> ExitCode {
+fn run_ui(options: UiOptions, services: Services) -> ExitCode {
     let kiosk = match Kiosk::new(options) {
         Ok(k) => k,
         Err(e) => return fail(format!("cannot open the display: {e}")),
     };
     use slint::ComponentHandle;
+    let Services {
+        runtime,
+        link,
+        desk,
+        events,
+        demo,
+        ..
+    } = services;
+    if let Some(c) = link.catalog().or_else(|| {
+        demo.as_ref()
+            .and_then(|_| serde_json::from_str(hall_link::sim::SAMPLE_CATALOG).ok())
+    }) {
+        kiosk.set_catalog(&c);
+    }
+    kiosk.attach(std::rc::Rc::new(desk), events);
+    if let Some(world) = &demo {
+        hall_kiosk::app::demo::enable(&kiosk, world);
+    }
+    kiosk.pump();
     // Ready once the event loop runs and has drawn the home screen; the watchdog is fed
     // from the same loop, so a hung UI thread stops feeding it and systemd restarts us.
     slint::Timer::single_shot(std::time::Duration::from_millis(0), systemd::ready);
@@ -182,7 +210,11 @@ fn run_ui(options: UiOptions) -> ExitCode {
     if let Some(every) = systemd::watchdog_interval() {
         watchdog.start(slint::TimerMode::Repeated, every, systemd::watchdog_ping);
     }
-    match kiosk.window().run() {
+    let result = kiosk.window().run();
+    link.shutdown();
+    drop(demo);
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(format!("the UI stopped: {e}")),
     }

@@ -78,14 +78,21 @@ impl Client {
             .timeout(s.timeout)
             .user_agent(concat!("hall-kiosk/", env!("CARGO_PKG_VERSION")));
         if let Some(ca) = &s.ca_file {
-            let pem = std::fs::read(ca).map_err(|e| ClientError::Tls(format!("{}: {e}", ca.display())))?;
-            let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| ClientError::Tls(e.to_string()))?;
+            let pem = std::fs::read(ca)
+                .map_err(|e| ClientError::Tls(format!("{}: {e}", ca.display())))?;
+            let cert = reqwest::Certificate::from_pem(&pem)
+                .map_err(|e| ClientError::Tls(e.to_string()))?;
             b = b.add_root_certificate(cert);
         }
         if let Some((cert, key)) = &s.client_cert {
-            let mut pem = std::fs::read(cert).map_err(|e| ClientError::Tls(format!("{}: {e}", cert.display())))?;
-            pem.extend(std::fs::read(key).map_err(|e| ClientError::Tls(format!("{}: {e}", key.display())))?);
-            let id = reqwest::Identity::from_pem(&pem).map_err(|e| ClientError::Tls(e.to_string()))?;
+            let mut pem = std::fs::read(cert)
+                .map_err(|e| ClientError::Tls(format!("{}: {e}", cert.display())))?;
+            pem.extend(
+                std::fs::read(key)
+                    .map_err(|e| ClientError::Tls(format!("{}: {e}", key.display())))?,
+            );
+            let id =
+                reqwest::Identity::from_pem(&pem).map_err(|e| ClientError::Tls(e.to_string()))?;
             b = b.identity(id);
         }
         Ok(Client {
@@ -119,7 +126,10 @@ impl Client {
         if let Some(t) = timeout {
             req = req.timeout(t);
         }
-        let resp = req.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
         Self::answer(resp).await
     }
 
@@ -134,7 +144,10 @@ impl Client {
         if let Some(e) = etag {
             req = req.header("If-None-Match", e);
         }
-        let resp = req.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
         let status = resp.status();
         let etag = resp
             .headers()
@@ -147,7 +160,10 @@ impl Client {
         if !status.is_success() {
             return Err(Self::error(status, resp).await);
         }
-        let text = resp.text().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
         Ok((status.as_u16(), etag, text))
     }
 
@@ -158,11 +174,15 @@ impl Client {
             if code == 204 {
                 return Ok((204, serde_json::Value::Null));
             }
-            let text = resp.text().await.map_err(|e| ClientError::Network(e.to_string()))?;
+            let text = resp
+                .text()
+                .await
+                .map_err(|e| ClientError::Network(e.to_string()))?;
             if text.trim().is_empty() {
                 return Ok((code, serde_json::Value::Null));
             }
-            let v = serde_json::from_str(&text).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+            let v =
+                serde_json::from_str(&text).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
             return Ok((code, v));
         }
         Err(Self::error(status, resp).await)

@@ -15,7 +15,9 @@ pub mod link;
 pub mod sim;
 pub mod store;
 
-pub use link::{CheckInError, HallLink, IssuedCheckIn, IssuedTicket, LinkError, LinkStatus, Posted, TicketError};
+pub use link::{
+    CheckInError, HallLink, IssuedCheckIn, IssuedTicket, LinkError, LinkStatus, Posted, TicketError,
+};
 
 /// What the link needs to know; the app builds it from the kiosk's config.
 #[derive(Clone)]

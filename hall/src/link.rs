@@ -138,7 +138,8 @@ impl HallLink {
         let client = Client::new(&settings)?;
         let mut status = LinkStatus::default();
         if let OpenReport::Recreated { kept_as, reason } = report {
-            status.store_recreated = Some(format!("{reason}; old file kept as {}", kept_as.display()));
+            status.store_recreated =
+                Some(format!("{reason}; old file kept as {}", kept_as.display()));
         }
         let (stop, _) = tokio::sync::watch::channel(false);
         let link = HallLink {
@@ -212,7 +213,11 @@ impl HallLink {
 
     pub fn status(&self) -> LinkStatus {
         self.refresh_local_status();
-        self.inner.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.inner
+            .status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn settings(&self) -> &LinkSettings {
@@ -243,8 +248,12 @@ impl HallLink {
         match self.post_within_budget("/tickets", key, &body).await {
             Some(Ok(answer)) => match serde_json::from_value::<Ticket>(answer.clone()) {
                 Ok(ticket) => {
-                    self.store()
-                        .record_online_ticket(key, &ticket.ticket_no, &ticket.category, &answer)?;
+                    self.store().record_online_ticket(
+                        key,
+                        &ticket.ticket_no,
+                        &ticket.category,
+                        &answer,
+                    )?;
                     return Ok(IssuedTicket {
                         ticket,
                         offline: false,
@@ -262,7 +271,11 @@ impl HallLink {
         self.issue_offline(&req, Some(key))
     }
 
-    fn issue_offline(&self, req: &TicketRequest, unanswered: Option<Uuid>) -> Result<IssuedTicket, TicketError> {
+    fn issue_offline(
+        &self,
+        req: &TicketRequest,
+        unanswered: Option<Uuid>,
+    ) -> Result<IssuedTicket, TicketError> {
         let report_key = Uuid::new_v4();
         let issued_at = self.now_rfc3339();
         let public = self.inner.settings.public_base.clone();
@@ -289,17 +302,18 @@ impl HallLink {
         self.inner.wake.notify_one();
         let Some(number) = number else {
             if let Some(k) = unanswered {
-                self.store().enqueue("ticket_void", "/tickets/void", Uuid::new_v4(), &json!({"idempotency_key": k.to_string()}))?;
+                self.store().enqueue(
+                    "ticket_void",
+                    "/tickets/void",
+                    Uuid::new_v4(),
+                    &json!({"idempotency_key": k.to_string()}),
+                )?;
                 let _ = self.store().dead(k, "no offline numbers; voided");
             }
             tracing::error!(target: "alert", category = %req.category, "no offline ticket numbers left");
             return Err(TicketError::NoOfflineNumbers(req.category.clone()));
         };
-        let answer = self
-            .store()
-            .answer(report_key)
-            .ok()
-            .flatten();
+        let answer = self.store().answer(report_key).ok().flatten();
         let ticket = Ticket {
             ticket_no: number.clone(),
             category: req.category.clone(),
@@ -311,7 +325,10 @@ impl HallLink {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
                 .unwrap_or_else(|| self.now_rfc3339()),
-            track_url: format!("{}/track/t/{}/{}", self.inner.settings.public_base, date, number),
+            track_url: format!(
+                "{}/track/t/{}/{}",
+                self.inner.settings.public_base, date, number
+            ),
         };
         Ok(IssuedTicket {
             ticket,
@@ -341,13 +358,20 @@ impl HallLink {
             let attempt = left
                 .min(self.inner.settings.timeout)
                 .min((budget / 2).max(Duration::from_millis(500)));
-            let result = self.inner.client.post(path, Some(key), body, Some(attempt)).await;
+            let result = self
+                .inner
+                .client
+                .post(path, Some(key), body, Some(attempt))
+                .await;
             self.contact(&result);
             match result {
                 Ok((_, v)) => return Some(Ok(v)),
                 Err(e) if e.is_retryable() => {
                     last = Some(Err(e));
-                    tokio::time::sleep(Duration::from_millis(150).min(budget.saturating_sub(start.elapsed()))).await;
+                    tokio::time::sleep(
+                        Duration::from_millis(150).min(budget.saturating_sub(start.elapsed())),
+                    )
+                    .await;
                 }
                 Err(e) => return Some(Err(e)),
             }
@@ -359,11 +383,20 @@ impl HallLink {
     pub async fn check_in(&self, req: CheckInRequest) -> Result<IssuedCheckIn, CheckInError> {
         let key = Uuid::new_v4();
         let body = serde_json::to_value(&req).expect("check-in requests serialize");
-        self.store().begin_request(key, "/appointments/check-in", &body)?;
-        match self.post_within_budget("/appointments/check-in", key, &body).await {
+        self.store()
+            .begin_request(key, "/appointments/check-in", &body)?;
+        match self
+            .post_within_budget("/appointments/check-in", key, &body)
+            .await
+        {
             Some(Ok(answer)) => match serde_json::from_value::<CheckInAnswer>(answer.clone()) {
                 Ok(a) => {
-                    self.store().record_online_ticket(key, &a.ticket.ticket_no, &a.ticket.category, &answer)?;
+                    self.store().record_online_ticket(
+                        key,
+                        &a.ticket.ticket_no,
+                        &a.ticket.category,
+                        &answer,
+                    )?;
                     Ok(IssuedCheckIn { answer: a, key })
                 }
                 Err(e) => {
@@ -382,7 +415,10 @@ impl HallLink {
             other => {
                 self.void(key)?;
                 Err(CheckInError::Offline(
-                    other.and_then(|r| r.err()).map(|e| e.to_string()).unwrap_or_else(|| "timeout".into()),
+                    other
+                        .and_then(|r| r.err())
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| "timeout".into()),
                 ))
             }
         }
@@ -391,7 +427,12 @@ impl HallLink {
     /// Turns an unanswered request into a void notice for the backend.
     fn void(&self, key: Uuid) -> Result<(), StoreError> {
         let mut store = self.store();
-        store.enqueue("ticket_void", "/tickets/void", Uuid::new_v4(), &json!({"idempotency_key": key.to_string()}))?;
+        store.enqueue(
+            "ticket_void",
+            "/tickets/void",
+            Uuid::new_v4(),
+            &json!({"idempotency_key": key.to_string()}),
+        )?;
         store.dead(key, "unanswered; voided")?;
         drop(store);
         self.inner.wake.notify_one();
@@ -403,7 +444,12 @@ impl HallLink {
     /// Commits an action to the outbox, then tries to deliver it at once within the short
     /// budget so the citizen can see the backend's answer (a complaint number, "already
     /// rated"); otherwise the delivery actor carries on.
-    pub async fn post_or_queue(&self, kind: &str, path: &str, body: serde_json::Value) -> Result<Posted, StoreError> {
+    pub async fn post_or_queue(
+        &self,
+        kind: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Result<Posted, StoreError> {
         let key = Uuid::new_v4();
         self.store().enqueue(kind, path, key, &body)?;
         match self.post_within_budget(path, key, &body).await {
@@ -411,11 +457,16 @@ impl HallLink {
                 self.store().delivered(key, &answer)?;
                 Ok(Posted::Answered(answer))
             }
-            Some(Err(ClientError::Rejected { status, code, message })) => {
+            Some(Err(ClientError::Rejected {
+                status,
+                code,
+                message,
+            })) => {
                 if status == 409 {
                     self.store().delivered(key, &json!({"error": code}))?;
                 } else {
-                    self.store().dead(key, &format!("{status} {code}: {message}"))?;
+                    self.store()
+                        .dead(key, &format!("{status} {code}: {message}"))?;
                 }
                 Ok(Posted::Refused { status, code })
             }
@@ -429,7 +480,10 @@ impl HallLink {
     /// Queue figures, straight from the backend.
     pub async fn queue(&self) -> Result<api::QueueStatus, ClientError> {
         let r = self.inner.client.get("/queue", None).await;
-        let r2 = r.as_ref().map(|_| (200u16, serde_json::Value::Null)).map_err(clone_err);
+        let r2 = r
+            .as_ref()
+            .map(|_| (200u16, serde_json::Value::Null))
+            .map_err(clone_err);
         self.contact(&r2);
         let (_, _, text) = r?;
         serde_json::from_str(&text).map_err(|e| ClientError::BadAnswer(e.to_string()))
@@ -445,14 +499,18 @@ impl HallLink {
     pub async fn refresh_catalog(&self) -> Result<bool, LinkError> {
         let etag = self.store().catalog()?.and_then(|c| c.0);
         let r = self.inner.client.get("/catalog", etag.as_deref()).await;
-        let r2 = r.as_ref().map(|_| (200u16, serde_json::Value::Null)).map_err(clone_err);
+        let r2 = r
+            .as_ref()
+            .map(|_| (200u16, serde_json::Value::Null))
+            .map_err(clone_err);
         self.contact(&r2);
         let (status, new_etag, body) = r?;
         if status == 304 {
             self.store().touch_catalog()?;
             return Ok(false);
         }
-        serde_json::from_str::<serde_json::Value>(&body).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+        serde_json::from_str::<serde_json::Value>(&body)
+            .map_err(|e| ClientError::BadAnswer(e.to_string()))?;
         self.store().save_catalog(new_etag.as_deref(), &body)?;
         Ok(true)
     }
@@ -466,14 +524,23 @@ impl HallLink {
                 continue;
             }
             let body = json!({"category": c, "size": BLOCK_SIZE});
-            let r = self.inner.client.post("/ticket-blocks", Some(Uuid::new_v4()), &body, None).await;
+            let r = self
+                .inner
+                .client
+                .post("/ticket-blocks", Some(Uuid::new_v4()), &body, None)
+                .await;
             self.contact(&r);
             let (_, v) = r?;
-            let block: api::TicketBlock = serde_json::from_value(v).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
-            let expires = time::OffsetDateTime::parse(&block.expires_at, &time::format_description::well_known::Rfc3339)
-                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-                .unwrap_or(now_ms() + 86_400_000);
-            self.store().add_block(&block.block_id, &block.category, &block.numbers, expires)?;
+            let block: api::TicketBlock =
+                serde_json::from_value(v).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+            let expires = time::OffsetDateTime::parse(
+                &block.expires_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+            .unwrap_or(now_ms() + 86_400_000);
+            self.store()
+                .add_block(&block.block_id, &block.category, &block.numbers, expires)?;
         }
         Ok(())
     }
@@ -487,7 +554,11 @@ impl HallLink {
             "devices": *self.inner.devices.lock().unwrap_or_else(|p| p.into_inner()),
             "outbox": outbox,
         });
-        let r = self.inner.client.post("/heartbeat", None, &body, None).await;
+        let r = self
+            .inner
+            .client
+            .post("/heartbeat", None, &body, None)
+            .await;
         self.contact(&r);
         r.map(|_| ())
     }
@@ -531,16 +602,29 @@ impl HallLink {
             if blocked_kinds.contains(&e.kind) {
                 continue;
             }
-            let r = self.inner.client.post(&e.path, Some(e.key), &e.body, None).await;
+            let r = self
+                .inner
+                .client
+                .post(&e.path, Some(e.key), &e.body, None)
+                .await;
             self.contact(&r);
             let outcome = match r {
                 Ok((_, answer)) => self.store().delivered(e.key, &answer).map(|_| true),
-                Err(ClientError::Rejected { status: 409, code, .. }) => {
-                    self.store().delivered(e.key, &json!({"error": code})).map(|_| true)
-                }
-                Err(ClientError::Rejected { status, code, message }) => {
+                Err(ClientError::Rejected {
+                    status: 409, code, ..
+                }) => self
+                    .store()
+                    .delivered(e.key, &json!({"error": code}))
+                    .map(|_| true),
+                Err(ClientError::Rejected {
+                    status,
+                    code,
+                    message,
+                }) => {
                     tracing::warn!(target: "alert", kind = %e.kind, "outbox entry refused ({status} {code}): dead letter");
-                    self.store().dead(e.key, &format!("{status} {code}: {message}")).map(|_| false)
+                    self.store()
+                        .dead(e.key, &format!("{status} {code}: {message}"))
+                        .map(|_| false)
                 }
                 Err(ClientError::Unauthorized(_)) => return (delivered, true),
                 Err(err) => {
@@ -549,7 +633,11 @@ impl HallLink {
                         _ => None,
                     };
                     let wait = retry_after.unwrap_or_else(|| backoff(e.attempts));
-                    let _ = self.store().retry_later(e.key, &err.to_string(), now_ms() + wait.as_millis() as i64);
+                    let _ = self.store().retry_later(
+                        e.key,
+                        &err.to_string(),
+                        now_ms() + wait.as_millis() as i64,
+                    );
                     blocked_kinds.push(e.kind.clone());
                     if matches!(err, ClientError::Network(_)) {
                         return (delivered, true);
@@ -592,7 +680,8 @@ impl HallLink {
 
     fn store_reset_backoff(&self) -> Result<(), StoreError> {
         for e in self.store().entries("pending")? {
-            self.store().retry_later(e.key, e.last_error.as_deref().unwrap_or(""), 0)?;
+            self.store()
+                .retry_later(e.key, e.last_error.as_deref().unwrap_or(""), 0)?;
         }
         Ok(())
     }

@@ -24,10 +24,14 @@ pub enum Fault {
     /// Every request waits this long before it is handled.
     Delay(Duration),
     /// The next `n` requests answer 503 with Retry-After: 1.
-    Unavailable { times: u32 },
+    Unavailable {
+        times: u32,
+    },
     /// The next `n` POSTs are applied, then answered only after 30 s: the kiosk's read
     /// times out, as when a response is lost after commit.
-    DropResponseAfterCommit { times: u32 },
+    DropResponseAfterCommit {
+        times: u32,
+    },
     /// Every request answers 401.
     Unauthorized,
     /// Connections are accepted but nothing is answered (network black hole).
@@ -112,7 +116,10 @@ impl HallSim {
     pub async fn spawn(opts: SimOptions) -> std::io::Result<HallSim> {
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
-        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(opts.catalog.as_bytes()))[..16]);
+        let etag = format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(opts.catalog.as_bytes()))[..16]
+        );
         let today_slot = |h: &str| h.to_string();
         let sim = Sim {
             etag,
@@ -223,7 +230,8 @@ fn now() -> time::OffsetDateTime {
 }
 
 fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// Checks auth and applies faults that stop a request. Err: the response to send.
@@ -233,29 +241,50 @@ async fn gate(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
         s.requests += 1;
         let fault = s.fault.clone().unwrap_or(Fault::None);
         if let Fault::Unavailable { times } = &fault {
-            s.fault = if *times > 1 { Some(Fault::Unavailable { times: times - 1 }) } else { None };
+            s.fault = if *times > 1 {
+                Some(Fault::Unavailable { times: times - 1 })
+            } else {
+                None
+            };
         }
-        (fault, s.opts.as_ref().map(|o| o.token.clone()).unwrap_or_default())
+        (
+            fault,
+            s.opts.as_ref().map(|o| o.token.clone()).unwrap_or_default(),
+        )
     };
     match fault {
         Fault::Delay(d) => tokio::time::sleep(d).await,
         Fault::Down => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
-        Fault::Unauthorized => return Err(err(StatusCode::UNAUTHORIZED, "unauthorized", "token revoked")),
+        Fault::Unauthorized => {
+            return Err(err(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "token revoked",
+            ))
+        }
         Fault::Unavailable { .. } => {
             let mut r = err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again");
-            r.headers_mut().insert("retry-after", "1".parse().expect("valid header"));
+            r.headers_mut()
+                .insert("retry-after", "1".parse().expect("valid header"));
             return Err(r);
         }
         _ => {}
     }
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if auth != format!("Bearer {token}") {
         return Err(err(StatusCode::UNAUTHORIZED, "unauthorized", "bad token"));
     }
     if headers.get("x-kiosk-id").is_none() {
-        return Err(err(StatusCode::BAD_REQUEST, "missing_kiosk_id", "X-Kiosk-Id is required"));
+        return Err(err(
+            StatusCode::BAD_REQUEST,
+            "missing_kiosk_id",
+            "X-Kiosk-Id is required",
+        ));
     }
     Ok(())
 }
@@ -266,12 +295,23 @@ async fn catalog(State(state): State<Shared>, headers: HeaderMap) -> Response {
     }
     let (etag, body) = {
         let s = state.lock().unwrap_or_else(|p| p.into_inner());
-        (s.etag.clone(), s.opts.as_ref().map(|o| o.catalog.clone()).unwrap_or_default())
+        (
+            s.etag.clone(),
+            s.opts
+                .as_ref()
+                .map(|o| o.catalog.clone())
+                .unwrap_or_default(),
+        )
     };
     if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return (StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
     }
-    (StatusCode::OK, [("etag", etag), ("content-type", "application/json".into())], body).into_response()
+    (
+        StatusCode::OK,
+        [("etag", etag), ("content-type", "application/json".into())],
+        body,
+    )
+        .into_response()
 }
 
 async fn queue(State(state): State<Shared>, headers: HeaderMap) -> Response {
@@ -279,7 +319,13 @@ async fn queue(State(state): State<Shared>, headers: HeaderMap) -> Response {
         return r;
     }
     let s = state.lock().unwrap_or_else(|p| p.into_inner());
-    let catalog: Value = serde_json::from_str(&s.opts.as_ref().map(|o| o.catalog.clone()).unwrap_or_default()).unwrap_or_default();
+    let catalog: Value = serde_json::from_str(
+        &s.opts
+            .as_ref()
+            .map(|o| o.catalog.clone())
+            .unwrap_or_default(),
+    )
+    .unwrap_or_default();
     let categories: Vec<Value> = catalog["categories"]
         .as_array()
         .map(|a| {
@@ -303,51 +349,105 @@ fn waiting(s: &Sim, code: &str) -> u32 {
     (base + issued).saturating_sub(served)
 }
 
-async fn heartbeat(State(state): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+async fn heartbeat(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
     if let Err(r) = gate(&state, &headers).await {
         return r;
     }
-    state.lock().unwrap_or_else(|p| p.into_inner()).heartbeats.push(body);
+    state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .heartbeats
+        .push(body);
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn help_status(State(state): State<Shared>, headers: HeaderMap, Path(no): Path<String>) -> Response {
+async fn help_status(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
     if let Err(r) = gate(&state, &headers).await {
         return r;
     }
     let s = state.lock().unwrap_or_else(|p| p.into_inner());
     match s.help.iter().find(|h| h.0 == no) {
-        Some((no, open)) => Json(json!({"request_no": no, "status": if *open { "open" } else { "cleared" }})).into_response(),
+        Some((no, open)) => {
+            Json(json!({"request_no": no, "status": if *open { "open" } else { "cleared" }}))
+                .into_response()
+        }
         None => err(StatusCode::NOT_FOUND, "not_found", "no such help request"),
     }
 }
 
 /// Every POST but /heartbeat: idempotency first, then the action.
-async fn post_action(State(state): State<Shared>, headers: HeaderMap, Path(path): Path<String>, Json(body): Json<Value>) -> Response {
+async fn post_action(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(path): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
     if let Err(r) = gate(&state, &headers).await {
         return r;
     }
-    let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string) else {
-        return err(StatusCode::BAD_REQUEST, "missing_idempotency_key", "Idempotency-Key is required");
+    let Some(key) = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
+        return err(
+            StatusCode::BAD_REQUEST,
+            "missing_idempotency_key",
+            "Idempotency-Key is required",
+        );
     };
-    let kiosk = headers.get("x-kiosk-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let kiosk = headers
+        .get("x-kiosk-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let id = format!("{kiosk}/{key}");
     let hash = hex::encode(Sha256::digest(format!("{path}\n{body}").as_bytes()));
     let drop_after = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(stored) = s.idem.get(&id) {
             if stored.body_hash != hash {
-                return err(StatusCode::UNPROCESSABLE_ENTITY, "key_reused", "this Idempotency-Key came with a different body");
+                return err(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "key_reused",
+                    "this Idempotency-Key came with a different body",
+                );
             }
             return match &stored.answer {
-                Some((status, v)) => (StatusCode::from_u16(*status).unwrap_or(StatusCode::OK), Json(v.clone())).into_response(),
-                None => err(StatusCode::CONFLICT, "in_progress", "the first request with this key is still in progress"),
+                Some((status, v)) => (
+                    StatusCode::from_u16(*status).unwrap_or(StatusCode::OK),
+                    Json(v.clone()),
+                )
+                    .into_response(),
+                None => err(
+                    StatusCode::CONFLICT,
+                    "in_progress",
+                    "the first request with this key is still in progress",
+                ),
             };
         }
-        s.idem.insert(id.clone(), Stored { body_hash: hash, answer: None });
+        s.idem.insert(
+            id.clone(),
+            Stored {
+                body_hash: hash,
+                answer: None,
+            },
+        );
         let drop_after = matches!(s.fault, Some(Fault::DropResponseAfterCommit { .. }));
         if let Some(Fault::DropResponseAfterCommit { times }) = s.fault.clone() {
-            s.fault = if times > 1 { Some(Fault::DropResponseAfterCommit { times: times - 1 }) } else { None };
+            s.fault = if times > 1 {
+                Some(Fault::DropResponseAfterCommit { times: times - 1 })
+            } else {
+                None
+            };
         }
         drop_after
     };
@@ -362,7 +462,11 @@ async fn post_action(State(state): State<Shared>, headers: HeaderMap, Path(path)
     if drop_after {
         tokio::time::sleep(Duration::from_secs(30)).await;
     }
-    (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), Json(answer)).into_response()
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        Json(answer),
+    )
+        .into_response()
 }
 
 fn error_body(code: &str, message: &str) -> Value {
@@ -372,7 +476,11 @@ fn error_body(code: &str, message: &str) -> Value {
 fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
     let opts = s.opts.clone().unwrap_or_default();
     let catalog: Value = serde_json::from_str(&opts.catalog).unwrap_or_default();
-    let category_ok = |c: &str| catalog["categories"].as_array().is_some_and(|a| a.iter().any(|x| x["code"] == c));
+    let category_ok = |c: &str| {
+        catalog["categories"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["code"] == c))
+    };
     let issue = |s: &mut Sim, category: &str| -> Value {
         let n = s.counters.entry(category.to_string()).or_insert(0);
         *n += 1;
@@ -404,13 +512,20 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
             let code = body["code"].as_str();
             let id = body["id_number"].as_str();
             let found = s.appointments.iter().position(|a| {
-                code.is_some_and(|c| a.code == c) || id.is_some_and(|i| !a.id_number.is_empty() && a.id_number == i)
+                code.is_some_and(|c| a.code == c)
+                    || id.is_some_and(|i| !a.id_number.is_empty() && a.id_number == i)
             });
             let Some(i) = found else {
                 return (404, error_body("no_appointment", "no appointment found"));
             };
             if s.appointments[i].used {
-                return (409, error_body("already_checked_in", "this appointment was already checked in"));
+                return (
+                    409,
+                    error_body(
+                        "already_checked_in",
+                        "this appointment was already checked in",
+                    ),
+                );
             }
             s.appointments[i].used = true;
             let a = s.appointments[i].clone();
@@ -431,15 +546,23 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
             let size = body["size"].as_u64().unwrap_or(20).min(100) as u32;
             s.blocks += 1;
             let first = 9000 + (s.blocks - 1) * 100 + 1;
-            let numbers: Vec<String> = (first..first + size).map(|n| format!("{category}{n}")).collect();
+            let numbers: Vec<String> = (first..first + size)
+                .map(|n| format!("{category}{n}"))
+                .collect();
             let expires = now() + time::Duration::hours(24);
-            (201, json!({"block_id": format!("BLK{:04}", s.blocks), "category": category, "numbers": numbers, "expires_at": rfc3339(expires)}))
+            (
+                201,
+                json!({"block_id": format!("BLK{:04}", s.blocks), "category": category, "numbers": numbers, "expires_at": rfc3339(expires)}),
+            )
         }
         "tickets/offline" => {
             s.offline_reports.push(body.clone());
             let category = body["category"].as_str().unwrap_or("");
             *s.counters.entry(category.to_string()).or_insert(0) += 0;
-            (201, json!({"accepted": true, "waiting_ahead": waiting(s, category)}))
+            (
+                201,
+                json!({"accepted": true, "waiting_ahead": waiting(s, category)}),
+            )
         }
         "tickets/void" => {
             let k = body["idempotency_key"].as_str().unwrap_or("").to_string();
@@ -451,9 +574,16 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
         }
         "ratings" => {
             let r = &body["ref"];
-            let ref_id = r["ticket_no"].as_str().or(r["receipt_no"].as_str()).unwrap_or("").to_string();
+            let ref_id = r["ticket_no"]
+                .as_str()
+                .or(r["receipt_no"].as_str())
+                .unwrap_or("")
+                .to_string();
             if s.ratings.iter().any(|x| x["ref_id"] == ref_id.as_str()) {
-                return (409, error_body("already_rated", "this service was already rated"));
+                return (
+                    409,
+                    error_body("already_rated", "this service was already rated"),
+                );
             }
             let mut record = body.clone();
             record["ref_id"] = json!(ref_id);
@@ -461,19 +591,29 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
             (201, json!({"accepted": true}))
         }
         "complaints" => {
-            let no = format!("TS{}-{:04}", now().date().to_string().replace('-', ""), s.complaints.len() + 1);
+            let no = format!(
+                "TS{}-{:04}",
+                now().date().to_string().replace('-', ""),
+                s.complaints.len() + 1
+            );
             let mut record = body.clone();
             record["complaint_no"] = json!(no);
             s.complaints.push(record);
             (201, json!({"complaint_no": no}))
         }
         "help-requests" => {
-            let no = format!("H{}-{:03}", now().date().to_string().replace('-', ""), s.help.len() + 1);
+            let no = format!(
+                "H{}-{:03}",
+                now().date().to_string().replace('-', ""),
+                s.help.len() + 1
+            );
             s.help.push((no.clone(), true));
             (201, json!({"request_no": no}))
         }
         p if p.starts_with("help-requests/") && p.ends_with("/close") => {
-            let no = p.trim_start_matches("help-requests/").trim_end_matches("/close");
+            let no = p
+                .trim_start_matches("help-requests/")
+                .trim_end_matches("/close");
             for h in s.help.iter_mut().filter(|h| h.0 == no) {
                 h.1 = false;
             }

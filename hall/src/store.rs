@@ -68,7 +68,10 @@ pub enum OpenReport {
     Ok,
     /// The file failed its integrity check; it was kept aside under this name and a fresh
     /// one made. Staff must be told: unsent entries are in the old file.
-    Recreated { kept_as: PathBuf, reason: String },
+    Recreated {
+        kept_as: PathBuf,
+        reason: String,
+    },
 }
 
 /// One outbox entry.
@@ -116,9 +119,8 @@ impl Store {
                 }
                 tracing::error!(target: "alert", kept_as = %kept_as.display(), "local store was corrupt: {reason}; a fresh one was made");
                 report = OpenReport::Recreated { kept_as, reason };
-                Self::open_checked(path).map_err(|r| {
-                    StoreError::Sqlite(rusqlite::Error::InvalidParameterName(r))
-                })?
+                Self::open_checked(path)
+                    .map_err(|r| StoreError::Sqlite(rusqlite::Error::InvalidParameterName(r)))?
             }
         };
         let mut store = Store {
@@ -153,9 +155,9 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let version: usize = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+        let version: usize =
+            self.conn
+                .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
@@ -173,14 +175,21 @@ impl Store {
             [],
         )?;
         if n > 0 {
-            tracing::warn!("{n} ticket request(s) interrupted by a restart will be voided at the backend");
+            tracing::warn!(
+                "{n} ticket request(s) interrupted by a restart will be voided at the backend"
+            );
         }
         Ok(())
     }
 
     /// Records a ticket request before it is sent, so that an answer lost with the kiosk
     /// (crash, power cut) is settled later instead of leaving a ghost number.
-    pub fn begin_request(&mut self, key: Uuid, path: &str, body: &serde_json::Value) -> Result<(), StoreError> {
+    pub fn begin_request(
+        &mut self,
+        key: Uuid,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT OR IGNORE INTO outbox (kind, key, path, body, created_at, state) VALUES ('ticket_request', ?1, ?2, ?3, ?4, 'inflight')",
             params![key.to_string(), path, body.to_string(), now_ms()],
@@ -282,7 +291,10 @@ impl Store {
         expires_at_ms: i64,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM blocks WHERE expires_at <= ?1", params![now_ms()])?;
+        tx.execute(
+            "DELETE FROM blocks WHERE expires_at <= ?1",
+            params![now_ms()],
+        )?;
         for n in numbers {
             tx.execute(
                 "INSERT OR IGNORE INTO blocks (block_id, category, number, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -299,7 +311,9 @@ impl Store {
             "SELECT category, COUNT(*) FROM blocks WHERE used = 0 AND expires_at > ?1 GROUP BY category ORDER BY category",
         )?;
         let rows = stmt
-            .query_map(params![now_ms()], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?
+            .query_map(params![now_ms()], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as u32))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -327,7 +341,11 @@ impl Store {
         Ok(rows)
     }
 
-    fn finish(tx: &rusqlite::Transaction<'_>, key: Uuid, answer: &serde_json::Value) -> Result<(), StoreError> {
+    fn finish(
+        tx: &rusqlite::Transaction<'_>,
+        key: Uuid,
+        answer: &serde_json::Value,
+    ) -> Result<(), StoreError> {
         // Personal data leaves the store once the backend has it: keep only what staff
         // statistics need (kind, time, answer without applicant).
         tx.execute(
@@ -346,7 +364,12 @@ impl Store {
     }
 
     /// A temporary failure: try again at `next_attempt_ms`.
-    pub fn retry_later(&mut self, key: Uuid, error: &str, next_attempt_ms: i64) -> Result<(), StoreError> {
+    pub fn retry_later(
+        &mut self,
+        key: Uuid,
+        error: &str,
+        next_attempt_ms: i64,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt = ?3 WHERE key = ?1",
             params![key.to_string(), error, next_attempt_ms],
@@ -451,16 +474,16 @@ impl Store {
     }
 
     pub fn tickets_issued(&self) -> Result<(u64, u64), StoreError> {
-        let online: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM tickets WHERE offline = 0",
-            [],
-            |r| r.get(0),
-        )?;
-        let offline: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM tickets WHERE offline = 1",
-            [],
-            |r| r.get(0),
-        )?;
+        let online: i64 =
+            self.conn
+                .query_row("SELECT COUNT(*) FROM tickets WHERE offline = 0", [], |r| {
+                    r.get(0)
+                })?;
+        let offline: i64 =
+            self.conn
+                .query_row("SELECT COUNT(*) FROM tickets WHERE offline = 1", [], |r| {
+                    r.get(0)
+                })?;
         Ok((online as u64, offline as u64))
     }
 }

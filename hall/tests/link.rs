@@ -52,7 +52,10 @@ async fn lost_answer_is_retried_with_the_same_key_and_applied_once() {
     let t = link.take_ticket(walk_in("B")).await.unwrap();
     assert!(!t.offline);
     assert_eq!(sim.tickets().len(), 1, "one ticket at the backend");
-    assert_eq!(t.ticket.ticket_no, sim.tickets()[0]["ticket_no"].as_str().unwrap());
+    assert_eq!(
+        t.ticket.ticket_no,
+        sim.tickets()[0]["ticket_no"].as_str().unwrap()
+    );
 }
 
 #[tokio::test]
@@ -68,14 +71,21 @@ async fn unavailable_then_success() {
 async fn backend_down_gives_an_offline_ticket_reported_when_the_link_returns() {
     let (sim, link, _d) = setup().await;
     link.sync().await.unwrap();
-    assert!(link.status().offline_left.iter().any(|(c, n)| c == "A" && *n == 20));
+    assert!(link
+        .status()
+        .offline_left
+        .iter()
+        .any(|(c, n)| c == "A" && *n == 20));
     sim.set_fault(Fault::Down);
     let t = link.take_ticket(walk_in("A")).await.unwrap();
     assert!(t.offline);
     assert_eq!(t.ticket.ticket_no, "A9001");
     assert!(link.status().outbox.pending >= 1);
     sim.set_fault(Fault::None);
-    assert!(link.flush().await.unwrap(), "outbox empties once the link is back");
+    assert!(
+        link.flush().await.unwrap(),
+        "outbox empties once the link is back"
+    );
     assert_eq!(sim.offline_reports().len(), 1);
     assert_eq!(sim.offline_reports()[0]["ticket_no"], "A9001");
     // The unanswered online request is voided, so its number (if any) is no ghost.
@@ -114,11 +124,20 @@ async fn same_key_with_a_different_body_is_refused_422() {
             .json(&body)
             .send()
     };
-    let a = post(json!({"category": "A", "source": "walk_in", "priority": null, "applicant": null})).await.unwrap();
+    let a =
+        post(json!({"category": "A", "source": "walk_in", "priority": null, "applicant": null}))
+            .await
+            .unwrap();
     assert_eq!(a.status(), 201);
-    let again = post(json!({"category": "A", "source": "walk_in", "priority": null, "applicant": null})).await.unwrap();
+    let again =
+        post(json!({"category": "A", "source": "walk_in", "priority": null, "applicant": null}))
+            .await
+            .unwrap();
     assert_eq!(again.status(), 201, "a repeat gets the stored answer");
-    let b = post(json!({"category": "B", "source": "walk_in", "priority": null, "applicant": null})).await.unwrap();
+    let b =
+        post(json!({"category": "B", "source": "walk_in", "priority": null, "applicant": null}))
+            .await
+            .unwrap();
     assert_eq!(b.status(), 422);
     assert_eq!(sim.tickets().len(), 1);
 }
@@ -127,14 +146,29 @@ async fn same_key_with_a_different_body_is_refused_422() {
 async fn rating_twice_is_refused_and_queued_when_down() {
     let (sim, link, _d) = setup().await;
     let body = json!({"ref": {"ticket_no": "A001"}, "level": 5, "reasons": [], "comment": ""});
-    assert!(matches!(link.post_or_queue("rating", "/ratings", body.clone()).await.unwrap(), Posted::Answered(_)));
-    match link.post_or_queue("rating", "/ratings", body.clone()).await.unwrap() {
+    assert!(matches!(
+        link.post_or_queue("rating", "/ratings", body.clone())
+            .await
+            .unwrap(),
+        Posted::Answered(_)
+    ));
+    match link
+        .post_or_queue("rating", "/ratings", body.clone())
+        .await
+        .unwrap()
+    {
         Posted::Refused { status: 409, code } => assert_eq!(code, "already_rated"),
         other => panic!("{other:?}"),
     }
     sim.set_fault(Fault::Down);
-    let other = json!({"ref": {"ticket_no": "B002"}, "level": 1, "reasons": ["attitude"], "comment": "慢"});
-    assert!(matches!(link.post_or_queue("rating", "/ratings", other).await.unwrap(), Posted::Queued(_)));
+    let other =
+        json!({"ref": {"ticket_no": "B002"}, "level": 1, "reasons": ["attitude"], "comment": "慢"});
+    assert!(matches!(
+        link.post_or_queue("rating", "/ratings", other)
+            .await
+            .unwrap(),
+        Posted::Queued(_)
+    ));
     sim.set_fault(Fault::None);
     assert!(link.flush().await.unwrap());
     assert_eq!(sim.ratings().len(), 2, "each rating applied once");
@@ -143,11 +177,23 @@ async fn rating_twice_is_refused_and_queued_when_down() {
 #[tokio::test]
 async fn corrupt_store_is_kept_aside_and_replaced() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("kiosk.db"), b"this is not a database, it is garbage bytes........").unwrap();
-    let s = LinkSettings::new("T-01", "http://127.0.0.1:9/kiosk/v1", "t", dir.path().to_path_buf());
+    std::fs::write(
+        dir.path().join("kiosk.db"),
+        b"this is not a database, it is garbage bytes........",
+    )
+    .unwrap();
+    let s = LinkSettings::new(
+        "T-01",
+        "http://127.0.0.1:9/kiosk/v1",
+        "t",
+        dir.path().to_path_buf(),
+    );
     let link = HallLink::open(s).unwrap();
     let status = link.status();
     assert!(status.store_recreated.is_some(), "staff are told");
-    let kept = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).any(|e| e.file_name().to_string_lossy().contains("corrupt"));
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
     assert!(kept, "the old file is kept aside");
 }

@@ -5,6 +5,7 @@
 //! - [`idle`]: the idle countdown that returns home and wipes the session.
 //! - [`screens`]: every named screen, with sample data, for `kiosk screenshot`.
 
+pub mod demo;
 pub mod events;
 pub mod feedback;
 pub mod guide;

@@ -23,9 +23,12 @@ struct Args {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let read = |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let read =
+        |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
     let token = match args.token_file.as_ref().map(read).transpose() {
-        Ok(t) => t.map(|t| t.trim().to_string()).unwrap_or_else(|| "demo-token".into()),
+        Ok(t) => t
+            .map(|t| t.trim().to_string())
+            .unwrap_or_else(|| "demo-token".into()),
         Err(e) => {
             eprintln!("hall-sim: {e}");
             return std::process::ExitCode::FAILURE;
@@ -38,7 +41,14 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let sim = match HallSim::spawn(SimOptions { listen: args.listen, token, catalog, ..SimOptions::default() }).await {
+    let sim = match HallSim::spawn(SimOptions {
+        listen: args.listen,
+        token,
+        catalog,
+        ..SimOptions::default()
+    })
+    .await
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("hall-sim: cannot listen on {}: {e}", args.listen);

@@ -1,0 +1,51 @@
+//! The demo's control keys: they act on the simulators exactly as a citizen's card, phone or
+//! a pulled network cable would, so the kiosk sees the same bytes as on a device.
+
+use std::rc::Rc;
+
+use slint::ComponentHandle;
+
+use super::Kiosk;
+use crate::runtime::DemoWorld;
+use crate::ui::Demo;
+
+/// What each key does, for the status line.
+pub const KEYS: &[(&str, &str)] = &[
+    ("F8", "scan an appointment code of another hall"),
+    ("F9", "scan appointment code AP0001"),
+    ("F10", "scan used appointment code AP0002"),
+    ("F12", "cut / restore the network to the hall backend"),
+];
+
+pub fn enable(kiosk: &Rc<Kiosk>, world: &DemoWorld) {
+    let demo = kiosk.window().global::<Demo>();
+    demo.set_enabled(true);
+    let scanner = world.scanner_handle();
+    let hall = world.hall_handle();
+    let weak = Rc::downgrade(kiosk);
+    demo.on_key(move |key| {
+        let status = match key.as_str() {
+            "F8" => scan(&scanner, b"hk:appt:v1:lanzhou:AP7788"),
+            "F9" => scan(&scanner, b"hk:appt:v1:hezuo:AP0001"),
+            "F10" => scan(&scanner, b"hk:appt:v1:hezuo:AP0002"),
+            "F12" => {
+                if hall.toggle_down() {
+                    "network to the hall: CUT (tickets come from the offline block)".into()
+                } else {
+                    "network to the hall: restored".into()
+                }
+            }
+            other => format!("{other}: nothing on this key"),
+        };
+        if let Some(k) = weak.upgrade() {
+            k.window().global::<Demo>().set_status(status.into());
+        }
+    });
+}
+
+fn scan(scanner: &crate::runtime::ScannerPort, payload: &[u8]) -> String {
+    match scanner.scan(payload) {
+        Ok(()) => format!("scanned {}", String::from_utf8_lossy(payload)),
+        Err(e) => format!("scanner simulator: {e}"),
+    }
+}

@@ -1,0 +1,544 @@
+//! The kiosk's services on tokio: the hall link, the devices and (in the demo) their
+//! simulators and the built-in hall backend. [`LiveDesk`] is what the UI controllers call;
+//! answers return to the UI thread as [`AppEvent`]s.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hall_link::api::{self, CheckInRequest, TicketRequest};
+use hall_link::{HallLink, LinkSettings, Posted};
+use kiosk_drivers::gpio::{Gpio, Output, SimGpio, SimGpioHandle};
+use kiosk_drivers::scanner::payload::{self, KioskCode, SchemeContext};
+use kiosk_drivers::scanner::{self, ScannerConfig, ScannerEvent};
+use serde_json::json;
+
+use crate::app::events::{self, EventSender};
+use crate::app::services::{
+    AppEvent, CheckinFailure, CheckinKey, ComplaintOrder, Desk, IssuedTicket, PrintOutcome,
+    QueueFigures, RatingOrder, RatingResult, ScannedCode, ServiceRef, Source, TicketFailure,
+    TicketOrder,
+};
+use crate::platform::config::Config;
+
+/// Why the services could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(#[from] crate::platform::config::ConfigError),
+    #[error("cannot start the background runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("hall link: {0}")]
+    Link(#[from] hall_link::LinkError),
+    #[error("demo: {0}")]
+    Demo(String),
+}
+
+/// The demo's simulated world.
+pub struct DemoWorld {
+    pub hall: Arc<hall_link::sim::HallSim>,
+    pub scanner: Arc<scanner::sim::ScannerSimulator>,
+    pub gpio: SimGpioHandle,
+}
+
+/// A handle on the scanner simulator for the demo keys.
+#[derive(Clone)]
+pub struct ScannerPort(Arc<scanner::sim::ScannerSimulator>);
+
+impl ScannerPort {
+    pub fn scan(&self, payload: &[u8]) -> std::io::Result<()> {
+        self.0.scan(payload)
+    }
+}
+
+/// A handle on hall-sim for the demo keys.
+#[derive(Clone)]
+pub struct HallPort {
+    hall: Arc<hall_link::sim::HallSim>,
+    down: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl HallPort {
+    /// Cuts or restores the link; returns true when it is now cut.
+    pub fn toggle_down(&self) -> bool {
+        let down = !self
+            .down
+            .fetch_xor(true, std::sync::atomic::Ordering::SeqCst);
+        self.hall.set_fault(if down {
+            hall_link::sim::Fault::Down
+        } else {
+            hall_link::sim::Fault::None
+        });
+        down
+    }
+}
+
+impl DemoWorld {
+    pub fn scanner_handle(&self) -> ScannerPort {
+        ScannerPort(self.scanner.clone())
+    }
+    pub fn hall_handle(&self) -> HallPort {
+        HallPort {
+            hall: self.hall.clone(),
+            down: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        }
+    }
+}
+
+/// Everything that runs beside the UI. Dropping it stops the tasks and the simulators.
+pub struct Services {
+    pub runtime: tokio::runtime::Runtime,
+    pub link: HallLink,
+    pub desk: LiveDesk,
+    pub events: std::sync::mpsc::Receiver<AppEvent>,
+    pub demo: Option<DemoWorld>,
+    _scanner: Option<scanner::ScannerHandle>,
+}
+
+impl Services {
+    /// Starts the services for a device (`demo_dir` None) or for the demo.
+    pub fn start(config: &Config, demo_dir: Option<&Path>) -> Result<Services, StartError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .thread_name("kiosk-io")
+            .build()
+            .map_err(StartError::Runtime)?;
+        let (tx, rx) = events::channel::<AppEvent>();
+
+        let (settings, demo_hall) = match demo_dir {
+            Some(dir) => {
+                let hall = runtime
+                    .block_on(hall_link::sim::HallSim::spawn(
+                        hall_link::sim::SimOptions::default(),
+                    ))
+                    .map_err(|e| StartError::Demo(format!("hall-sim: {e}")))?;
+                let mut s = LinkSettings::new(
+                    &config.kiosk.id,
+                    &hall.url(),
+                    "demo-token",
+                    dir.to_path_buf(),
+                );
+                s.hall_utc_offset = config.utc_offset();
+                (s, Some(hall))
+            }
+            None => {
+                let token = config.read_token()?;
+                let mut s = LinkSettings::new(
+                    &config.kiosk.id,
+                    &config.backend.url,
+                    &token,
+                    config.kiosk.data_dir.clone(),
+                );
+                s.timeout = Duration::from_millis(config.backend.timeout_ms);
+                s.ca_file = config.backend.ca_file.clone();
+                if let (Some(c), Some(k)) =
+                    (&config.backend.client_cert, &config.backend.client_key)
+                {
+                    s.client_cert = Some((c.clone(), k.clone()));
+                }
+                s.hall_utc_offset = config.utc_offset();
+                (s, None)
+            }
+        };
+        let link = HallLink::open(settings)?;
+        {
+            let _guard = runtime.enter();
+            link.start();
+        }
+        // The first sync (catalog, offline blocks) runs in the background: the home screen
+        // comes up at once from the cached catalog.
+        {
+            let link = link.clone();
+            let tx = tx.clone();
+            runtime.spawn(async move {
+                if let Err(e) = link.sync().await {
+                    tracing::warn!("first sync with the hall backend failed: {e}");
+                }
+                if let Some(c) = link.catalog() {
+                    tx.send(AppEvent::Catalog(c));
+                }
+            });
+        }
+
+        let (gpio, gpio_handle): (Box<dyn Gpio>, Option<SimGpioHandle>) = {
+            let (sim, handle) = SimGpio::new();
+            (Box::new(sim), Some(handle))
+        };
+
+        let (scanner_port, scanner_sim) = match demo_dir {
+            Some(_) => {
+                let sim =
+                    scanner::sim::ScannerSimulator::spawn(scanner::sim::SimOptions::default())
+                        .map_err(|e| StartError::Demo(format!("scanner simulator: {e}")))?;
+                (sim.path().display().to_string(), Some(sim))
+            }
+            None => (config.devices.scanner.port.clone(), None),
+        };
+        let scanner_handle = if scanner_port == "sim" {
+            None
+        } else {
+            let mut cfg = ScannerConfig::new(scanner_port);
+            cfg.baud = config.devices.scanner.baud;
+            let _guard = runtime.enter();
+            let (mut rx_scan, handle) = scanner::spawn_scanner(cfg);
+            let tx = tx.clone();
+            let ctx = SchemeContext {
+                hall_id: "hezuo".into(),
+                hall_hosts: vec!["hall.example.gov.cn".into()],
+                verifier: None,
+            };
+            runtime.spawn(async move {
+                while let Some(ev) = rx_scan.recv().await {
+                    match ev {
+                        ScannerEvent::Scanned(s) => {
+                            let code = payload::parse(&s.payload, &ctx);
+                            tracing::info!("scanned a code: {}", code_kind(&code));
+                            tx.send(AppEvent::Scanned(scanned_code(code)));
+                        }
+                        ScannerEvent::Offline(why) => {
+                            tracing::warn!(target: "alert", "scanner offline: {why}")
+                        }
+                        ScannerEvent::Back => tracing::info!("scanner ready"),
+                        ScannerEvent::Rejected(r) => {
+                            tracing::debug!("scanner input rejected: {r:?}")
+                        }
+                    }
+                }
+            });
+            Some(handle)
+        };
+
+        let desk = LiveDesk {
+            handle: runtime.handle().clone(),
+            link: link.clone(),
+            tx,
+            gpio: Arc::new(Mutex::new(gpio)),
+            help_no: Arc::new(Mutex::new(None)),
+        };
+        let demo = match (demo_hall, scanner_sim, gpio_handle) {
+            (Some(hall), Some(scanner), Some(gpio)) => Some(DemoWorld {
+                hall: Arc::new(hall),
+                scanner: Arc::new(scanner),
+                gpio,
+            }),
+            _ => None,
+        };
+        Ok(Services {
+            runtime,
+            link,
+            desk,
+            events: rx,
+            demo,
+            _scanner: scanner_handle,
+        })
+    }
+
+    /// The catalog the kiosk starts with: the cached one, or (demo, first start) the sample.
+    pub fn initial_catalog(&self) -> Option<serde_json::Value> {
+        self.link.catalog().or_else(|| {
+            self.demo
+                .as_ref()
+                .and_then(|_| serde_json::from_str(hall_link::sim::SAMPLE_CATALOG).ok())
+        })
+    }
+}
+
+fn code_kind(code: &KioskCode) -> &'static str {
+    match code {
+        KioskCode::Appointment { .. } => "appointment",
+        KioskCode::OtherHallAppointment { .. } => "appointment of another hall",
+        KioskCode::Ticket { .. } => "ticket",
+        KioskCode::Receipt { .. } | KioskCode::ProvisionalReceipt { .. } => "receipt",
+        KioskCode::Staff { .. } => "staff",
+        KioskCode::HallUrl(_) => "hall url",
+        KioskCode::BadSignature => "bad signature",
+        KioskCode::Unknown(_) => "unknown",
+    }
+}
+
+fn scanned_code(code: KioskCode) -> ScannedCode {
+    match code {
+        KioskCode::Appointment { code } => ScannedCode::Appointment(code),
+        KioskCode::OtherHallAppointment { .. } => ScannedCode::OtherHallAppointment,
+        KioskCode::Ticket { date, ticket_no } => ScannedCode::Ticket {
+            date: format!(
+                "{:04}{:02}{:02}",
+                date.year(),
+                date.month() as u8,
+                date.day()
+            ),
+            ticket_no,
+        },
+        KioskCode::Receipt { receipt_no } => ScannedCode::Receipt(receipt_no),
+        KioskCode::ProvisionalReceipt { key } => ScannedCode::Receipt(key.to_string()),
+        KioskCode::Staff { staff_id, .. } => ScannedCode::Staff { staff_id },
+        KioskCode::BadSignature => ScannedCode::BadSignature,
+        KioskCode::HallUrl(_) | KioskCode::Unknown(_) => ScannedCode::Unknown,
+    }
+}
+
+/// The desk the UI controllers call: each call runs on tokio and answers with an event.
+#[derive(Clone)]
+pub struct LiveDesk {
+    handle: tokio::runtime::Handle,
+    link: HallLink,
+    tx: EventSender<AppEvent>,
+    gpio: Arc<Mutex<Box<dyn Gpio>>>,
+    help_no: Arc<Mutex<Option<String>>>,
+}
+
+impl LiveDesk {
+    fn set(&self, output: Output, on: bool) {
+        self.gpio
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .set(output, on);
+    }
+}
+
+fn parse_time(s: &str) -> time::OffsetDateTime {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+}
+
+fn issued(t: &api::Ticket, offline: bool, appointment: Option<(String, String)>) -> IssuedTicket {
+    IssuedTicket {
+        ticket_no: t.ticket_no.clone(),
+        category: t.category.clone(),
+        waiting_ahead: t.waiting_ahead,
+        est_wait_min: t.est_wait_min,
+        issued_at: parse_time(&t.issued_at),
+        track_url: t.track_url.clone(),
+        offline,
+        appointment,
+    }
+}
+
+fn api_ref(r: &ServiceRef) -> api::ServiceRef {
+    match r {
+        ServiceRef::Ticket { ticket_no, .. } => api::ServiceRef::Ticket {
+            ticket_no: ticket_no.clone(),
+        },
+        ServiceRef::Receipt(no) => api::ServiceRef::Receipt {
+            receipt_no: no.clone(),
+        },
+    }
+}
+
+impl Desk for LiveDesk {
+    fn take_ticket(&self, request: u64, order: TicketOrder) {
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            let req = TicketRequest {
+                category: order.category,
+                source: match order.source {
+                    Source::WalkIn => api::Source::WalkIn,
+                    Source::IdCard => api::Source::IdCard,
+                    Source::Appointment => api::Source::Appointment,
+                },
+                priority: order.priority.map(|p| match p {
+                    crate::flows::ticket::Priority::Elderly => api::Priority::Elderly,
+                    crate::flows::ticket::Priority::Disabled => api::Priority::Disabled,
+                    crate::flows::ticket::Priority::Pregnant => api::Priority::Pregnant,
+                    crate::flows::ticket::Priority::Other => api::Priority::Other,
+                }),
+                applicant: order.applicant.map(|h| api::Applicant {
+                    name: h.name,
+                    id_number: h.id_number,
+                }),
+            };
+            let result = match link.take_ticket(req).await {
+                Ok(t) => {
+                    tracing::info!(ticket = %t.ticket.ticket_no, offline = t.offline, "ticket issued");
+                    Ok(issued(&t.ticket, t.offline, None))
+                }
+                Err(hall_link::TicketError::NoOfflineNumbers(_)) => Err(TicketFailure::NoOfflineNumbers),
+                Err(hall_link::TicketError::Refused(why)) => Err(TicketFailure::Refused(why)),
+                Err(e) => Err(TicketFailure::Unavailable(e.to_string())),
+            };
+            tx.send(AppEvent::Ticket { request, result });
+        });
+    }
+
+    fn check_in(
+        &self,
+        request: u64,
+        key: CheckinKey,
+        _holder: Option<crate::app::services::CardHolder>,
+    ) {
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            let req = match key {
+                CheckinKey::Code(code) => CheckInRequest::Code { code },
+                CheckinKey::IdNumber(id_number) => CheckInRequest::IdNumber { id_number },
+            };
+            let result = match link.check_in(req).await {
+                Ok(c) => Ok(issued(
+                    &c.answer.ticket,
+                    false,
+                    Some((c.answer.appointment.item, c.answer.appointment.slot)),
+                )),
+                Err(hall_link::CheckInError::NotFound) => Err(CheckinFailure::NotFound),
+                Err(hall_link::CheckInError::AlreadyUsed) => Err(CheckinFailure::AlreadyUsed),
+                Err(hall_link::CheckInError::OtherHall) => Err(CheckinFailure::OtherHall),
+                Err(_) => Err(CheckinFailure::Offline),
+            };
+            tx.send(AppEvent::Checkin { request, result });
+        });
+    }
+
+    fn print_ticket(
+        &self,
+        request: u64,
+        _ticket: &IssuedTicket,
+        _category_name: &str,
+        _windows: &str,
+    ) {
+        // No printer driver on this build yet: the ticket is shown on screen as a QR code.
+        tracing::warn!(target: "alert", "no receipt printer: ticket shown on screen");
+        self.tx.send(AppEvent::Printed {
+            request,
+            outcome: PrintOutcome::PrinterOffline,
+        });
+    }
+
+    fn refresh_queue(&self) {
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            if let Ok(q) = link.queue().await {
+                tx.send(AppEvent::Queue(
+                    q.categories
+                        .into_iter()
+                        .map(|c| QueueFigures {
+                            category: c.code,
+                            waiting: c.waiting,
+                            est_wait_min: c.est_wait_min,
+                        })
+                        .collect(),
+                ));
+            }
+        });
+    }
+
+    fn call_help(&self, request: u64, screen: &str, on: bool) {
+        self.set(Output::HelpLamp, on);
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        let help_no = self.help_no.clone();
+        let gpio = self.gpio.clone();
+        let screen = screen.to_string();
+        self.handle.spawn(async move {
+            if on {
+                // A short buzz: enough to turn heads at the service desk, not to alarm.
+                gpio.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .set(Output::Buzzer, true);
+                tokio::time::sleep(Duration::from_millis(800)).await;
+                gpio.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .set(Output::Buzzer, false);
+                let body = json!({"screen": screen, "reason": "citizen pressed help"});
+                let no = match link.post_or_queue("help", "/help-requests", body).await {
+                    Ok(Posted::Answered(a)) => a["request_no"].as_str().map(str::to_string),
+                    _ => None,
+                };
+                *help_no.lock().unwrap_or_else(|p| p.into_inner()) = no.clone();
+                tx.send(AppEvent::Help {
+                    request,
+                    request_no: no,
+                    cleared: false,
+                });
+            } else {
+                let no = help_no.lock().unwrap_or_else(|p| p.into_inner()).take();
+                let Some(no) = no else { return };
+                let _ = link
+                    .post_or_queue(
+                        "help_close",
+                        &format!("/help-requests/{no}/close"),
+                        json!({}),
+                    )
+                    .await;
+            }
+        });
+    }
+
+    fn rate(&self, request: u64, order: RatingOrder) {
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            let body = serde_json::to_value(api::RatingRequest {
+                reference: api_ref(&order.reference),
+                level: order.level,
+                reasons: order.reasons,
+                comment: order.comment,
+            })
+            .unwrap_or_default();
+            let result = match link.post_or_queue("rating", "/ratings", body).await {
+                Ok(Posted::Answered(_)) => RatingResult::Accepted,
+                Ok(Posted::Refused { code, .. }) if code == "already_rated" => {
+                    RatingResult::AlreadyRated
+                }
+                Ok(Posted::Refused { .. }) => RatingResult::Accepted,
+                Ok(Posted::Queued(_)) => RatingResult::Queued,
+                Err(e) => {
+                    tracing::error!(target: "alert", "rating could not be stored: {e}");
+                    RatingResult::Queued
+                }
+            };
+            tx.send(AppEvent::Rated { request, result });
+        });
+    }
+
+    fn complain(&self, request: u64, order: ComplaintOrder) {
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            let body = serde_json::to_value(api::ComplaintRequest {
+                kind: order.kind,
+                text: order.text,
+                phone: order.phone,
+                reference: order.reference.as_ref().map(api_ref),
+            })
+            .unwrap_or_default();
+            let (no, provisional) = match link.post_or_queue("complaint", "/complaints", body).await
+            {
+                Ok(Posted::Answered(a)) => {
+                    (a["complaint_no"].as_str().unwrap_or("").to_string(), false)
+                }
+                Ok(Posted::Queued(key)) => {
+                    (format!("LS-{}", &key.to_string()[..8].to_uppercase()), true)
+                }
+                Ok(Posted::Refused { code, .. }) => (format!("-- ({code})"), false),
+                Err(e) => {
+                    tracing::error!(target: "alert", "complaint could not be stored: {e}");
+                    (String::new(), true)
+                }
+            };
+            tx.send(AppEvent::Complained {
+                request,
+                complaint_no: no,
+                provisional,
+            });
+        });
+    }
+}
+
+/// Writes the demo's token file (mode 0600) if it is missing; returns its path.
+pub fn demo_token_file(dir: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join("token");
+    if !path.exists() {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        f.write_all(b"demo-token\n")?;
+    }
+    Ok(path)
+}
