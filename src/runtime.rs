@@ -9,6 +9,7 @@ use std::time::Duration;
 use hall_link::api::{self, CheckInRequest, TicketRequest};
 use hall_link::{HallLink, LinkSettings, Posted};
 use kiosk_drivers::gpio::{Gpio, Output, SimGpio, SimGpioHandle};
+use kiosk_drivers::idcard::{self, CardEvent, Validity};
 use kiosk_drivers::scanner::payload::{self, KioskCode, SchemeContext};
 use kiosk_drivers::scanner::{self, ScannerConfig, ScannerEvent};
 use serde_json::json;
@@ -37,6 +38,7 @@ pub enum StartError {
 /// The demo's simulated world.
 pub struct DemoWorld {
     pub hall: Arc<hall_link::sim::HallSim>,
+    pub reader: Arc<idcard::sim::ReaderSimulator>,
     pub scanner: Arc<scanner::sim::ScannerSimulator>,
     pub gpio: SimGpioHandle,
 }
@@ -93,6 +95,7 @@ pub struct Services {
     pub events: std::sync::mpsc::Receiver<AppEvent>,
     pub demo: Option<DemoWorld>,
     _scanner: Option<scanner::ScannerHandle>,
+    _reader: Option<idcard::WatchHandle>,
 }
 
 impl Services {
@@ -209,6 +212,42 @@ impl Services {
             Some(handle)
         };
 
+        let (reader_port, reader_sim) = match demo_dir {
+            Some(_) => {
+                let sim = idcard::sim::ReaderSimulator::spawn(idcard::sim::builtin_identities())
+                    .map_err(|e| StartError::Demo(format!("ID-card reader simulator: {e}")))?;
+                (sim.path(), Some(sim))
+            }
+            None => (config.devices.idcard.port.clone(), None),
+        };
+        let reader_handle = if reader_port == "sim" {
+            None
+        } else {
+            let mut cfg = idcard::WatchConfig::new(reader_port);
+            cfg.baud = config.devices.idcard.baud;
+            let (mut rx_card, handle) = idcard::spawn_card_watch(cfg);
+            let tx = tx.clone();
+            runtime.spawn(async move {
+                while let Some(ev) = rx_card.recv().await {
+                    let event = match ev {
+                        CardEvent::Presented(card) => {
+                            tracing::info!(card = ?card, "card presented");
+                            AppEvent::CardPresented(card_holder(&card))
+                        }
+                        CardEvent::ReadFailed(e) => AppEvent::CardUnreadable(e.kind().to_string()),
+                        CardEvent::Removed => AppEvent::CardRemoved,
+                        CardEvent::ReaderOffline(why) => {
+                            tracing::warn!(target: "alert", "ID-card reader offline: {why}");
+                            AppEvent::ReaderOffline
+                        }
+                        CardEvent::ReaderBack => AppEvent::ReaderBack,
+                    };
+                    tx.send(event);
+                }
+            });
+            Some(handle)
+        };
+
         let desk = LiveDesk {
             handle: runtime.handle().clone(),
             link: link.clone(),
@@ -216,9 +255,10 @@ impl Services {
             gpio: Arc::new(Mutex::new(gpio)),
             help_no: Arc::new(Mutex::new(None)),
         };
-        let demo = match (demo_hall, scanner_sim, gpio_handle) {
-            (Some(hall), Some(scanner), Some(gpio)) => Some(DemoWorld {
+        let demo = match (demo_hall, scanner_sim, gpio_handle, reader_sim) {
+            (Some(hall), Some(scanner), Some(gpio), Some(reader)) => Some(DemoWorld {
                 hall: Arc::new(hall),
+                reader: Arc::new(reader),
                 scanner: Arc::new(scanner),
                 gpio,
             }),
@@ -231,6 +271,7 @@ impl Services {
             events: rx,
             demo,
             _scanner: scanner_handle,
+            _reader: reader_handle,
         })
     }
 
@@ -241,6 +282,24 @@ impl Services {
                 .as_ref()
                 .and_then(|_| serde_json::from_str(hall_link::sim::SAMPLE_CATALOG).ok())
         })
+    }
+}
+
+/// What the flows need of a card.
+pub fn card_holder(card: &idcard::IdCard) -> crate::app::services::CardHolder {
+    crate::app::services::CardHolder {
+        name: if card.name.is_empty() {
+            card.english_name.clone()
+        } else {
+            card.name.clone()
+        },
+        id_number: card.id_number.clone(),
+        birth: card.birth_date,
+        valid_until: match card.valid_until {
+            Some(Validity::Until(d)) => Some(d),
+            _ => None,
+        },
+        usable: true,
     }
 }
 

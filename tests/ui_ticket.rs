@@ -174,3 +174,79 @@ fn no_appointment_and_other_hall_codes() {
     });
     assert_eq!(k.window().global::<Checkin>().get_state(), "not-found");
 }
+
+#[test]
+fn elderly_card_holder_gets_priority_and_elderly_mode() {
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    tap(k, "取号");
+    tap(k, "企业服务");
+    tap(k, "刷身份证取号");
+    assert_eq!(screen(k), "ticket-card-wait");
+    world.reader.present(0);
+    wait_until(k, "the card ticket", || screen(k) == "ticket-issued");
+    let flow = k.window().global::<TicketFlow>();
+    assert_eq!(flow.get_priority(), "elderly");
+    assert!(flow.get_priority_from_card());
+    assert!(
+        k.window().global::<hall_kiosk::ui::Theme>().get_elderly(),
+        "elderly mode offered at once"
+    );
+    assert_eq!(
+        flow.get_holder_name(),
+        "李*英",
+        "the name is masked on screen"
+    );
+    assert_eq!(flow.get_holder_id(), "110***********1542");
+    let t = &world.hall.tickets()[0];
+    assert_eq!(t["source"], "id_card");
+    assert_eq!(t["priority"], "elderly");
+    // Taking the card away wipes its data from the screen.
+    world.reader.remove();
+    wait_until(k, "the card data wiped", || {
+        flow.get_holder_name().is_empty()
+    });
+}
+
+#[test]
+fn expired_card_is_explained_and_a_walk_in_ticket_still_works() {
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    tap(k, "取号");
+    tap(k, "社会事务");
+    tap(k, "刷身份证取号");
+    world.reader.present(4);
+    let flow = k.window().global::<TicketFlow>();
+    wait_until(k, "the expiry notice", || {
+        flow.get_card_problem() == "expired"
+    });
+    assert_eq!(screen(k), "ticket-card-wait");
+    tap(k, "不刷卡，直接取号");
+    wait_until(k, "the walk-in ticket", || screen(k) == "ticket-issued");
+    assert!(
+        flow.get_holder_name().is_empty(),
+        "no card data on a walk-in ticket"
+    );
+}
+
+#[test]
+fn idle_timeout_mid_flow_returns_home_and_wipes_the_session() {
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    tap(k, "取号");
+    tap(k, "企业服务");
+    tap(k, "刷身份证取号");
+    world.reader.present(4);
+    let flow = k.window().global::<TicketFlow>();
+    wait_until(k, "the card read", || !flow.get_card_problem().is_empty());
+    for _ in 0..91 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(screen(k), "home");
+    assert!(flow.get_card_problem().is_empty());
+    assert!(flow.get_category_code().is_empty() || flow.get_ticket_no().is_empty());
+    assert!(!k.session_started());
+}

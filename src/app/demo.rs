@@ -11,6 +11,11 @@ use crate::ui::Demo;
 
 /// What each key does, for the status line.
 pub const KEYS: &[(&str, &str)] = &[
+    (
+        "F1-F6",
+        "place sample ID card 1-6 (F1 elderly citizen, F3 rare character, F5 expired permit)",
+    ),
+    ("F7", "take the card away"),
     ("F8", "scan an appointment code of another hall"),
     ("F9", "scan appointment code AP0001"),
     ("F10", "scan used appointment code AP0002"),
@@ -21,10 +26,30 @@ pub fn enable(kiosk: &Rc<Kiosk>, world: &DemoWorld) {
     let demo = kiosk.window().global::<Demo>();
     demo.set_enabled(true);
     let scanner = world.scanner_handle();
+    let reader = world.reader.clone();
     let hall = world.hall_handle();
     let weak = Rc::downgrade(kiosk);
     demo.on_key(move |key| {
         let status = match key.as_str() {
+            f @ ("F1" | "F2" | "F3" | "F4" | "F5" | "F6") => {
+                let i: usize = f[1..].parse().unwrap_or(1) - 1;
+                reader.present(i);
+                let who = reader.identities().get(i).map(|id| {
+                    if id.name.is_empty() {
+                        id.english_name.clone()
+                    } else {
+                        id.name.clone()
+                    }
+                });
+                format!(
+                    "card {} placed on the reader",
+                    crate::flows::privacy::mask_name(&who.unwrap_or_default())
+                )
+            }
+            "F7" => {
+                reader.remove();
+                "card taken away".into()
+            }
             "F8" => scan(&scanner, b"hk:appt:v1:lanzhou:AP7788"),
             "F9" => scan(&scanner, b"hk:appt:v1:hezuo:AP0001"),
             "F10" => scan(&scanner, b"hk:appt:v1:hezuo:AP0002"),
