@@ -50,12 +50,79 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// The link to the hall backend.
+    Backend {
+        #[command(subcommand)]
+        command: BackendCommand,
+    },
+    /// Queue tickets.
+    Ticket {
+        #[command(subcommand)]
+        command: TicketCommand,
+    },
+    /// The durable outbox of actions for the backend.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Run the reference hall backend (interface v1) on a local address.
+    HallSim {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
 }
 
 #[derive(Subcommand)]
 enum DeviceCommand {
     /// List serial, USB printer, input and video devices with their USB ids and udev rules.
     Probe,
+    /// The ID-card reader.
+    Idcard {
+        #[command(subcommand)]
+        command: kiosk_drivers::idcard::cli::IdcardCommand,
+    },
+    /// The QR scanner.
+    Scanner {
+        #[command(subcommand)]
+        command: kiosk_drivers::scanner::cli::ScannerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackendCommand {
+    /// Fetch the catalog, top up offline ticket blocks, send a heartbeat (exit 0 when reached).
+    Sync {
+        #[arg(long, default_value = "/etc/hall-kiosk/kiosk.toml")]
+        config: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TicketCommand {
+    /// Take a ticket through the touch screen's path: backend or offline block, outbox.
+    Take {
+        #[arg(long, default_value = "/etc/hall-kiosk/kiosk.toml")]
+        config: PathBuf,
+        #[arg(long)]
+        category: String,
+        /// elderly | disabled | pregnant | other
+        #[arg(long)]
+        priority: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Pending entries and dead letters.
+    Status {
+        #[arg(long, default_value = "/etc/hall-kiosk/kiosk.toml")]
+        config: PathBuf,
+    },
+    /// Deliver until empty or the backend is unreachable (exit 0 only when empty).
+    Flush {
+        #[arg(long, default_value = "/etc/hall-kiosk/kiosk.toml")]
+        config: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -118,6 +185,10 @@ fn main() -> ExitCode {
         },
         Command::Screenshot(args) => screenshot_cmd(args),
         Command::Device { command } => device_cmd(command),
+        Command::Backend { command } => link_cmd(LinkCmd::Backend(command)),
+        Command::Ticket { command } => link_cmd(LinkCmd::Ticket(command)),
+        Command::Outbox { command } => link_cmd(LinkCmd::Outbox(command)),
+        Command::HallSim { listen } => hall_sim(listen),
         Command::Run { config } => {
             let config = match Config::load(&config) {
                 Ok(c) => c,
@@ -249,6 +320,8 @@ fn screenshot_cmd(args: ScreenshotArgs) -> ExitCode {
 
 fn device_cmd(command: DeviceCommand) -> ExitCode {
     match command {
+        DeviceCommand::Idcard { command } => kiosk_drivers::idcard::cli::run(command),
+        DeviceCommand::Scanner { command } => kiosk_drivers::scanner::cli::run(command),
         DeviceCommand::Probe => {
             let found = hall_kiosk::platform::probe::probe(Path::new("/sys"));
             if found.is_empty() {
@@ -276,6 +349,131 @@ fn device_cmd(command: DeviceCommand) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+enum LinkCmd {
+    Backend(BackendCommand),
+    Ticket(TicketCommand),
+    Outbox(OutboxCommand),
+}
+
+fn link_for(config: &Path) -> Result<(hall_link::HallLink, Config), String> {
+    let config = Config::load(config).map_err(|e| e.to_string())?;
+    let token = config.read_token().map_err(|e| e.to_string())?;
+    let mut s = hall_link::LinkSettings::new(
+        &config.kiosk.id,
+        &config.backend.url,
+        &token,
+        config.kiosk.data_dir.clone(),
+    );
+    s.timeout = std::time::Duration::from_millis(config.backend.timeout_ms);
+    s.ca_file = config.backend.ca_file.clone();
+    s.hall_utc_offset = config.utc_offset();
+    let link = hall_link::HallLink::open(s).map_err(|e| e.to_string())?;
+    Ok((link, config))
+}
+
+fn link_cmd(cmd: LinkCmd) -> ExitCode {
+    let path = match &cmd {
+        LinkCmd::Backend(BackendCommand::Sync { config })
+        | LinkCmd::Ticket(TicketCommand::Take { config, .. })
+        | LinkCmd::Outbox(OutboxCommand::Status { config })
+        | LinkCmd::Outbox(OutboxCommand::Flush { config }) => config.clone(),
+    };
+    let (link, _config) = match link_for(&path) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e),
+    };
+    rt.block_on(async move {
+        match cmd {
+            LinkCmd::Backend(BackendCommand::Sync { .. }) => match link.sync().await {
+                Ok(()) => {
+                    let st = link.status();
+                    println!(
+                        "ok: catalog {}, offline numbers {:?}",
+                        st.catalog_version.unwrap_or_default(),
+                        st.offline_left
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            },
+            LinkCmd::Ticket(TicketCommand::Take { category, priority, .. }) => {
+                let priority = match priority.as_deref() {
+                    None => None,
+                    Some("elderly") => Some(hall_link::api::Priority::Elderly),
+                    Some("disabled") => Some(hall_link::api::Priority::Disabled),
+                    Some("pregnant") => Some(hall_link::api::Priority::Pregnant),
+                    Some("other") => Some(hall_link::api::Priority::Other),
+                    Some(p) => return fail(format!("unknown priority {p:?}: elderly, disabled, pregnant or other")),
+                };
+                let req = hall_link::api::TicketRequest {
+                    category,
+                    source: hall_link::api::Source::WalkIn,
+                    priority,
+                    applicant: None,
+                };
+                match link.take_ticket(req).await {
+                    Ok(t) => {
+                        println!(
+                            "{}",
+                            serde_json::json!({
+                                "ticket_no": t.ticket.ticket_no, "category": t.ticket.category,
+                                "offline": t.offline, "waiting_ahead": t.ticket.waiting_ahead,
+                                "est_wait_min": t.ticket.est_wait_min, "issued_at": t.ticket.issued_at,
+                            })
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(format!("no ticket issued: {e}")),
+                }
+            }
+            LinkCmd::Outbox(OutboxCommand::Status { .. }) => {
+                let st = link.status();
+                println!("pending {}  dead {}", st.outbox.pending, st.outbox.dead);
+                for e in link.dead_letters().unwrap_or_default() {
+                    println!("dead  {}  {}  {}", e.key, e.kind, e.last_error.unwrap_or_default());
+                }
+                ExitCode::SUCCESS
+            }
+            LinkCmd::Outbox(OutboxCommand::Flush { .. }) => match link.flush().await {
+                Ok(true) => {
+                    println!("ok: outbox empty");
+                    ExitCode::SUCCESS
+                }
+                Ok(false) => fail(format!(
+                    "outbox not empty ({} pending): backend unreachable",
+                    link.status().outbox.pending
+                )),
+                Err(e) => fail(e),
+            },
+        }
+    })
+}
+
+fn hall_sim(listen: std::net::SocketAddr) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e),
+    };
+    rt.block_on(async {
+        let opts = hall_link::sim::SimOptions {
+            listen,
+            ..Default::default()
+        };
+        match hall_link::sim::HallSim::spawn(opts).await {
+            Ok(sim) => {
+                println!("hall-sim: serving interface v1 at {} (token: demo-token)", sim.url());
+                let _ = tokio::signal::ctrl_c().await;
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(format!("cannot listen on {listen}: {e}")),
+        }
+    })
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {

@@ -679,7 +679,9 @@ impl HallLink {
     }
 
     fn store_reset_backoff(&self) -> Result<(), StoreError> {
-        for e in self.store().entries("pending")? {
+        // Collected first: the store's lock must not be held across the loop.
+        let pending = self.store().entries("pending")?;
+        for e in pending {
             self.store()
                 .retry_later(e.key, e.last_error.as_deref().unwrap_or(""), 0)?;
         }

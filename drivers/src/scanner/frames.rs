@@ -1,0 +1,257 @@
+//! The camera's decode worker, and a camera made of image files.
+//!
+//! Capture runs at the camera's rate while decoding may take longer than a frame period
+//! (a Raspberry Pi is several times slower than a desktop), so frames go to one decode
+//! thread through a single slot: while it is busy, new frames are skipped rather than
+//! queued, and the capture loop never waits for it.
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::image_decode::{decode_file, decode_luma, DecodedCode};
+use super::{DeviceRead, ScanDevice, ScanError, ScanSource};
+
+/// A greyscale frame (the Y plane of a camera frame).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    pub width: usize,
+    pub height: usize,
+    /// Row-major, one byte a pixel, `width * height` long.
+    pub luma: Vec<u8>,
+}
+
+impl Frame {
+    /// Loads a PNG/JPEG file as a greyscale frame.
+    pub fn load(path: &std::path::Path) -> Result<Frame, ScanError> {
+        let err = |reason: String| ScanError::Image {
+            path: path.display().to_string(),
+            reason,
+        };
+        let img = image::ImageReader::open(path)
+            .map_err(|e| err(e.to_string()))?
+            .with_guessed_format()
+            .map_err(|e| err(e.to_string()))?
+            .decode()
+            .map_err(|e| err(e.to_string()))?
+            .into_luma8();
+        Ok(Frame {
+            width: img.width() as usize,
+            height: img.height() as usize,
+            luma: img.into_raw(),
+        })
+    }
+}
+
+struct Shared {
+    slot: Mutex<Option<Frame>>,
+    wake: Condvar,
+    busy: AtomicBool,
+    stop: AtomicBool,
+    skipped: AtomicU64,
+    decoded: AtomicU64,
+}
+
+/// A decode thread fed one frame at a time; stops when dropped.
+pub struct FrameWorker {
+    shared: Arc<Shared>,
+    results: std_mpsc::Receiver<Vec<DecodedCode>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FrameWorker {
+    pub fn spawn() -> io::Result<FrameWorker> {
+        let shared = Arc::new(Shared {
+            slot: Mutex::new(None),
+            wake: Condvar::new(),
+            busy: AtomicBool::new(false),
+            stop: AtomicBool::new(false),
+            skipped: AtomicU64::new(0),
+            decoded: AtomicU64::new(0),
+        });
+        let (tx, results) = std_mpsc::channel();
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("qr-decode".into())
+            .spawn(move || decode_loop(&s, &tx))?;
+        Ok(FrameWorker {
+            shared,
+            results,
+            thread: Some(thread),
+        })
+    }
+
+    /// Hands a frame to the decoder. False when the decoder is busy and the frame was skipped.
+    pub fn submit(&self, frame: Frame) -> bool {
+        if self
+            .shared
+            .busy
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            self.shared.skipped.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        *lock(&self.shared.slot) = Some(frame);
+        self.shared.wake.notify_one();
+        true
+    }
+
+    /// Codes decoded since the last call, without waiting.
+    pub fn try_results(&self) -> Vec<DecodedCode> {
+        self.results.try_iter().flatten().collect()
+    }
+
+    /// Waits up to `timeout` for the result of the next decoded frame (empty if none).
+    pub fn wait_result(&self, timeout: Duration) -> Option<Vec<DecodedCode>> {
+        self.results.recv_timeout(timeout).ok()
+    }
+
+    /// Frames skipped because the decoder was busy.
+    pub fn skipped(&self) -> u64 {
+        self.shared.skipped.load(Ordering::Relaxed)
+    }
+
+    /// Frames decoded.
+    pub fn decoded(&self) -> u64 {
+        self.shared.decoded.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for FrameWorker {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.shared.wake.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The slot holds plain data; a panic elsewhere cannot leave it inconsistent.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn decode_loop(s: &Shared, tx: &std_mpsc::Sender<Vec<DecodedCode>>) {
+    loop {
+        let frame = {
+            let mut slot = lock(&s.slot);
+            loop {
+                if s.stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                if let Some(f) = slot.take() {
+                    break f;
+                }
+                slot = s
+                    .wake
+                    .wait_timeout(slot, Duration::from_millis(100))
+                    .map(|(g, _)| g)
+                    .unwrap_or_else(|p| p.into_inner().0);
+            }
+        };
+        let codes = decode_luma(frame.width, frame.height, &frame.luma);
+        s.decoded.fetch_add(1, Ordering::Relaxed);
+        s.busy.store(false, Ordering::Release);
+        if tx.send(codes).is_err() {
+            return;
+        }
+    }
+}
+
+/// Turns decoded codes into device reads.
+pub fn code_reads(codes: Vec<DecodedCode>) -> Vec<DeviceRead> {
+    codes
+        .into_iter()
+        .map(|c| DeviceRead::Payload(c.payload))
+        .collect()
+}
+
+/// A camera replaced by image files: shows them in turn at `frame_period`, through the same
+/// frame-skipping decode worker as a real camera. Port `images:a.png,b.jpg`.
+pub struct ImageFilesCamera {
+    files: Vec<PathBuf>,
+    frame_period: Duration,
+    frames: Vec<Frame>,
+    next: usize,
+    next_at: Instant,
+    worker: Option<FrameWorker>,
+}
+
+impl ImageFilesCamera {
+    pub fn new(files: Vec<PathBuf>) -> Self {
+        ImageFilesCamera {
+            files,
+            frame_period: Duration::from_millis(33),
+            frames: Vec::new(),
+            next: 0,
+            next_at: Instant::now(),
+            worker: None,
+        }
+    }
+}
+
+impl ScanDevice for ImageFilesCamera {
+    fn source(&self) -> ScanSource {
+        ScanSource::Camera
+    }
+
+    fn name(&self) -> String {
+        let names: Vec<_> = self.files.iter().map(|p| p.display().to_string()).collect();
+        format!("images:{}", names.join(","))
+    }
+
+    fn open(&mut self) -> Result<(), ScanError> {
+        let frames = self
+            .files
+            .iter()
+            .map(|p| Frame::load(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let worker = FrameWorker::spawn().map_err(|e| ScanError::Open {
+            device: self.name(),
+            reason: e.to_string(),
+        })?;
+        self.frames = frames;
+        self.worker = Some(worker);
+        self.next_at = Instant::now();
+        Ok(())
+    }
+
+    fn poll(&mut self, wait: Duration) -> Result<Vec<DeviceRead>, ScanError> {
+        let worker = self.worker.as_ref().ok_or_else(|| ScanError::Lost {
+            device: self
+                .files
+                .first()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            reason: "not open".into(),
+        })?;
+        let now = Instant::now();
+        if now < self.next_at {
+            std::thread::sleep((self.next_at - now).min(wait));
+        }
+        if Instant::now() >= self.next_at && !self.frames.is_empty() {
+            let frame = self.frames[self.next % self.frames.len()].clone();
+            worker.submit(frame);
+            self.next = self.next.wrapping_add(1);
+            self.next_at += self.frame_period;
+        }
+        Ok(code_reads(worker.try_results()))
+    }
+
+    fn close(&mut self) -> Vec<DeviceRead> {
+        self.worker = None;
+        Vec::new()
+    }
+}
+
+/// Decodes image files one by one (the CLI's `decode`): per file, its codes or why it could
+/// not be read.
+pub fn decode_files(files: &[PathBuf]) -> Vec<(PathBuf, Result<Vec<DecodedCode>, ScanError>)> {
+    files.iter().map(|p| (p.clone(), decode_file(p))).collect()
+}
