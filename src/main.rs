@@ -384,7 +384,10 @@ fn link_cmd(cmd: LinkCmd) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(e),
     };
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
@@ -456,7 +459,10 @@ fn link_cmd(cmd: LinkCmd) -> ExitCode {
 }
 
 fn hall_sim(listen: std::net::SocketAddr) -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
@@ -467,7 +473,10 @@ fn hall_sim(listen: std::net::SocketAddr) -> ExitCode {
         };
         match hall_link::sim::HallSim::spawn(opts).await {
             Ok(sim) => {
-                println!("hall-sim: serving interface v1 at {} (token: demo-token)", sim.url());
+                println!(
+                    "hall-sim: serving interface v1 at {} (token: demo-token)",
+                    sim.url()
+                );
                 let _ = tokio::signal::ctrl_c().await;
                 ExitCode::SUCCESS
             }

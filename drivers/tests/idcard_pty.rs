@@ -4,7 +4,9 @@
 use std::time::{Duration, Instant};
 
 use kiosk_drivers::idcard::sim::{builtin_identities, Fault, ReaderSimulator};
-use kiosk_drivers::idcard::{spawn_card_watch, CardEvent, CardReader, CardType, SerialCardReader, WatchConfig};
+use kiosk_drivers::idcard::{
+    spawn_card_watch, CardEvent, CardReader, CardType, SerialCardReader, WatchConfig,
+};
 
 fn sim() -> ReaderSimulator {
     ReaderSimulator::spawn(builtin_identities()).unwrap()
@@ -31,7 +33,10 @@ fn reads_every_card_type_through_the_pty() {
             }
         }
         assert_eq!(card.photo.len(), 1024);
-        assert!(!r.find().unwrap(), "a read card is not found again until replaced");
+        assert!(
+            !r.find().unwrap(),
+            "a read card is not found again until replaced"
+        );
         assert!(r.select().unwrap(), "but it is still in the field");
         sim.remove();
         assert!(!r.select().unwrap());
@@ -71,7 +76,9 @@ fn sam_failure_and_read_failure_are_typed() {
 
 #[test]
 fn missing_port_is_a_clear_error() {
-    let e = SerialCardReader::open("/dev/nonexistent-reader", 115_200).err().unwrap();
+    let e = SerialCardReader::open("/dev/nonexistent-reader", 115_200)
+        .err()
+        .unwrap();
     assert!(e.to_string().contains("/dev/nonexistent-reader"));
     assert!(e.is_offline());
 }
@@ -95,7 +102,10 @@ async fn watch_reports_placement_removal_and_unplug() {
         CardEvent::Presented(card) => assert_eq!(card.name, "李秀英"),
         other => panic!("{other:?}"),
     }
-    eprintln!("placement to decoded card over a pty: {:?}", placed.elapsed());
+    eprintln!(
+        "placement to decoded card over a pty: {:?}",
+        placed.elapsed()
+    );
     sim.remove();
     assert!(matches!(next(&mut rx).await, CardEvent::Removed));
     sim.unplug();

@@ -1,5 +1,12 @@
 #![no_main]
+//! Backend answers are read from untrusted bytes: every interface v1 type must refuse bad
+//! JSON with an error, never a panic.
+use hall_link::api::{CheckInAnswer, QueueStatus, Ticket, TicketBlock};
 use libfuzzer_sys::fuzz_target;
 
-// Placeholder until the parser it exercises lands.
-fuzz_target!(|_data: &[u8]| {});
+fuzz_target!(|data: &[u8]| {
+    let _ = serde_json::from_slice::<Ticket>(data);
+    let _ = serde_json::from_slice::<CheckInAnswer>(data);
+    let _ = serde_json::from_slice::<QueueStatus>(data);
+    let _ = serde_json::from_slice::<TicketBlock>(data);
+});

@@ -1,5 +1,13 @@
 #![no_main]
+//! The card text decoder on arbitrary 256-byte blocks: never panics, masks in Debug.
+use kiosk_drivers::idcard::text::decode;
 use libfuzzer_sys::fuzz_target;
 
-// Placeholder until the parser it exercises lands.
-fuzz_target!(|_data: &[u8]| {});
+fuzz_target!(|data: &[u8]| {
+    let text = &data[..data.len().min(256)];
+    if let Ok(card) = decode(text, &data[text.len()..]) {
+        let _ = card.to_json(false);
+        let _ = format!("{card:?}");
+        let _ = card.id_number_valid();
+    }
+});

@@ -126,15 +126,14 @@ impl KeyboardController {
                 });
                 self.composing.borrow_mut().clear();
             }
-            "backspace" => {
-                if self.composing.borrow_mut().pop().is_none() {
-                    if let Some(target) = self.target.borrow().clone() {
-                        let mut text = target.text();
-                        text.pop();
-                        target.set_text(text);
-                    }
+            "backspace" if self.composing.borrow_mut().pop().is_none() => {
+                if let Some(target) = self.target.borrow().clone() {
+                    let mut text = target.text();
+                    text.pop();
+                    target.set_text(text);
                 }
             }
+            "backspace" => {}
             "space" => {
                 // Space commits the first candidate, as phone keyboards do.
                 if !self.composing.borrow().is_empty() {
@@ -166,8 +165,10 @@ impl KeyboardController {
                 && k.len() == 1
                 && k.chars().all(|c| c.is_ascii_lowercase()) =>
             {
-                if self.composing.borrow().len() < 24 {
-                    self.composing.borrow_mut().push_str(k);
+                // Longer than any pinyin of a few words: more is a stuck key, not input.
+                let mut composing = self.composing.borrow_mut();
+                if composing.len() < 24 {
+                    composing.push_str(k);
                 }
             }
             k if k.chars().count() == 1 => self.insert(k),

@@ -96,7 +96,7 @@ pub struct Kiosk {
 
 thread_local! {
     // The UI thread's kiosk, for events sent from other threads (see events.rs).
-    static CURRENT: RefCell<std::rc::Weak<Kiosk>> = RefCell::new(std::rc::Weak::new());
+    static CURRENT: RefCell<std::rc::Weak<Kiosk>> = const { RefCell::new(std::rc::Weak::new()) };
 }
 
 /// Runs `f` with the UI thread's kiosk, if there is one.
@@ -305,10 +305,10 @@ impl Kiosk {
             self.activity();
             return;
         }
-        if self.ticket.handle(&event) {
-            if matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_)) {
-                self.activity();
-            }
+        if self.ticket.handle(&event)
+            && matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_))
+        {
+            self.activity();
         }
     }
 

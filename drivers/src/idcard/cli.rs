@@ -54,7 +54,12 @@ pub fn run(cmd: IdcardCommand) -> ExitCode {
                                 println!("{v}");
                             } else {
                                 for (k, val) in v.as_object().into_iter().flatten() {
-                                    println!("{k:<16} {}", val.as_str().map(str::to_string).unwrap_or_else(|| val.to_string()));
+                                    println!(
+                                        "{k:<16} {}",
+                                        val.as_str()
+                                            .map(str::to_string)
+                                            .unwrap_or_else(|| val.to_string())
+                                    );
                                 }
                             }
                             return ExitCode::SUCCESS;
@@ -71,7 +76,9 @@ pub fn run(cmd: IdcardCommand) -> ExitCode {
                     }
                 }
                 if Instant::now() >= deadline {
-                    return fail(format!("no card was placed on the reader at {port} within {timeout} s"));
+                    return fail(format!(
+                        "no card was placed on the reader at {port} within {timeout} s"
+                    ));
                 }
                 std::thread::sleep(Duration::from_millis(250));
             }

@@ -215,11 +215,23 @@ mod tests {
         let mut bad = good.clone();
         let last = bad.len() - 1;
         bad[last] ^= 0xFF;
-        assert!(matches!(parse(&bad), Parsed::Bad { error: FrameError::Checksum, consumed: 1 }));
+        assert!(matches!(
+            parse(&bad),
+            Parsed::Bad {
+                error: FrameError::Checksum,
+                consumed: 1
+            }
+        ));
         assert_eq!(parse(&good[..good.len() - 1]), Parsed::Incomplete);
         assert_eq!(parse(&[0x55; 40]), Parsed::Incomplete);
         let mut huge = PREAMBLE.to_vec();
         huge.extend_from_slice(&[0xFF, 0xFF]);
-        assert!(matches!(parse(&huge), Parsed::Bad { error: FrameError::Length(65535), .. }));
+        assert!(matches!(
+            parse(&huge),
+            Parsed::Bad {
+                error: FrameError::Length(65535),
+                ..
+            }
+        ));
     }
 }

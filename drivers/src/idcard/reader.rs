@@ -104,12 +104,20 @@ impl SerialCardReader {
 
     /// Sends a command and waits for its reply frame; a bad checksum or a timeout is
     /// retried a bounded number of times.
-    fn exchange(&mut self, c: Command, timeout: Duration) -> Result<(Status, Vec<u8>), IdCardError> {
-        let mut last = IdCardError::Timeout { port: self.name.clone() };
+    fn exchange(
+        &mut self,
+        c: Command,
+        timeout: Duration,
+    ) -> Result<(Status, Vec<u8>), IdCardError> {
+        let mut last = IdCardError::Timeout {
+            port: self.name.clone(),
+        };
         for _ in 0..=RETRIES {
             self.buf.clear();
             let _ = self.port.clear(serialport::ClearBuffer::Input);
-            self.port.write_all(&protocol::command(c)).map_err(|e| self.lost(e))?;
+            self.port
+                .write_all(&protocol::command(c))
+                .map_err(|e| self.lost(e))?;
             match self.read_frame(timeout)? {
                 Some(body) if body.len() >= 3 => {
                     let status = Status::from_sw3(body[2]);
@@ -119,7 +127,11 @@ impl SerialCardReader {
                     return Ok((status, body[3..].to_vec()));
                 }
                 Some(_) => last = IdCardError::Status(0),
-                None => last = IdCardError::Timeout { port: self.name.clone() },
+                None => {
+                    last = IdCardError::Timeout {
+                        port: self.name.clone(),
+                    }
+                }
             }
         }
         Err(last)

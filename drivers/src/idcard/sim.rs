@@ -112,10 +112,14 @@ impl ReaderSimulator {
     pub fn plug(&self) -> std::io::Result<()> {
         self.unplug();
         let (mut master, slave) = TTYPort::pair().map_err(std::io::Error::from)?;
-        let target = slave.name().ok_or_else(|| std::io::Error::other("pty without a name"))?;
+        let target = slave
+            .name()
+            .ok_or_else(|| std::io::Error::other("pty without a name"))?;
         let _ = std::fs::remove_file(&self.link);
         std::os::unix::fs::symlink(&target, &self.link)?;
-        master.set_timeout(Duration::from_millis(20)).map_err(std::io::Error::from)?;
+        master
+            .set_timeout(Duration::from_millis(20))
+            .map_err(std::io::Error::from)?;
         self.inner.stop.store(false, Ordering::SeqCst);
         self.inner.plugged.store(true, Ordering::SeqCst);
         let inner = self.inner.clone();
@@ -183,7 +187,10 @@ fn serve(inner: &Inner, mut master: TTYPort, _slave: TTYPort) {
                 }
                 Parsed::Bad { consumed, .. } => {
                     buf.drain(..consumed);
-                    let _ = master.write_all(&protocol::frame(&protocol::reply_body(Status::ChecksumError, &[])));
+                    let _ = master.write_all(&protocol::frame(&protocol::reply_body(
+                        Status::ChecksumError,
+                        &[],
+                    )));
                 }
                 Parsed::Incomplete => break,
             }
@@ -192,7 +199,11 @@ fn serve(inner: &Inner, mut master: TTYPort, _slave: TTYPort) {
 }
 
 fn answer(inner: &Inner, body: &[u8]) -> Vec<u8> {
-    let cmd = body.first().copied().zip(body.get(1).copied()).and_then(|(c, p)| Command::from_code(c, p));
+    let cmd = body
+        .first()
+        .copied()
+        .zip(body.get(1).copied())
+        .and_then(|(c, p)| Command::from_code(c, p));
     let fault = lock(&inner.state).fault;
     if let Fault::Slow(d) = fault {
         std::thread::sleep(d);
@@ -201,10 +212,20 @@ fn answer(inner: &Inner, body: &[u8]) -> Vec<u8> {
         let mut s = lock(&inner.state);
         match cmd {
             None => (Status::CommandError, vec![]),
-            Some(Command::ResetSam | Command::SamStatus) if fault == Fault::SamFailure => (Status::SamSelfTestFailed, vec![]),
+            Some(Command::ResetSam | Command::SamStatus) if fault == Fault::SamFailure => {
+                (Status::SamSelfTestFailed, vec![])
+            }
             Some(Command::ResetSam | Command::SamStatus) => (Status::Ok, vec![]),
-            Some(Command::ReadSamId) => (Status::Ok, vec![0x05, 0x01, 0x20, 0x26, 0x01, 0x01, 0x00, 0x12, 0x34, 0x56, 0x78, 0x90, 0x00, 0x00, 0x00, 0x01]),
-            Some(Command::FindCard) if fault == Fault::SamFailure => (Status::SamSelfTestFailed, vec![]),
+            Some(Command::ReadSamId) => (
+                Status::Ok,
+                vec![
+                    0x05, 0x01, 0x20, 0x26, 0x01, 0x01, 0x00, 0x12, 0x34, 0x56, 0x78, 0x90, 0x00,
+                    0x00, 0x00, 0x01,
+                ],
+            ),
+            Some(Command::FindCard) if fault == Fault::SamFailure => {
+                (Status::SamSelfTestFailed, vec![])
+            }
             Some(Command::FindCard) => match s.card {
                 Some(_) if !s.read_done => (Status::CardFound, vec![0, 0, 0, 0]),
                 _ => (Status::FindFailed, vec![]),
@@ -240,7 +261,11 @@ fn answer(inner: &Inner, body: &[u8]) -> Vec<u8> {
     if let Fault::BadChecksum(n) = s.fault {
         let last = f.len() - 1;
         f[last] ^= 0x5A;
-        s.fault = if n > 1 { Fault::BadChecksum(n - 1) } else { Fault::None };
+        s.fault = if n > 1 {
+            Fault::BadChecksum(n - 1)
+        } else {
+            Fault::None
+        };
     }
     out.extend_from_slice(&f);
     out

@@ -82,7 +82,11 @@ pub fn id_number_valid(id: &str) -> bool {
     }
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
-    let sum: u32 = c[..17].iter().zip(W).map(|(d, w)| d.to_digit(10).unwrap_or(0) * w).sum();
+    let sum: u32 = c[..17]
+        .iter()
+        .zip(W)
+        .map(|(d, w)| d.to_digit(10).unwrap_or(0) * w)
+        .sum();
     c[17].to_ascii_uppercase() == CHECK[(sum % 11) as usize] as char
 }
 
@@ -151,7 +155,10 @@ pub enum TextError {
 
 fn field(block: &[u8], start: usize, len: usize) -> String {
     let bytes = block.get(start..start + len).unwrap_or(&[]);
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
     String::from_utf16_lossy(&units)
         .trim_end_matches([' ', '\0'])
         .to_string()
@@ -186,11 +193,62 @@ fn sex(code: &str) -> String {
 /// Ethnic group names by code (GB 3304).
 pub fn nation_name(code: &str) -> String {
     const NAMES: [&str; 56] = [
-        "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
-        "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西",
-        "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌",
-        "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔",
-        "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+        "汉",
+        "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
+        "苗",
+        "彝",
+        "壮",
+        "布依",
+        "朝鲜",
+        "满",
+        "侗",
+        "瑶",
+        "白",
+        "土家",
+        "哈尼",
+        "哈萨克",
+        "傣",
+        "黎",
+        "傈僳",
+        "佤",
+        "畲",
+        "高山",
+        "拉祜",
+        "水",
+        "东乡",
+        "纳西",
+        "景颇",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
+        "布朗",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
+        "阿昌",
+        "普米",
+        "塔吉克",
+        "怒",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
+        "德昂",
+        "保安",
+        "裕固",
+        "京",
+        "塔塔尔",
+        "独龙",
+        "鄂伦春",
+        "赫哲",
+        "门巴",
+        "珞巴",
+        "基诺",
     ];
     match code.parse::<usize>() {
         Ok(n @ 1..=56) => NAMES[n - 1].to_string(),
@@ -354,7 +412,9 @@ mod tests {
         struct File {
             card: Vec<Identity>,
         }
-        toml::from_str::<File>(include_str!("../../data/identities.toml")).unwrap().card
+        toml::from_str::<File>(include_str!("../../data/identities.toml"))
+            .unwrap()
+            .card
     }
 
     #[test]
@@ -372,7 +432,11 @@ mod tests {
                 kind => {
                     assert_eq!(card.name, id.name, "{kind}");
                     assert_eq!(card.id_number, id.id_number);
-                    assert!(card.id_number_valid(), "{} has a valid check digit", card.masked_id_number());
+                    assert!(
+                        card.id_number_valid(),
+                        "{} has a valid check digit",
+                        card.masked_id_number()
+                    );
                     assert_eq!(card.address, id.address);
                 }
             }
