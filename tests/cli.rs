@@ -37,10 +37,18 @@ async fn ticket_take_online_then_offline_then_flush() {
         c.output().unwrap()
     };
     let sync = tokio::task::block_in_place(|| run(&["backend", "sync"]));
-    assert!(sync.status.success(), "{}", String::from_utf8_lossy(&sync.stderr));
+    assert!(
+        sync.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sync.stderr)
+    );
 
     let out = tokio::task::block_in_place(|| run(&["ticket", "take", "--category", "A"]));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["ticket_no"], "A001");
     assert_eq!(v["offline"], false);
@@ -50,11 +58,18 @@ async fn ticket_take_online_then_offline_then_flush() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["offline"], true);
     let flush = tokio::task::block_in_place(|| run(&["outbox", "flush"]));
-    assert!(!flush.status.success(), "not empty while the backend is down");
+    assert!(
+        !flush.status.success(),
+        "not empty while the backend is down"
+    );
 
     sim.set_fault(Fault::None);
     let flush = tokio::task::block_in_place(|| run(&["outbox", "flush"]));
-    assert!(flush.status.success(), "{}", String::from_utf8_lossy(&flush.stderr));
+    assert!(
+        flush.status.success(),
+        "{}",
+        String::from_utf8_lossy(&flush.stderr)
+    );
     assert_eq!(sim.offline_reports().len(), 1);
 
     let bad = tokio::task::block_in_place(|| run(&["ticket", "take", "--category", "Z"]));
@@ -68,10 +83,23 @@ fn idcard_read_prints_a_masked_card_and_reveals_only_on_request() {
     let sim = ReaderSimulator::spawn(builtin_identities()).unwrap();
     sim.present(0);
     let out = kiosk()
-        .args(["device", "idcard", "read", "--json", "--timeout", "5", "--port", &sim.path()])
+        .args([
+            "device",
+            "idcard",
+            "read",
+            "--json",
+            "--timeout",
+            "5",
+            "--port",
+            &sim.path(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["card_type"], "resident");
     assert_eq!(v["name"], "李秀英");
@@ -83,7 +111,15 @@ fn idcard_read_prints_a_masked_card_and_reveals_only_on_request() {
     sim.remove();
     sim.present(5);
     let out = kiosk()
-        .args(["device", "idcard", "read", "--json", "--reveal", "--port", &sim.path()])
+        .args([
+            "device",
+            "idcard",
+            "read",
+            "--json",
+            "--reveal",
+            "--port",
+            &sim.path(),
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -92,7 +128,15 @@ fn idcard_read_prints_a_masked_card_and_reveals_only_on_request() {
     assert_eq!(v["chinese_name"], "玛丽亚");
 
     let none = kiosk()
-        .args(["device", "idcard", "read", "--port", "/dev/no-such-reader", "--timeout", "1"])
+        .args([
+            "device",
+            "idcard",
+            "read",
+            "--port",
+            "/dev/no-such-reader",
+            "--timeout",
+            "1",
+        ])
         .output()
         .unwrap();
     assert!(!none.status.success());
