@@ -140,3 +140,24 @@ fn idle_timeout_returns_home_wipes_session_and_resets_language() {
     assert_eq!(kiosk.window().global::<Shell>().get_language(), "zh_CN");
     assert!(shows(&kiosk, "取号"));
 }
+
+#[test]
+fn every_listed_screen_shows_its_sample_state() {
+    let kiosk = kiosk();
+    for name in hall_kiosk::app::screens::SCREENS {
+        hall_kiosk::app::screens::show(&kiosk, name).unwrap();
+    }
+    hall_kiosk::app::screens::show(&kiosk, "ticket-paper-out").unwrap();
+    let flow = kiosk.window().global::<hall_kiosk::ui::TicketFlow>();
+    assert_eq!(kiosk.window().global::<Nav>().get_screen(), "ticket-issued");
+    assert_eq!(
+        flow.get_ticket_no(),
+        "A023",
+        "opening the flow must not wipe the sample"
+    );
+    assert_eq!(flow.get_print_state(), "paper_out");
+    assert!(
+        flow.get_qr().size().width > 0,
+        "the on-screen QR code is drawn"
+    );
+}

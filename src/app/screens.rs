@@ -95,8 +95,14 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
     let nav = window.global::<Nav>();
     let flow = window.global::<TicketFlow>();
     let checkin = window.global::<Checkin>();
-    flow.set_categories(ModelRc::new(VecModel::from(sample_categories())));
     kiosk.set_catalog(&sample_catalog());
+    // Open the flow first: opening resets it, and the sample data goes on top.
+    if name.starts_with("checkin") {
+        kiosk.open("checkin");
+    } else if name.starts_with("ticket") {
+        kiosk.open("ticket");
+    }
+    flow.set_categories(ModelRc::new(VecModel::from(sample_categories())));
     flow.set_category_name("企业服务".into());
     let screen = match name {
         "home" => {
@@ -285,7 +291,6 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
         }
         other => other,
     };
-    kiosk.open("ticket");
     nav.set_screen(screen.into());
     Ok(())
 }
