@@ -91,6 +91,21 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// Reads an outbox row selected as (id, kind, key, path, body, attempts, last_error).
+fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let key: String = r.get(2)?;
+    let body: String = r.get(4)?;
+    Ok(Entry {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        key: Uuid::parse_str(&key).unwrap_or_default(),
+        path: r.get(3)?,
+        body: serde_json::from_str(&body).unwrap_or_default(),
+        attempts: r.get::<_, i64>(5)? as u32,
+        last_error: r.get(6)?,
+    })
+}
+
 pub fn now_ms() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
 }
@@ -324,19 +339,7 @@ impl Store {
             "SELECT id, kind, key, path, body, attempts, last_error FROM outbox WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
         )?;
         let rows = stmt
-            .query_map(params![now_ms(), limit as i64], |r| {
-                let key: String = r.get(2)?;
-                let body: String = r.get(4)?;
-                Ok(Entry {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    key: Uuid::parse_str(&key).unwrap_or_default(),
-                    path: r.get(3)?,
-                    body: serde_json::from_str(&body).unwrap_or_default(),
-                    attempts: r.get::<_, i64>(5)? as u32,
-                    last_error: r.get(6)?,
-                })
-            })?
+            .query_map(params![now_ms(), limit as i64], entry_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -401,19 +404,7 @@ impl Store {
             "SELECT id, kind, key, path, body, attempts, last_error FROM outbox WHERE state = ?1 ORDER BY id",
         )?;
         let rows = stmt
-            .query_map(params![state], |r| {
-                let key: String = r.get(2)?;
-                let body: String = r.get(4)?;
-                Ok(Entry {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    key: Uuid::parse_str(&key).unwrap_or_default(),
-                    path: r.get(3)?,
-                    body: serde_json::from_str(&body).unwrap_or_default(),
-                    attempts: r.get::<_, i64>(5)? as u32,
-                    last_error: r.get(6)?,
-                })
-            })?
+            .query_map(params![state], entry_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

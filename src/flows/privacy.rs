@@ -36,18 +36,9 @@ pub fn mask_name(name: &str) -> String {
 }
 
 /// Masks an ID or permit number as the first 3 and last 4 characters around asterisks
-/// (110***********1234); short numbers are masked whole.
-pub fn mask_id(id: &str) -> String {
-    let chars: Vec<char> = id.trim().chars().collect();
-    if chars.len() < 8 {
-        return "*".repeat(chars.len());
-    }
-    let n = chars.len();
-    let mut s: String = chars[..3].iter().collect();
-    s.extend(std::iter::repeat_n('*', n - 7));
-    s.extend(&chars[n - 4..]);
-    s
-}
+/// (110***********1234); short numbers are masked whole. One rule for screens, paper and
+/// logs: the driver's.
+pub use kiosk_drivers::idcard::text::mask_id;
 
 #[cfg(test)]
 mod tests {
