@@ -86,6 +86,11 @@ enum DeviceCommand {
         #[command(subcommand)]
         command: kiosk_drivers::scanner::cli::ScannerCommand,
     },
+    /// The receipt printer.
+    Printer {
+        #[command(subcommand)]
+        command: kiosk_drivers::printer::cli::PrinterCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -322,6 +327,13 @@ fn device_cmd(command: DeviceCommand) -> ExitCode {
     match command {
         DeviceCommand::Idcard { command } => kiosk_drivers::idcard::cli::run(command),
         DeviceCommand::Scanner { command } => kiosk_drivers::scanner::cli::run(command),
+        DeviceCommand::Printer { command } => {
+            // The test page names the kiosk: the device's configured id when there is one.
+            let id = Config::load(Path::new("/etc/hall-kiosk/kiosk.toml"))
+                .map(|c| c.kiosk.id)
+                .unwrap_or_else(|_| "-".into());
+            kiosk_drivers::printer::cli::run(command, &id)
+        }
         DeviceCommand::Probe => {
             let found = hall_kiosk::platform::probe::probe(Path::new("/sys"));
             if found.is_empty() {

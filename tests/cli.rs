@@ -142,3 +142,119 @@ fn idcard_read_prints_a_masked_card_and_reveals_only_on_request() {
     assert!(!none.status.success());
     assert!(String::from_utf8_lossy(&none.stderr).contains("/dev/no-such-reader"));
 }
+
+#[test]
+fn printer_test_prints_a_chinese_test_page_and_refuses_on_paper_out() {
+    use kiosk_drivers::printer::sim::PrinterSimulator;
+    use kiosk_drivers::printer::{Paper, PaperWidth};
+    let sim = PrinterSimulator::spawn(PaperWidth::Mm80, None).unwrap();
+    let out = kiosk()
+        .args([
+            "device",
+            "printer",
+            "test",
+            "--port",
+            &sim.path(),
+            "--kiosk-id",
+            "K-07",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pages = sim.wait_pages(1, std::time::Duration::from_secs(5));
+    let text = pages[0].text();
+    assert!(text.contains("打印测试"), "{text}");
+    assert!(text.contains("K-07"));
+    assert_eq!(pages[0].qr_payloads().len(), 1);
+
+    let status = kiosk()
+        .args([
+            "device",
+            "printer",
+            "status",
+            "--port",
+            &sim.path(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(v["condition"], "ready");
+
+    sim.set_paper(Paper::Out);
+    let out = kiosk()
+        .args(["device", "printer", "test", "--port", &sim.path()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("缺纸") && err.contains("paper out"), "{err}");
+    sim.set_paper(Paper::Ok);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(sim.pages().len(), 1, "the refused page never comes out");
+}
+
+#[test]
+fn printer_status_of_a_missing_port_fails_clearly() {
+    let out = kiosk()
+        .args([
+            "device",
+            "printer",
+            "status",
+            "--port",
+            "/dev/nonexistent-printer",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot open printer /dev/nonexistent-printer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn printer_render_turns_captured_bytes_into_pngs() {
+    use kiosk_drivers::printer::layout;
+    let dir = tempfile::tempdir().unwrap();
+    let job = layout::test_page(layout::Profile::default(), "K-01", "2026-11-24 09:41").unwrap();
+    let mut bytes = job.bytes.clone();
+    bytes.extend_from_slice(&job.bytes);
+    let bin = dir.path().join("capture.bin");
+    std::fs::write(&bin, &bytes).unwrap();
+    let png = dir.path().join("page.png");
+    let out = kiosk()
+        .args(["device", "printer", "render"])
+        .arg(&bin)
+        .arg("--out")
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for p in [png.clone(), dir.path().join("page-2.png")] {
+        let reader = png::Decoder::new(std::fs::File::open(&p).unwrap())
+            .read_info()
+            .unwrap();
+        assert_eq!(reader.info().width, 576, "{}", p.display());
+        assert!(reader.info().height > 500);
+    }
+    let garbage = dir.path().join("garbage.bin");
+    std::fs::write(&garbage, [0u8, 1, 2, 3]).unwrap();
+    let out = kiosk()
+        .args(["device", "printer", "render"])
+        .arg(&garbage)
+        .arg("--out")
+        .arg(dir.path().join("g.png"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}

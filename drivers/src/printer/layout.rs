@@ -1,0 +1,521 @@
+//! What the kiosk prints, for 58 and 80 mm paper: data in, ESC/POS bytes out.
+//!
+//! Commands come from the `escpos` crate (initialisation, justification, emphasis, size,
+//! line spacing, GS ( k QR codes, partial cut), collected into memory rather than sent, so a
+//! job is a byte string that can be checked, logged by size, and refused as a whole when the
+//! printer has no paper. Chinese text goes out in the printer's own character mode (FS &,
+//! GB 18030), which is fast and sharp; only characters the printer's font lacks are sent as
+//! small raster glyphs (ESC *, inline in the text line).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use escpos::printer::Printer as Commands;
+use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+
+use super::glyph;
+use super::text::{self, TextEncoding};
+
+/// Paper roll width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum PaperWidth {
+    #[serde(rename = "58")]
+    Mm58,
+    #[default]
+    #[serde(rename = "80")]
+    Mm80,
+}
+
+impl PaperWidth {
+    pub fn from_mm(mm: u8) -> Option<PaperWidth> {
+        match mm {
+            58 => Some(PaperWidth::Mm58),
+            80 => Some(PaperWidth::Mm80),
+            _ => None,
+        }
+    }
+
+    /// Printable dots at 203 dpi (8 dots/mm): 48 mm of a 58 mm roll, 72 mm of an 80 mm roll.
+    pub fn dots(self) -> usize {
+        match self {
+            PaperWidth::Mm58 => 384,
+            PaperWidth::Mm80 => 576,
+        }
+    }
+
+    /// Columns of font A (12 dots per ASCII character, 24 per CJK character).
+    pub fn columns(self) -> usize {
+        self.dots() / 12
+    }
+}
+
+/// QR error correction (GS ( k fn 69).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QrEcc {
+    L,
+    #[default]
+    M,
+    Q,
+    H,
+}
+
+/// What one printer model needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile {
+    pub width: PaperWidth,
+    pub encoding: TextEncoding,
+    /// ESC B n t: a short beep when the ticket is ready (printers with a buzzer).
+    pub beep: bool,
+    /// QR module size in dots (GS ( k fn 67), 1..=16.
+    pub qr_module: u8,
+    pub qr_ecc: QrEcc,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            width: PaperWidth::Mm80,
+            encoding: TextEncoding::Gb18030,
+            beep: true,
+            qr_module: 6,
+            qr_ecc: QrEcc::M,
+        }
+    }
+}
+
+/// A job could not be laid out (a QR payload too long, a size out of range).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot lay out the page: {0}")]
+pub struct LayoutError(String);
+
+impl From<escpos::errors::PrinterError> for LayoutError {
+    fn from(e: escpos::errors::PrinterError) -> Self {
+        LayoutError(e.to_string())
+    }
+}
+
+/// A print job: the bytes, and what it is (for logs and the status screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub kind: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The escpos crate's commands go to a driver; this one keeps them in memory.
+#[derive(Clone, Default)]
+struct Memory(Rc<RefCell<Vec<u8>>>);
+
+impl escpos::driver::Driver for Memory {
+    fn name(&self) -> String {
+        "memory".into()
+    }
+    fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(())
+    }
+    fn read(&self, _buf: &mut [u8]) -> escpos::errors::Result<usize> {
+        Ok(0)
+    }
+    fn flush(&self) -> escpos::errors::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// Builds one job. Text methods take care of encoding and wrapping.
+pub struct JobBuilder {
+    cmd: Commands<Memory>,
+    out: Memory,
+    profile: Profile,
+    /// Current character magnification, to wrap at the right number of columns.
+    size: (u8, u8),
+}
+
+/// ESC * m=33: 24-dot double-density bit image, printed inline in the text line.
+fn inline_glyph(bm: &glyph::Bitmap) -> Vec<u8> {
+    let mut out = vec![0x1B, b'*', 33, bm.width as u8, (bm.width >> 8) as u8];
+    for x in 0..bm.width {
+        for band in 0..3 {
+            let mut byte = 0u8;
+            for bit in 0..8 {
+                if bm.get(x, band * 8 + bit) {
+                    byte |= 0x80 >> bit;
+                }
+            }
+            out.push(byte);
+        }
+    }
+    out
+}
+
+impl JobBuilder {
+    pub fn new(profile: Profile) -> Result<JobBuilder, LayoutError> {
+        let out = Memory::default();
+        let mut cmd = Commands::new(out.clone(), Protocol::default(), None);
+        cmd.init()?.custom(profile.encoding.enter())?;
+        Ok(JobBuilder {
+            cmd,
+            out,
+            profile,
+            size: (1, 1),
+        })
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// Columns available at the current character size.
+    pub fn columns(&self) -> usize {
+        self.profile.width.columns() / self.size.0 as usize
+    }
+
+    pub fn align(&mut self, a: Align) -> Result<&mut Self, LayoutError> {
+        self.cmd.justify(match a {
+            Align::Left => JustifyMode::LEFT,
+            Align::Center => JustifyMode::CENTER,
+            Align::Right => JustifyMode::RIGHT,
+        })?;
+        Ok(self)
+    }
+
+    pub fn bold(&mut self, on: bool) -> Result<&mut Self, LayoutError> {
+        self.cmd.bold(on)?;
+        Ok(self)
+    }
+
+    /// Character magnification, 1..=8 each way (GS !).
+    pub fn size(&mut self, w: u8, h: u8) -> Result<&mut Self, LayoutError> {
+        self.cmd.size(w, h)?;
+        self.size = (w, h);
+        Ok(self)
+    }
+
+    /// Text without a line feed. Characters the printer cannot print come out as a raster
+    /// glyph, or as □ when not even a font for that is installed: never an error.
+    pub fn text(&mut self, s: &str) -> Result<&mut Self, LayoutError> {
+        let mut bytes = Vec::with_capacity(s.len() * 2);
+        for c in s.chars() {
+            if let Some(b) = self.profile.encoding.encode_char(c) {
+                bytes.extend_from_slice(&b);
+            } else if c.is_control() {
+                continue;
+            } else if let Some(font) = glyph::font().filter(|f| f.covers(c)) {
+                bytes.extend(inline_glyph(&font.bitmap(c, 24)));
+            } else {
+                bytes.extend(
+                    self.profile
+                        .encoding
+                        .encode_char('□')
+                        .unwrap_or_else(|| b"?".to_vec()),
+                );
+            }
+        }
+        self.cmd.custom(&bytes)?;
+        Ok(self)
+    }
+
+    /// One line (no wrapping: the caller knows it fits).
+    pub fn line(&mut self, s: &str) -> Result<&mut Self, LayoutError> {
+        self.text(s)?;
+        self.cmd.custom(b"\n")?;
+        Ok(self)
+    }
+
+    /// A paragraph wrapped to the paper width; continuation lines are indented by `indent`
+    /// columns (so numbered list items line up).
+    pub fn paragraph(&mut self, s: &str, indent: usize) -> Result<&mut Self, LayoutError> {
+        let width = self.columns();
+        let pad = " ".repeat(indent);
+        let first = text::wrap(s, width);
+        let mut lines = first.into_iter();
+        if let Some(l) = lines.next() {
+            self.line(&l)?;
+        }
+        let rest: String = lines.collect::<Vec<_>>().join("");
+        if !rest.is_empty() {
+            for l in text::wrap(&rest, width.saturating_sub(indent)) {
+                self.line(&format!("{pad}{l}"))?;
+            }
+        }
+        Ok(self)
+    }
+
+    /// A label on the left and a value flush right.
+    pub fn pair(&mut self, label: &str, value: &str) -> Result<&mut Self, LayoutError> {
+        let width = self.columns();
+        if text::columns(label) + text::columns(value) < width {
+            self.line(&text::two_columns(label, value, width))
+        } else {
+            self.paragraph(&format!("{label}{value}"), 2)
+        }
+    }
+
+    /// A dashed rule across the paper.
+    pub fn rule(&mut self) -> Result<&mut Self, LayoutError> {
+        let w = self.columns();
+        self.line(&"-".repeat(w))
+    }
+
+    pub fn feed(&mut self, lines: u8) -> Result<&mut Self, LayoutError> {
+        self.cmd.feeds(lines)?;
+        Ok(self)
+    }
+
+    /// A QR code (model 2), centred.
+    pub fn qr(&mut self, payload: &str) -> Result<&mut Self, LayoutError> {
+        let ecc = match self.profile.qr_ecc {
+            QrEcc::L => QRCodeCorrectionLevel::L,
+            QrEcc::M => QRCodeCorrectionLevel::M,
+            QrEcc::Q => QRCodeCorrectionLevel::Q,
+            QrEcc::H => QRCodeCorrectionLevel::H,
+        };
+        let module = self.profile.qr_module.clamp(1, 16);
+        self.align(Align::Center)?;
+        self.cmd
+            .qrcode_option(payload, QRCodeOption::new(QRCodeModel::Model2, module, ecc))?;
+        self.cmd.custom(b"\n")?;
+        Ok(self)
+    }
+
+    /// Feeds past the cutter, beeps if the printer can, leaves the text mode, cuts partially
+    /// (the ticket hangs on a tab and does not fall to the floor).
+    pub fn finish(mut self, kind: &'static str) -> Result<Job, LayoutError> {
+        self.cmd
+            .reset_size()?
+            .bold(false)?
+            .justify(JustifyMode::LEFT)?;
+        self.cmd.feeds(4)?;
+        if self.profile.beep {
+            // ESC B n t: one beep of 100 ms.
+            self.cmd.custom(&[0x1B, b'B', 1, 1])?;
+        }
+        self.cmd.custom(self.profile.encoding.leave())?;
+        self.cmd.partial_cut()?;
+        self.cmd.print()?;
+        let bytes = std::mem::take(&mut *self.out.0.borrow_mut());
+        Ok(Job { kind, bytes })
+    }
+}
+
+/// A queue ticket.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TicketSlip {
+    pub hall: String,
+    pub category: String,
+    pub number: String,
+    pub waiting_ahead: Option<u32>,
+    pub wait_minutes: Option<u32>,
+    pub windows: String,
+    /// "2026-11-24 09:41"
+    pub issued_at: String,
+    /// Link to follow the queue on a phone.
+    pub follow_url: Option<String>,
+    /// Taken while the backend was unreachable: the number is from the kiosk's own block.
+    pub offline: bool,
+    /// 老年人优先 / 军人优先 ...; empty when none.
+    pub priority: String,
+}
+
+pub fn ticket(p: Profile, t: &TicketSlip) -> Result<Job, LayoutError> {
+    let mut j = JobBuilder::new(p)?;
+    j.align(Align::Center)?.bold(true)?;
+    j.paragraph(&t.hall, 0)?;
+    j.bold(false)?.line(&t.category)?;
+    j.feed(1)?;
+    j.size(4, 4)?.bold(true)?.line(&t.number)?;
+    j.size(1, 1)?.bold(false)?;
+    if !t.priority.is_empty() {
+        j.line(&format!("【{}】", t.priority))?;
+    }
+    j.feed(1)?.align(Align::Left)?;
+    if let Some(n) = t.waiting_ahead {
+        j.pair("前面等候", &format!("{n} 人"))?;
+    }
+    if let Some(m) = t.wait_minutes {
+        j.pair("预计等候", &format!("约 {m} 分钟"))?;
+    }
+    if !t.windows.is_empty() {
+        j.pair("办理窗口", &t.windows)?;
+    }
+    j.pair("取号时间", &t.issued_at)?;
+    if t.offline {
+        j.paragraph("网络暂不可用，本号已登记，叫号时以大厅屏幕为准。", 0)?;
+    }
+    j.paragraph("请留意叫号屏幕和广播，过号请到服务台。", 0)?;
+    if let Some(url) = &t.follow_url {
+        j.feed(1)?;
+        j.qr(url)?;
+        j.line("微信扫码，手机查看排队进度")?;
+    }
+    j.align(Align::Center)?.rule()?;
+    j.line("本票据不含个人信息")?;
+    j.finish("ticket")
+}
+
+/// One material of a checklist.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Material {
+    pub name: String,
+    pub originals: u32,
+    pub copies: u32,
+    pub note: String,
+}
+
+/// A material checklist (材料清单): the one-time notice of everything to bring.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ChecklistSlip {
+    pub hall: String,
+    pub item: String,
+    pub materials: Vec<Material>,
+    /// Where to hand the materials in.
+    pub hand_in: String,
+    pub printed_at: String,
+    /// Link to the full guide.
+    pub guide_url: Option<String>,
+}
+
+pub fn checklist(p: Profile, c: &ChecklistSlip) -> Result<Job, LayoutError> {
+    let mut j = JobBuilder::new(p)?;
+    j.align(Align::Center)?.bold(true)?.size(1, 2)?;
+    j.line("材料清单")?;
+    j.size(1, 1)?.bold(false)?.paragraph(&c.hall, 0)?;
+    j.align(Align::Left)?.rule()?;
+    j.bold(true)?
+        .paragraph(&format!("办理事项：{}", c.item), 2)?;
+    j.bold(false)?;
+    for (i, m) in c.materials.iter().enumerate() {
+        let mut counts = Vec::new();
+        if m.originals > 0 {
+            counts.push(format!("原件{}份", m.originals));
+        }
+        if m.copies > 0 {
+            counts.push(format!("复印件{}份", m.copies));
+        }
+        let mut line = format!("{}. {}", i + 1, m.name);
+        if !counts.is_empty() {
+            line.push_str(&format!("（{}）", counts.join("，")));
+        }
+        let indent = format!("{}. ", i + 1).len();
+        j.paragraph(&line, indent)?;
+        if !m.note.is_empty() {
+            j.paragraph(&format!("{}{}", " ".repeat(indent), m.note), indent)?;
+        }
+    }
+    j.rule()?;
+    if !c.hand_in.is_empty() {
+        j.paragraph(&format!("递交地点：{}", c.hand_in), 2)?;
+    }
+    j.pair("打印时间", &c.printed_at)?;
+    j.paragraph("材料齐全可一次办结；如有疑问请到咨询台。", 0)?;
+    if let Some(url) = &c.guide_url {
+        j.feed(1)?.qr(url)?.line("扫码查看完整办事指南")?;
+    }
+    j.finish("checklist")
+}
+
+/// A receipt for a self-service submission or a complaint.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReceiptSlip {
+    pub hall: String,
+    /// 受理回执 / 投诉回执
+    pub title: String,
+    pub receipt_no: String,
+    pub item: String,
+    /// Already masked: 110***********1234, 张*.
+    pub applicant: String,
+    pub submitted_at: String,
+    pub progress_url: Option<String>,
+    pub note: String,
+}
+
+pub fn receipt(p: Profile, r: &ReceiptSlip) -> Result<Job, LayoutError> {
+    let mut j = JobBuilder::new(p)?;
+    j.align(Align::Center)?.bold(true)?.size(1, 2)?;
+    j.line(&r.title)?;
+    j.size(1, 1)?.bold(false)?.paragraph(&r.hall, 0)?;
+    j.align(Align::Left)?.rule()?;
+    j.pair("回执编号", &r.receipt_no)?;
+    j.paragraph(&format!("事项：{}", r.item), 2)?;
+    if !r.applicant.is_empty() {
+        j.pair("申请人", &r.applicant)?;
+    }
+    j.pair("提交时间", &r.submitted_at)?;
+    if !r.note.is_empty() {
+        j.paragraph(&r.note, 0)?;
+    }
+    if let Some(url) = &r.progress_url {
+        j.feed(1)?.qr(url)?.line("扫码查询办理进度")?;
+    }
+    j.align(Align::Center)?.rule()?.line("请妥善保管本回执")?;
+    j.finish("receipt")
+}
+
+/// The page `kiosk device printer test` prints: every feature the kiosk relies on.
+pub fn test_page(p: Profile, kiosk_id: &str, time: &str) -> Result<Job, LayoutError> {
+    let mut j = JobBuilder::new(p)?;
+    j.align(Align::Center)?.bold(true)?.size(2, 2)?;
+    j.line("打印测试")?;
+    j.size(1, 1)?.bold(false)?.align(Align::Left)?.rule()?;
+    j.pair("终端编号", kiosk_id)?;
+    j.pair("时间", time)?;
+    j.pair(
+        "纸宽",
+        match p.width {
+            PaperWidth::Mm58 => "58 mm",
+            PaperWidth::Mm80 => "80 mm",
+        },
+    )?;
+    j.pair(
+        "编码",
+        match p.encoding {
+            TextEncoding::Gb18030 => "GB18030",
+            TextEncoding::Gbk => "GBK",
+            TextEncoding::Utf8 => "UTF-8",
+        },
+    )?;
+    j.rule()?;
+    j.paragraph(
+        "中文 ASCII 混排：社保卡 A023 号，请到 3 号窗口 (Window 3)。",
+        0,
+    )?;
+    j.line("生僻字：𠈌")?;
+    j.bold(true)?.line("粗体 Bold")?.bold(false)?;
+    j.size(2, 2)?.line("A023")?.size(1, 1)?;
+    j.line(&"0123456789".repeat(p.width.columns() / 10 + 1)[..p.width.columns()])?;
+    j.qr("https://hall.example.gov.cn/kiosk/printer-test")?;
+    j.align(Align::Center)?.line("二维码：printer-test")?;
+    j.finish("test_page")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_starts_with_init_and_chinese_mode_and_ends_with_a_cut() {
+        let job = test_page(Profile::default(), "K-01", "2026-11-24 09:41").unwrap();
+        assert!(job.bytes.starts_with(&[0x1B, b'@', 0x1C, b'&']));
+        assert!(job.bytes.ends_with(&[0x1C, b'.', 0x1D, b'V', b'A', 1]));
+    }
+
+    #[test]
+    fn the_rare_character_goes_out_as_an_inline_glyph_not_a_lost_ticket() {
+        let job = test_page(Profile::default(), "K-01", "t").unwrap();
+        let has_glyph = job.bytes.windows(3).any(|w| w == [0x1B, b'*', 33]);
+        let has_box = job
+            .bytes
+            .windows(2)
+            .any(|w| w == TextEncoding::Gb18030.encode_char('□').unwrap());
+        assert!(has_glyph || has_box);
+        // No four-byte GB 18030 sequence reached the printer.
+        let (four_byte, _, _) = encoding_rs::GB18030.encode("𠈌");
+        assert!(!job.bytes.windows(4).any(|w| w == &*four_byte));
+    }
+}
