@@ -12,7 +12,9 @@
 
 pub mod app;
 pub mod flows;
+pub mod live_staff;
 pub mod platform;
+pub mod printing;
 pub mod runtime;
 pub mod screenshot;
 pub mod ui;

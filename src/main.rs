@@ -260,6 +260,9 @@ fn run_ui(options: UiOptions, services: Services) -> ExitCode {
         Err(e) => return fail(format!("cannot open the display: {e}")),
     };
     use slint::ComponentHandle;
+    kiosk
+        .staff()
+        .set_actions(std::rc::Rc::new(services.staff()));
     let Services {
         runtime,
         link,

@@ -10,6 +10,9 @@ use hall_link::api::{self, CheckInRequest, TicketRequest};
 use hall_link::{HallLink, LinkSettings, Posted};
 use kiosk_drivers::gpio::{Gpio, Output, SimGpio, SimGpioHandle};
 use kiosk_drivers::idcard::{self, CardEvent, Validity};
+use kiosk_drivers::printer::{
+    self as printer_driver, sim::PrinterSimulator, EscPosPrinter, PortSpec,
+};
 use kiosk_drivers::scanner::payload::{self, KioskCode, SchemeContext};
 use kiosk_drivers::scanner::{self, ScannerConfig, ScannerEvent};
 use serde_json::json;
@@ -20,7 +23,9 @@ use crate::app::services::{
     QueueFigures, RatingOrder, RatingResult, ScannedCode, ServiceRef, Source, TicketFailure,
     TicketOrder,
 };
+use crate::live_staff::{LiveStaff, SharedHealth};
 use crate::platform::config::Config;
+use crate::printing::PrintService;
 
 /// Why the services could not start.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +45,7 @@ pub struct DemoWorld {
     pub hall: Arc<hall_link::sim::HallSim>,
     pub reader: Arc<idcard::sim::ReaderSimulator>,
     pub scanner: Arc<scanner::sim::ScannerSimulator>,
+    pub printer: Arc<PrinterSimulator>,
     pub gpio: SimGpioHandle,
 }
 
@@ -94,6 +100,8 @@ pub struct Services {
     pub desk: LiveDesk,
     pub events: std::sync::mpsc::Receiver<AppEvent>,
     pub demo: Option<DemoWorld>,
+    pub health: SharedHealth,
+    kiosk_id: String,
     _scanner: Option<scanner::ScannerHandle>,
     _reader: Option<idcard::WatchHandle>,
 }
@@ -108,6 +116,7 @@ impl Services {
             .build()
             .map_err(StartError::Runtime)?;
         let (tx, rx) = events::channel::<AppEvent>();
+        let health = SharedHealth::default();
 
         let (settings, demo_hall) = match demo_dir {
             Some(dir) => {
@@ -186,6 +195,7 @@ impl Services {
             let _guard = runtime.enter();
             let (mut rx_scan, handle) = scanner::spawn_scanner(cfg);
             let tx = tx.clone();
+            let health = health.clone();
             let ctx = SchemeContext {
                 hall_id: "hezuo".into(),
                 hall_hosts: vec!["hall.example.gov.cn".into()],
@@ -193,6 +203,14 @@ impl Services {
             };
             runtime.spawn(async move {
                 while let Some(ev) = rx_scan.recv().await {
+                    let state = match &ev {
+                        ScannerEvent::Offline(why) => Some(Err(why.to_string())),
+                        ScannerEvent::Back | ScannerEvent::Scanned(_) => Some(Ok(())),
+                        ScannerEvent::Rejected(_) => None,
+                    };
+                    if let Some(state) = state {
+                        health.lock().unwrap_or_else(|p| p.into_inner()).scanner = Some(state);
+                    }
                     match ev {
                         ScannerEvent::Scanned(s) => {
                             let code = payload::parse(&s.payload, &ctx);
@@ -227,8 +245,13 @@ impl Services {
             cfg.baud = config.devices.idcard.baud;
             let (mut rx_card, handle) = idcard::spawn_card_watch(cfg);
             let tx = tx.clone();
+            let health = health.clone();
             runtime.spawn(async move {
                 while let Some(ev) = rx_card.recv().await {
+                    health.lock().unwrap_or_else(|p| p.into_inner()).reader = Some(match &ev {
+                        CardEvent::ReaderOffline(why) => Err(why.to_string()),
+                        _ => Ok(()),
+                    });
                     let event = match ev {
                         CardEvent::Presented(card) => {
                             tracing::info!(card = ?card, "card presented");
@@ -248,20 +271,59 @@ impl Services {
             Some(handle)
         };
 
+        let pc = &config.devices.printer;
+        let profile = printer_driver::Profile {
+            width: printer_driver::PaperWidth::from_mm(pc.width_mm).unwrap_or_default(),
+            encoding: pc.encoding.parse().unwrap_or_default(),
+            ..printer_driver::Profile::default()
+        };
+        let (printer_port, printer_sim) = match demo_dir {
+            Some(dir) => {
+                // Every page the demo prints is saved where a person can look at it.
+                let sim = PrinterSimulator::spawn(profile.width, Some(dir.join("printed")))
+                    .map_err(|e| StartError::Demo(format!("printer simulator: {e}")))?;
+                tracing::info!(pages = %dir.join("printed").display(), "demo printer: pages are saved as PNG");
+                (sim.path(), Some(sim))
+            }
+            None => (pc.port.clone(), None),
+        };
+        let printer = (printer_port != "sim").then(|| {
+            PrintService::new(
+                Box::new(EscPosPrinter::new(PortSpec::parse(&printer_port, pc.baud))),
+                profile,
+                config.kiosk.hall_name.clone(),
+                config.utc_offset(),
+            )
+        });
+        if let Some(p) = printer.clone() {
+            // Staff hear of paper running low before a citizen meets it.
+            runtime.spawn(async move {
+                loop {
+                    let p = p.clone();
+                    let _ = tokio::task::spawn_blocking(move || p.poll()).await;
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }
+            });
+        }
+
         let desk = LiveDesk {
             handle: runtime.handle().clone(),
             link: link.clone(),
             tx,
             gpio: Arc::new(Mutex::new(gpio)),
             help_no: Arc::new(Mutex::new(None)),
+            printer,
         };
-        let demo = match (demo_hall, scanner_sim, gpio_handle, reader_sim) {
-            (Some(hall), Some(scanner), Some(gpio), Some(reader)) => Some(DemoWorld {
-                hall: Arc::new(hall),
-                reader: Arc::new(reader),
-                scanner: Arc::new(scanner),
-                gpio,
-            }),
+        let demo = match (demo_hall, scanner_sim, gpio_handle, reader_sim, printer_sim) {
+            (Some(hall), Some(scanner), Some(gpio), Some(reader), Some(printer)) => {
+                Some(DemoWorld {
+                    hall: Arc::new(hall),
+                    reader: Arc::new(reader),
+                    scanner: Arc::new(scanner),
+                    printer: Arc::new(printer),
+                    gpio,
+                })
+            }
             _ => None,
         };
         Ok(Services {
@@ -270,9 +332,22 @@ impl Services {
             desk,
             events: rx,
             demo,
+            health,
+            kiosk_id: config.kiosk.id.clone(),
             _scanner: scanner_handle,
             _reader: reader_handle,
         })
+    }
+
+    /// What the staff screen shows and does.
+    pub fn staff(&self) -> LiveStaff {
+        LiveStaff {
+            link: self.link.clone(),
+            printer: self.desk.printer.clone(),
+            health: self.health.clone(),
+            handle: self.runtime.handle().clone(),
+            kiosk_id: self.kiosk_id.clone(),
+        }
     }
 
     /// The catalog the kiosk starts with: the cached one, or (demo, first start) the sample.
@@ -345,6 +420,8 @@ pub struct LiveDesk {
     tx: EventSender<AppEvent>,
     gpio: Arc<Mutex<Box<dyn Gpio>>>,
     help_no: Arc<Mutex<Option<String>>>,
+    /// None on a kiosk configured without a printer (`port = "sim"` outside the demo).
+    printer: Option<PrintService>,
 }
 
 impl LiveDesk {
@@ -452,15 +529,42 @@ impl Desk for LiveDesk {
     fn print_ticket(
         &self,
         request: u64,
-        _ticket: &IssuedTicket,
-        _category_name: &str,
-        _windows: &str,
+        ticket: &IssuedTicket,
+        category_name: &str,
+        windows: &str,
     ) {
-        // No printer driver on this build yet: the ticket is shown on screen as a QR code.
-        tracing::warn!(target: "alert", "no receipt printer: ticket shown on screen");
-        self.tx.send(AppEvent::Printed {
-            request,
-            outcome: PrintOutcome::PrinterOffline,
+        let tx = self.tx.clone();
+        let Some(printer) = self.printer.clone() else {
+            tx.send(AppEvent::Printed {
+                request,
+                outcome: PrintOutcome::PrinterOffline,
+            });
+            return;
+        };
+        let (ticket, category, windows) = (
+            ticket.clone(),
+            category_name.to_string(),
+            windows.to_string(),
+        );
+        self.handle.spawn_blocking(move || {
+            let outcome = printer.ticket(&ticket, &category, &windows);
+            tx.send(AppEvent::Printed { request, outcome });
+        });
+    }
+
+    fn print_checklist(&self, request: u64, item: &crate::flows::guide::GuideItem, windows: &str) {
+        let tx = self.tx.clone();
+        let Some(printer) = self.printer.clone() else {
+            tx.send(AppEvent::ChecklistPrinted {
+                request,
+                outcome: PrintOutcome::PrinterOffline,
+            });
+            return;
+        };
+        let (item, windows) = (item.clone(), windows.to_string());
+        self.handle.spawn_blocking(move || {
+            let outcome = printer.checklist(&item, &windows);
+            tx.send(AppEvent::ChecklistPrinted { request, outcome });
         });
     }
 
@@ -555,7 +659,9 @@ impl Desk for LiveDesk {
     fn complain(&self, request: u64, order: ComplaintOrder) {
         let link = self.link.clone();
         let tx = self.tx.clone();
+        let printer = self.printer.clone();
         self.handle.spawn(async move {
+            let kind = order.kind.clone();
             let body = serde_json::to_value(api::ComplaintRequest {
                 kind: order.kind,
                 text: order.text,
@@ -577,10 +683,21 @@ impl Desk for LiveDesk {
                     (String::new(), true)
                 }
             };
+            // The number is stored (sent or queued) before its slip is printed.
+            let slip = match printer {
+                Some(p) if !no.is_empty() => {
+                    let no = no.clone();
+                    tokio::task::spawn_blocking(move || p.complaint(&no, &kind, provisional))
+                        .await
+                        .ok()
+                }
+                _ => None,
+            };
             tx.send(AppEvent::Complained {
                 request,
                 complaint_no: no,
                 provisional,
+                slip,
             });
         });
     }

@@ -98,6 +98,75 @@ fn walk_in_ticket_online() {
     wait_until(k, "the print result", || {
         flow.get_print_state() != "printing"
     });
+    assert_eq!(flow.get_print_state(), "printed");
+    // The ticket came out of the simulated printer, through the pty, as ESC/POS.
+    let pages = r
+        .services
+        .demo
+        .as_ref()
+        .unwrap()
+        .printer
+        .wait_pages(1, Duration::from_secs(5));
+    assert_eq!(pages.len(), 1);
+    let number = pages[0].line_with("A001").expect("the number is printed");
+    assert_eq!(number.size(), (4, 4));
+    assert!(pages[0].text().contains("企业服务"));
+    assert_eq!(
+        pages[0].qr_payloads(),
+        vec![tickets[0]["track_url"].as_str().unwrap().to_string()],
+        "the QR code follows the queue"
+    );
+}
+
+#[test]
+fn paper_out_shows_the_ticket_on_screen_and_never_prints_it_later() {
+    let r = rig();
+    let k = &r.kiosk;
+    let printer = r.services.demo.as_ref().unwrap().printer.clone();
+    printer.set_paper(kiosk_drivers::printer::Paper::Out);
+    tap(k, "取号");
+    tap(k, "企业服务");
+    tap(k, "不刷卡，直接取号");
+    wait_until(k, "the ticket", || screen(k) == "ticket-issued");
+    let flow = k.window().global::<TicketFlow>();
+    wait_until(k, "the print result", || {
+        flow.get_print_state() != "printing"
+    });
+    assert_eq!(flow.get_print_state(), "paper_out");
+    assert!(
+        flow.get_qr().size().width > 0,
+        "the ticket's QR code is on screen"
+    );
+    // The ticket is the citizen's, on screen: it must not come out for the next person.
+    printer.set_paper(kiosk_drivers::printer::Paper::Ok);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(printer.pages().is_empty(), "no ghost ticket");
+}
+
+#[test]
+fn the_material_checklist_prints() {
+    let r = rig();
+    let k = &r.kiosk;
+    tap(k, "办事指南");
+    tap(k, "企业设立登记");
+    assert_eq!(screen(k), "guide-detail");
+    tap(k, "打印材料清单");
+    let guide = k.window().global::<hall_kiosk::ui::Guide>();
+    wait_until(k, "the checklist print", || {
+        guide.get_print_state() != "printing"
+    });
+    assert_eq!(guide.get_print_state(), "printed");
+    let pages = r
+        .services
+        .demo
+        .as_ref()
+        .unwrap()
+        .printer
+        .wait_pages(1, Duration::from_secs(5));
+    let text = pages[0].text();
+    assert!(text.contains("材料清单"), "{text}");
+    assert!(text.contains("企业设立登记"), "{text}");
+    assert!(text.contains("1. "), "materials are numbered: {text}");
 }
 
 #[test]
@@ -249,4 +318,49 @@ fn idle_timeout_mid_flow_returns_home_and_wipes_the_session() {
     assert!(flow.get_card_problem().is_empty());
     assert!(flow.get_category_code().is_empty() || flow.get_ticket_no().is_empty());
     assert!(!k.session_started());
+}
+
+#[test]
+fn staff_see_the_printer_and_can_test_it() {
+    use hall_kiosk::app::staff::{Level, StaffActions};
+    let r = rig();
+    let staff = r.services.staff();
+    let printer = r.services.demo.as_ref().unwrap().printer.clone();
+    assert_eq!(staff.act("test-print"), "测试页已打印 (test page printed)");
+    let pages = printer.wait_pages(1, Duration::from_secs(5));
+    assert!(pages[0].text().contains("打印测试"));
+    let line = |lines: Vec<hall_kiosk::app::staff::StatusLine>| {
+        lines.into_iter().find(|l| l.name == "printer").unwrap()
+    };
+    assert_eq!(line(staff.status()).level, Level::Ok);
+
+    printer.set_paper(kiosk_drivers::printer::Paper::NearEnd);
+    assert!(staff.act("paper-replaced").contains("纸将尽"));
+    assert_eq!(line(staff.status()).level, Level::Warn);
+    printer.set_paper(kiosk_drivers::printer::Paper::Out);
+    assert!(staff.act("test-print").contains("缺纸"));
+    assert_eq!(line(staff.status()).level, Level::Fault);
+    assert_eq!(
+        printer.pages().len(),
+        1,
+        "nothing printed while out of paper"
+    );
+    printer.set_paper(kiosk_drivers::printer::Paper::Ok);
+    assert!(staff.act("paper-replaced").contains("正常"));
+    assert_eq!(
+        staff.act("reprint"),
+        "今天还没有打印过号票 (no ticket printed yet)"
+    );
+    let names: Vec<String> = staff.status().into_iter().map(|l| l.name).collect();
+    assert_eq!(
+        names,
+        [
+            "printer",
+            "idcard",
+            "scanner",
+            "backend",
+            "outbox",
+            "offline-numbers"
+        ]
+    );
 }

@@ -20,6 +20,7 @@ fn main() {
         follow_url: Some("https://hall.example.gov.cn/q/A023".into()),
         offline: false,
         priority: "老年人优先".into(),
+        appointment: None,
     };
     let checklist = ChecklistSlip {
         hall: "示例县政务服务中心".into(),

@@ -25,6 +25,7 @@ fn ticket_slip() -> TicketSlip {
         follow_url: Some("https://hall.example.gov.cn/q/A023?k=K-01".into()),
         offline: false,
         priority: String::new(),
+        appointment: None,
     }
 }
 

@@ -19,6 +19,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("F8", "scan an appointment code of another hall"),
     ("F9", "scan appointment code AP0001"),
     ("F10", "scan used appointment code AP0002"),
+    ("F11", "receipt paper: ok → near end → out → ok"),
     ("F12", "cut / restore the network to the hall backend"),
 ];
 
@@ -28,6 +29,7 @@ pub fn enable(kiosk: &Rc<Kiosk>, world: &DemoWorld) {
     let scanner = world.scanner_handle();
     let reader = world.reader.clone();
     let hall = world.hall_handle();
+    let printer = world.printer.clone();
     let weak = Rc::downgrade(kiosk);
     demo.on_key(move |key| {
         let status = match key.as_str() {
@@ -53,6 +55,16 @@ pub fn enable(kiosk: &Rc<Kiosk>, world: &DemoWorld) {
             "F8" => scan(&scanner, b"hk:appt:v1:lanzhou:AP7788"),
             "F9" => scan(&scanner, b"hk:appt:v1:hezuo:AP0001"),
             "F10" => scan(&scanner, b"hk:appt:v1:hezuo:AP0002"),
+            "F11" => {
+                use kiosk_drivers::printer::Paper;
+                let next = match printer.status().paper {
+                    Paper::Ok => Paper::NearEnd,
+                    Paper::NearEnd => Paper::Out,
+                    Paper::Out => Paper::Ok,
+                };
+                printer.set_paper(next);
+                format!("receipt paper: {next:?}")
+            }
             "F12" => {
                 if hall.toggle_down() {
                     "network to the hall: CUT (tickets come from the offline block)".into()

@@ -8,7 +8,8 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::keyboard::{KeyboardTarget, Mode};
 use super::services::{
-    AppEvent, ComplaintOrder, Desk, RatingOrder, RatingResult, ScannedCode, ServiceRef,
+    AppEvent, ComplaintOrder, Desk, PrintOutcome, RatingOrder, RatingResult, ScannedCode,
+    ServiceRef,
 };
 use super::Kiosk;
 use crate::flows::validate;
@@ -373,11 +374,16 @@ impl FeedbackController {
                 request,
                 complaint_no,
                 provisional,
+                slip,
             } if *request == self.request.get() => {
                 self.ui(|w| {
                     let c = w.global::<Complaint>();
                     c.set_complaint_no(complaint_no.clone().into());
                     c.set_provisional(*provisional);
+                    c.set_slip_printed(matches!(
+                        slip,
+                        Some(PrintOutcome::Printed | PrintOutcome::PrintedPaperLow)
+                    ));
                 });
                 self.complaining.set(false);
                 self.screen("complaint-done");

@@ -1,20 +1,15 @@
 //! Service guides controller: list, search, category and bundle filters, the guide page,
 //! and printing its material checklist.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+use super::services::{AppEvent, Desk, PrintOutcome};
 use super::Kiosk;
 use crate::flows::guide::{GuideItem, Guides};
 use crate::ui::{Choice, Guide, GuideRow, MaterialRow, Nav};
-
-/// Printing a checklist is done by the app's services; the answer is one of
-/// "printed", "paper_out", "failed".
-pub trait ChecklistPrinter {
-    fn print_checklist(&self, item: &GuideItem, windows: &str, done: Box<dyn FnOnce(&'static str)>);
-}
 
 pub struct GuideController {
     kiosk: Weak<Kiosk>,
@@ -22,7 +17,9 @@ pub struct GuideController {
     query: RefCell<String>,
     category: RefCell<String>,
     current: RefCell<Option<String>>,
-    printer: RefCell<Option<Rc<dyn ChecklistPrinter>>>,
+    desk: RefCell<Option<Rc<dyn Desk>>>,
+    /// The print request in flight; answers to older ones are ignored.
+    request: Cell<u64>,
 }
 
 impl GuideController {
@@ -33,12 +30,29 @@ impl GuideController {
             query: RefCell::default(),
             category: RefCell::default(),
             current: RefCell::default(),
-            printer: RefCell::default(),
+            desk: RefCell::default(),
+            request: Cell::new(0),
         })
     }
 
-    pub fn set_printer(&self, printer: Rc<dyn ChecklistPrinter>) {
-        *self.printer.borrow_mut() = Some(printer);
+    pub fn set_desk(&self, desk: Rc<dyn Desk>) {
+        *self.desk.borrow_mut() = Some(desk);
+    }
+
+    /// Takes the answer to a checklist print; true when it was for this controller.
+    pub fn handle(&self, event: &AppEvent) -> bool {
+        match event {
+            AppEvent::ChecklistPrinted { request, outcome } if *request == self.request.get() => {
+                let state = match outcome {
+                    PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => "printed",
+                    PrintOutcome::PaperOut => "paper_out",
+                    PrintOutcome::PrinterOffline => "failed",
+                };
+                self.with_window(|w| w.global::<Guide>().set_print_state(state.into()));
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A new catalog (startup, or a background refresh).
@@ -237,27 +251,20 @@ impl GuideController {
         let Some(item) = guides.item(&code) else {
             return;
         };
-        let Some(printer) = self.printer.borrow().clone() else {
+        let Some(desk) = self.desk.borrow().clone() else {
             self.with_window(|w| w.global::<Guide>().set_print_state("failed".into()));
             return;
         };
         self.with_window(|w| w.global::<Guide>().set_print_state("printing".into()));
-        let me = Rc::downgrade(self);
-        printer.print_checklist(
-            item,
-            &windows_of(&guides, item),
-            Box::new(move |state| {
-                if let Some(me) = me.upgrade() {
-                    me.with_window(|w| w.global::<Guide>().set_print_state(state.into()));
-                }
-            }),
-        );
+        self.request.set(self.request.get() + 1);
+        desk.print_checklist(self.request.get(), item, &windows_of(&guides, item));
     }
 
     pub fn wipe(&self) {
         self.query.borrow_mut().clear();
         self.category.borrow_mut().clear();
         *self.current.borrow_mut() = None;
+        self.request.set(self.request.get() + 1);
     }
 }
 

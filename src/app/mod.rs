@@ -267,6 +267,7 @@ impl Kiosk {
     ) {
         self.ticket.set_desk(desk.clone());
         self.help.set_desk(desk.clone());
+        self.guide.set_desk(desk.clone());
         self.feedback.set_desk(desk);
         *self.events.borrow_mut() = Some(events);
     }
@@ -301,7 +302,7 @@ impl Kiosk {
             AppEvent::CardPresented(_) => self.session.borrow_mut().card_present = true,
             _ => {}
         }
-        if self.help.handle(&event) || self.feedback.handle(&event) {
+        if self.help.handle(&event) || self.feedback.handle(&event) || self.guide.handle(&event) {
             self.activity();
             return;
         }

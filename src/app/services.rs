@@ -187,6 +187,13 @@ pub enum AppEvent {
         request: u64,
         complaint_no: String,
         provisional: bool,
+        /// The slip with the number; None when there was nothing to print.
+        slip: Option<PrintOutcome>,
+    },
+    /// A material checklist was printed, or why not.
+    ChecklistPrinted {
+        request: u64,
+        outcome: PrintOutcome,
     },
     /// The demo's control keys act on the simulators.
     DemoStatus(String),
@@ -199,6 +206,8 @@ pub trait Desk {
     fn check_in(&self, request: u64, key: CheckinKey, holder: Option<CardHolder>);
     /// Prints a ticket; answers with `AppEvent::Printed`.
     fn print_ticket(&self, request: u64, ticket: &IssuedTicket, category_name: &str, windows: &str);
+    /// Prints a service's material checklist; answers with `AppEvent::ChecklistPrinted`.
+    fn print_checklist(&self, request: u64, item: &crate::flows::guide::GuideItem, windows: &str);
     /// Asks for fresh queue figures; answers with `AppEvent::Queue`.
     fn refresh_queue(&self);
     /// Calls staff to the kiosk (help lamp, buzzer, backend request) or, with `on` false,

@@ -321,6 +321,8 @@ pub struct TicketSlip {
     pub offline: bool,
     /// 老年人优先 / 军人优先 ...; empty when none.
     pub priority: String,
+    /// "item slot" of an appointment checked in.
+    pub appointment: Option<String>,
 }
 
 pub fn ticket(p: Profile, t: &TicketSlip) -> Result<Job, LayoutError> {
@@ -335,6 +337,9 @@ pub fn ticket(p: Profile, t: &TicketSlip) -> Result<Job, LayoutError> {
         j.line(&format!("【{}】", t.priority))?;
     }
     j.feed(1)?.align(Align::Left)?;
+    if let Some(a) = &t.appointment {
+        j.paragraph(&format!("预约：{a}"), 2)?;
+    }
     if let Some(n) = t.waiting_ahead {
         j.pair("前面等候", &format!("{n} 人"))?;
     }

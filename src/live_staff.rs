@@ -1,0 +1,182 @@
+//! What staff see and do on a running kiosk: the status of each device and of the link to
+//! the hall, and the actions behind the staff screen's buttons.
+
+use std::sync::{Arc, Mutex};
+
+use hall_link::HallLink;
+
+use crate::app::staff::{Level, StaffActions, StatusLine};
+use crate::printing::PrintService;
+
+/// Device health as the device tasks last reported it; None until the first report.
+#[derive(Debug, Clone, Default)]
+pub struct Health {
+    pub reader: Option<Result<(), String>>,
+    pub scanner: Option<Result<(), String>>,
+}
+
+pub type SharedHealth = Arc<Mutex<Health>>;
+
+pub struct LiveStaff {
+    pub link: HallLink,
+    pub printer: Option<PrintService>,
+    pub health: SharedHealth,
+    pub handle: tokio::runtime::Handle,
+    pub kiosk_id: String,
+}
+
+fn device_line(code: &str, state: &Option<Result<(), String>>) -> StatusLine {
+    let (level, detail) = match state {
+        None => (Level::Unknown, "未报告 (no report yet)".to_string()),
+        Some(Ok(())) => (Level::Ok, "正常 (ready)".to_string()),
+        Some(Err(why)) => (Level::Fault, format!("脱机 (offline): {why}")),
+    };
+    StatusLine {
+        name: code.into(),
+        level,
+        detail,
+    }
+}
+
+fn ago(ms: Option<i64>) -> String {
+    match ms {
+        None => "never".into(),
+        Some(ms) => {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+            let s = ((now - ms) / 1000).max(0);
+            if s < 120 {
+                format!("{s} s ago")
+            } else {
+                format!("{} min ago", s / 60)
+            }
+        }
+    }
+}
+
+impl StaffActions for LiveStaff {
+    fn status(&self) -> Vec<StatusLine> {
+        let mut lines = Vec::new();
+        match &self.printer {
+            Some(p) => {
+                // Asked fresh in the background; this screen shows what was last known and
+                // refreshes after each action.
+                let p2 = p.clone();
+                self.handle.spawn_blocking(move || p2.poll());
+                lines.push(p.status_line());
+            }
+            None => lines.push(StatusLine {
+                name: "printer".into(),
+                level: Level::Unknown,
+                detail: "未配置 (not configured)".into(),
+            }),
+        }
+        let health = self
+            .health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        lines.push(device_line("idcard", &health.reader));
+        lines.push(device_line("scanner", &health.scanner));
+        let s = self.link.status();
+        lines.push(StatusLine {
+            name: "backend".into(),
+            level: if s.auth_failed {
+                Level::Fault
+            } else if s.online {
+                Level::Ok
+            } else {
+                Level::Warn
+            },
+            detail: if s.auth_failed {
+                "令牌被拒绝 (token refused): check backend.token_file".into()
+            } else {
+                format!(
+                    "{} · last answer {}",
+                    if s.online {
+                        "在线 (online)"
+                    } else {
+                        "离线 (offline)"
+                    },
+                    ago(s.last_contact_ms)
+                )
+            },
+        });
+        lines.push(StatusLine {
+            name: "outbox".into(),
+            level: if s.outbox.dead > 0 {
+                Level::Fault
+            } else if s.outbox.pending > 0 {
+                Level::Warn
+            } else {
+                Level::Ok
+            },
+            detail: format!(
+                "{} waiting · {} refused by the backend",
+                s.outbox.pending, s.outbox.dead
+            ),
+        });
+        let left: Vec<String> = s
+            .offline_left
+            .iter()
+            .map(|(c, n)| format!("{c}: {n}"))
+            .collect();
+        lines.push(StatusLine {
+            name: "offline-numbers".into(),
+            level: if s.offline_left.iter().any(|(_, n)| *n < 5) {
+                Level::Warn
+            } else {
+                Level::Ok
+            },
+            detail: if left.is_empty() {
+                "none reserved".into()
+            } else {
+                left.join(" · ")
+            },
+        });
+        lines
+    }
+
+    fn act(&self, action: &str) -> String {
+        let no_printer = || "未配置打印机 (no printer configured)".to_string();
+        match action {
+            "test-print" => match &self.printer {
+                None => no_printer(),
+                Some(p) => match p.test_page(&self.kiosk_id) {
+                    Ok(_) => "测试页已打印 (test page printed)".into(),
+                    Err(e) => format!("未打印 (not printed): {e}"),
+                },
+            },
+            "paper-replaced" => match &self.printer {
+                None => no_printer(),
+                Some(p) => match p.poll() {
+                    crate::printing::Known::Condition(c) => {
+                        format!("打印机 (printer): {} ({})", c.zh(), c.en())
+                    }
+                    other => format!("打印机 (printer): {other:?}"),
+                },
+            },
+            "reprint" => match &self.printer {
+                None => no_printer(),
+                Some(p) => match p.reprint_last() {
+                    None => "今天还没有打印过号票 (no ticket printed yet)".into(),
+                    Some(Ok(_)) => "已补打上一张号票 (last ticket reprinted)".into(),
+                    Some(Err(e)) => format!("未打印 (not printed): {e}"),
+                },
+            },
+            "flush" => {
+                let link = self.link.clone();
+                self.handle.spawn(async move {
+                    if let Err(e) = link.flush().await {
+                        tracing::warn!("flush: {e}");
+                    }
+                });
+                "正在发送 (sending queued items)".into()
+            }
+            other => format!("{other}: ?"),
+        }
+    }
+
+    fn audit(&self, what: &str) {
+        tracing::info!(target: "audit", "staff: {what}");
+    }
+}

@@ -1,0 +1,282 @@
+//! The kiosk's receipt printer as the flows use it: what goes on each slip, what the citizen
+//! is told when it does not print, and what staff are told about paper.
+//!
+//! Calls block on the printer's wire (a status round trip, then the job), so the runtime
+//! runs them on tokio's blocking pool, never on the UI thread.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use kiosk_drivers::printer::layout::{self, ChecklistSlip, Job, Material, ReceiptSlip, TicketSlip};
+use kiosk_drivers::printer::{Condition, PrintError, PrintReport, Profile, ReceiptPrinter};
+
+use crate::app::services::{IssuedTicket, PrintOutcome};
+use crate::app::staff::{Level, StatusLine};
+use crate::flows::guide::GuideItem;
+
+/// What the kiosk last learnt of its printer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Known {
+    Never,
+    Condition(Condition),
+    /// The wire failed or the printer did not answer; the error's kind.
+    Unreachable(&'static str),
+}
+
+struct Inner {
+    printer: Mutex<Box<dyn ReceiptPrinter>>,
+    profile: Profile,
+    hall: String,
+    offset: time::UtcOffset,
+    known: Mutex<Known>,
+    /// The last ticket printed, for staff's "reprint" (tickets carry no personal data).
+    last_ticket: Mutex<Option<Job>>,
+}
+
+#[derive(Clone)]
+pub struct PrintService {
+    inner: Arc<Inner>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl PrintService {
+    pub fn new(
+        printer: Box<dyn ReceiptPrinter>,
+        profile: Profile,
+        hall: String,
+        offset: time::UtcOffset,
+    ) -> PrintService {
+        PrintService {
+            inner: Arc::new(Inner {
+                printer: Mutex::new(printer),
+                profile,
+                hall,
+                offset,
+                known: Mutex::new(Known::Never),
+                last_ticket: Mutex::new(None),
+            }),
+        }
+    }
+
+    fn stamp(&self, t: time::OffsetDateTime) -> String {
+        t.to_offset(self.inner.offset)
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .unwrap_or_default()
+    }
+
+    fn now(&self) -> String {
+        self.stamp(time::OffsetDateTime::now_utc())
+    }
+
+    /// Records what the printer said, and tells staff when it changed for the worse.
+    fn learn(&self, now: Known) {
+        let mut known = lock(&self.inner.known);
+        if *known == now {
+            return;
+        }
+        match &now {
+            Known::Condition(Condition::Ready) => {
+                tracing::info!(target: "alert", "receipt printer ready")
+            }
+            Known::Condition(c) => tracing::warn!(
+                target: "alert",
+                condition = c.as_str(),
+                "receipt printer: {} ({})",
+                c.zh(),
+                c.en()
+            ),
+            Known::Unreachable(kind) => {
+                tracing::warn!(target: "alert", kind = *kind, "receipt printer unreachable")
+            }
+            Known::Never => {}
+        }
+        *known = now;
+    }
+
+    fn learn_error(&self, e: &PrintError) {
+        match e {
+            PrintError::NotReady(s) => self.learn(Known::Condition(s.condition())),
+            other => self.learn(Known::Unreachable(other.kind())),
+        }
+    }
+
+    /// Prints a job; never panics, never prints a refused job later.
+    pub fn print(&self, job: &Job) -> Result<PrintReport, PrintError> {
+        let result = lock(&self.inner.printer).print(job);
+        match &result {
+            Ok(r) => self.learn(Known::Condition(r.after.unwrap_or(r.before).condition())),
+            Err(e) => {
+                tracing::warn!(job = job.kind, error = %e, "not printed");
+                self.learn_error(e);
+            }
+        }
+        result
+    }
+
+    fn outcome(&self, job: Result<Job, layout::LayoutError>) -> PrintOutcome {
+        let job = match job {
+            Ok(j) => j,
+            Err(e) => {
+                tracing::error!(error = %e, "slip layout failed");
+                return PrintOutcome::PrinterOffline;
+            }
+        };
+        match self.print(&job) {
+            // Paper ran out during the slip: its end may be missing, so the citizen also
+            // gets it on screen.
+            Ok(r) if r.maybe_incomplete() => PrintOutcome::PaperOut,
+            Ok(r) if r.paper_low() => PrintOutcome::PrintedPaperLow,
+            Ok(_) => PrintOutcome::Printed,
+            Err(e) if e.is_paper_out() => PrintOutcome::PaperOut,
+            Err(_) => PrintOutcome::PrinterOffline,
+        }
+    }
+
+    /// Asks the printer how it is (the status screen, and a periodic check so staff hear
+    /// of paper running low before a citizen meets it).
+    pub fn poll(&self) -> Known {
+        let result = lock(&self.inner.printer).status();
+        match result {
+            Ok(s) => self.learn(Known::Condition(s.condition())),
+            Err(e) => self.learn_error(&e),
+        }
+        self.known()
+    }
+
+    pub fn known(&self) -> Known {
+        lock(&self.inner.known).clone()
+    }
+
+    pub fn ticket(&self, t: &IssuedTicket, category_name: &str, windows: &str) -> PrintOutcome {
+        let slip = TicketSlip {
+            hall: self.inner.hall.clone(),
+            category: category_name.to_string(),
+            number: t.ticket_no.clone(),
+            waiting_ahead: Some(t.waiting_ahead),
+            wait_minutes: (t.est_wait_min > 0).then_some(t.est_wait_min),
+            windows: windows.to_string(),
+            issued_at: self.stamp(t.issued_at),
+            follow_url: (!t.track_url.is_empty()).then(|| t.track_url.clone()),
+            offline: t.offline,
+            priority: String::new(),
+            appointment: t
+                .appointment
+                .as_ref()
+                .map(|(item, slot)| format!("{item} {slot}")),
+        };
+        let job = layout::ticket(self.inner.profile, &slip);
+        if let Ok(j) = &job {
+            *lock(&self.inner.last_ticket) = Some(j.clone());
+        }
+        self.outcome(job)
+    }
+
+    pub fn checklist(&self, item: &GuideItem, windows: &str) -> PrintOutcome {
+        let materials = item
+            .materials
+            .iter()
+            .map(|m| {
+                let mut note = Vec::new();
+                if !m.required {
+                    note.push("如有则提供".to_string());
+                }
+                if let Some(shared) = &m.shared {
+                    note.push(format!("免提交：{shared}"));
+                } else if m.waivable {
+                    note.push(format!(
+                        "可容缺受理{}",
+                        m.commitment
+                            .as_ref()
+                            .map(|c| format!("：{c}"))
+                            .unwrap_or_default()
+                    ));
+                }
+                Material {
+                    name: m.name.clone(),
+                    originals: if m.shared.is_some() { 0 } else { m.original },
+                    copies: if m.shared.is_some() { 0 } else { m.copies },
+                    note: note.join("；"),
+                }
+            })
+            .collect();
+        let slip = ChecklistSlip {
+            hall: self.inner.hall.clone(),
+            item: item.name.clone(),
+            materials,
+            hand_in: windows.to_string(),
+            printed_at: self.now(),
+            guide_url: None,
+        };
+        self.outcome(layout::checklist(self.inner.profile, &slip))
+    }
+
+    /// The slip of a complaint or suggestion: its number to quote, nothing personal.
+    pub fn complaint(&self, complaint_no: &str, kind: &str, provisional: bool) -> PrintOutcome {
+        let slip = ReceiptSlip {
+            hall: self.inner.hall.clone(),
+            title: match kind {
+                "suggestion" => "意见建议回执",
+                "not_done" => "办不成事反映回执",
+                _ => "投诉回执",
+            }
+            .into(),
+            receipt_no: complaint_no.to_string(),
+            item: match kind {
+                "suggestion" => "意见建议",
+                "not_done" => "办不成事反映",
+                _ => "服务投诉",
+            }
+            .into(),
+            applicant: String::new(),
+            submitted_at: self.now(),
+            progress_url: None,
+            note: if provisional {
+                "网络恢复后自动提交，编号为本机临时编号。工作人员将尽快与您联系。".into()
+            } else {
+                "工作人员将尽快与您联系，请保留本回执。".into()
+            },
+        };
+        self.outcome(layout::receipt(self.inner.profile, &slip))
+    }
+
+    pub fn test_page(&self, kiosk_id: &str) -> Result<PrintReport, String> {
+        let job = layout::test_page(
+            self.inner.profile,
+            kiosk_id,
+            &self.stamp(time::OffsetDateTime::now_utc()),
+        )
+        .map_err(|e| e.to_string())?;
+        self.print(&job).map_err(|e| e.to_string())
+    }
+
+    /// Reprints the last ticket (staff, after a jam); None when there was none.
+    pub fn reprint_last(&self) -> Option<Result<PrintReport, String>> {
+        let job = lock(&self.inner.last_ticket).clone()?;
+        Some(self.print(&job).map_err(|e| e.to_string()))
+    }
+
+    /// The printer's line on the staff status screen.
+    pub fn status_line(&self) -> StatusLine {
+        let (level, detail) = match self.known() {
+            Known::Never => (Level::Unknown, "not asked yet".to_string()),
+            Known::Condition(c) => (
+                match c {
+                    Condition::Ready => Level::Ok,
+                    Condition::PaperNearEnd => Level::Warn,
+                    _ => Level::Fault,
+                },
+                format!("{} ({})", c.zh(), c.en()),
+            ),
+            Known::Unreachable(kind) => (Level::Fault, format!("脱机 / {kind}")),
+        };
+        StatusLine {
+            name: "printer".into(),
+            level,
+            detail,
+        }
+    }
+}
