@@ -179,3 +179,119 @@ pub struct ApiError {
     #[serde(default)]
     pub message: String,
 }
+
+/// The applicant of a self-service submission. `Debug` masks the ID number.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionApplicant {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+}
+
+impl std::fmt::Debug for SubmissionApplicant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubmissionApplicant")
+            .field("name", &"***")
+            .field("id_number", &mask(&self.id_number))
+            .field("phone", &"***")
+            .finish()
+    }
+}
+
+/// What the citizen says of one material of the item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialStatus {
+    /// Brought to the window with the pickup, or already held by the hall.
+    Provided,
+    /// Shared electronically between departments (免提交).
+    Shared,
+    /// To be supplied later under a signed commitment (容缺受理 / 告知承诺).
+    Commitment,
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmittedMaterial {
+    pub name: String,
+    pub status: MaterialStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMethod {
+    Pickup,
+    Mail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub method: DeliveryMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// POST /submissions
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionRequest {
+    pub item_code: String,
+    pub applicant: SubmissionApplicant,
+    pub form: serde_json::Map<String, serde_json::Value>,
+    pub materials: Vec<SubmittedMaterial>,
+    pub commitment_accepted: bool,
+    pub delivery: Delivery,
+}
+
+/// 201 answer of POST /submissions
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionAnswer {
+    pub receipt_no: String,
+    pub status: String,
+    #[serde(default)]
+    pub promised_date: Option<String>,
+    #[serde(default)]
+    pub track_url: String,
+}
+
+/// POST /progress: by receipt number, by the idempotency key printed on a provisional
+/// receipt, or by ID number (a POST so the number never sits in a URL or an access log).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProgressQuery {
+    Receipt { receipt_no: String },
+    Key { key: String },
+    IdNumber { id_number: String },
+}
+
+impl std::fmt::Debug for ProgressQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProgressQuery::Receipt { receipt_no } => write!(f, "Receipt({receipt_no})"),
+            ProgressQuery::Key { key } => write!(f, "Key({key})"),
+            ProgressQuery::IdNumber { id_number } => write!(f, "IdNumber({})", mask(id_number)),
+        }
+    }
+}
+
+/// One case in a progress answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub receipt_no: String,
+    pub item_name: String,
+    /// received | accepted | in_review | approved | rejected | ready_for_pickup | mailed |
+    /// completed; the kiosk adds "waiting_to_send" for what is still in its outbox.
+    pub status: String,
+    #[serde(default)]
+    pub updated_at: String,
+    #[serde(default)]
+    pub next_step: Option<String>,
+    #[serde(default)]
+    pub pickup_window: Option<String>,
+    #[serde(default)]
+    pub tracking_no: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressAnswer {
+    pub cases: Vec<Case>,
+}

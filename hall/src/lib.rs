@@ -16,7 +16,8 @@ pub mod sim;
 pub mod store;
 
 pub use link::{
-    CheckInError, HallLink, IssuedCheckIn, IssuedTicket, LinkError, LinkStatus, Posted, TicketError,
+    provisional_receipt_no, CheckInError, HallLink, IssuedCheckIn, IssuedTicket, LinkError,
+    LinkStatus, Posted, Progress, SubmitError, Submitted, TicketError,
 };
 
 /// What the link needs to know; the app builds it from the kiosk's config.

@@ -87,6 +87,43 @@ pub struct IssuedTicket {
     pub key: Uuid,
 }
 
+/// Why a submission was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The backend refused it (unknown item, invalid form): the citizen must go to a window.
+    #[error("backend refused the submission: {0}")]
+    Refused(String),
+    /// The local store failed: nothing can be promised to the citizen.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A submission the kiosk has committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    pub receipt_no: String,
+    /// The backend was unreachable: `receipt_no` is the kiosk's own, and the receipt's QR
+    /// code carries `key`, which finds the case once it is delivered.
+    pub provisional: bool,
+    pub key: Uuid,
+    pub promised_date: Option<String>,
+    pub track_url: Option<String>,
+}
+
+/// The kiosk's own receipt number for a submission it still holds: stable, derived from
+/// the idempotency key the backend will see.
+pub fn provisional_receipt_no(key: Uuid) -> String {
+    format!("LS-{}", &key.simple().to_string()[..8].to_uppercase())
+}
+
+/// Cases found for a progress query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub cases: Vec<api::Case>,
+    /// The backend could not be asked: only what this kiosk still holds is listed.
+    pub offline: bool,
+}
+
 /// What became of an action sent with [`HallLink::post_or_queue`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Posted {
@@ -450,12 +487,22 @@ impl HallLink {
         path: &str,
         body: serde_json::Value,
     ) -> Result<Posted, StoreError> {
+        Ok(self.post_or_queue_keyed(kind, path, body).await?.0)
+    }
+
+    /// [`HallLink::post_or_queue`], also giving the idempotency key it used.
+    async fn post_or_queue_keyed(
+        &self,
+        kind: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Result<(Posted, Uuid), StoreError> {
         let key = Uuid::new_v4();
         self.store().enqueue(kind, path, key, &body)?;
         match self.post_within_budget(path, key, &body).await {
             Some(Ok(answer)) => {
                 self.store().delivered(key, &answer)?;
-                Ok(Posted::Answered(answer))
+                Ok((Posted::Answered(answer), key))
             }
             Some(Err(ClientError::Rejected {
                 status,
@@ -468,12 +515,121 @@ impl HallLink {
                     self.store()
                         .dead(key, &format!("{status} {code}: {message}"))?;
                 }
-                Ok(Posted::Refused { status, code })
+                Ok((Posted::Refused { status, code }, key))
             }
             _ => {
                 self.inner.wake.notify_one();
-                Ok(Posted::Queued(key))
+                Ok((Posted::Queued(key), key))
             }
+        }
+    }
+
+    /// Commits a self-service submission, then delivers it at once if the backend answers
+    /// within the short budget.
+    pub async fn submit(&self, req: &api::SubmissionRequest) -> Result<Submitted, SubmitError> {
+        let body = serde_json::to_value(req).expect("submissions serialize");
+        let (posted, key) = self
+            .post_or_queue_keyed("submission", "/submissions", body)
+            .await?;
+        match posted {
+            Posted::Answered(a) => {
+                let a: api::SubmissionAnswer =
+                    serde_json::from_value(a).unwrap_or_else(|_| api::SubmissionAnswer {
+                        receipt_no: provisional_receipt_no(key),
+                        status: "received".into(),
+                        promised_date: None,
+                        track_url: String::new(),
+                    });
+                Ok(Submitted {
+                    receipt_no: a.receipt_no,
+                    provisional: false,
+                    key,
+                    promised_date: a.promised_date,
+                    track_url: (!a.track_url.is_empty()).then_some(a.track_url),
+                })
+            }
+            Posted::Queued(_) => Ok(Submitted {
+                receipt_no: provisional_receipt_no(key),
+                provisional: true,
+                key,
+                promised_date: None,
+                track_url: None,
+            }),
+            Posted::Refused { code, .. } => Err(SubmitError::Refused(code)),
+        }
+    }
+
+    /// Where a citizen's cases stand: the backend's answer, plus submissions this kiosk has
+    /// not delivered yet ("waiting_to_send"), so a citizen is never told "no such case" for
+    /// something just handed in.
+    pub async fn progress(&self, query: &api::ProgressQuery) -> Result<Progress, LinkError> {
+        let items = self.catalog();
+        let item_name = |code: &str| {
+            items
+                .as_ref()
+                .and_then(|c| c["items"].as_array())
+                .and_then(|a| a.iter().find(|i| i["code"] == code))
+                .and_then(|i| i["name"].as_str())
+                .unwrap_or(code)
+                .to_string()
+        };
+        let local: Vec<api::Case> = self
+            .store()
+            .entries("pending")?
+            .into_iter()
+            .filter(|e| e.kind == "submission")
+            .filter(|e| match query {
+                api::ProgressQuery::Key { key } => e.key.to_string() == *key,
+                api::ProgressQuery::Receipt { receipt_no } => {
+                    provisional_receipt_no(e.key) == *receipt_no
+                }
+                api::ProgressQuery::IdNumber { id_number } => {
+                    e.body["applicant"]["id_number"] == id_number.as_str()
+                }
+            })
+            .map(|e| api::Case {
+                receipt_no: provisional_receipt_no(e.key),
+                item_name: item_name(e.body["item_code"].as_str().unwrap_or("")),
+                status: "waiting_to_send".into(),
+                updated_at: String::new(),
+                next_step: None,
+                pickup_window: None,
+                tracking_no: None,
+            })
+            .collect();
+        // A provisional number the backend never saw: ask by the key it will know.
+        let remote_query = match query {
+            api::ProgressQuery::Receipt { receipt_no } if receipt_no.starts_with("LS-") => None,
+            q => Some(q),
+        };
+        let Some(q) = remote_query else {
+            return Ok(Progress {
+                cases: local,
+                offline: false,
+            });
+        };
+        let body = serde_json::to_value(q).expect("queries serialize");
+        match self
+            .inner
+            .client
+            .post("/progress", Some(Uuid::new_v4()), &body, None)
+            .await
+        {
+            Ok((_, v)) => {
+                let answer: api::ProgressAnswer =
+                    serde_json::from_value(v).unwrap_or(api::ProgressAnswer { cases: vec![] });
+                let mut cases = local;
+                cases.extend(answer.cases);
+                Ok(Progress {
+                    cases,
+                    offline: false,
+                })
+            }
+            Err(e) if e.is_retryable() => Ok(Progress {
+                cases: local,
+                offline: true,
+            }),
+            Err(e) => Err(e.into()),
         }
     }
 

@@ -89,6 +89,8 @@ struct Sim {
     pub checkins: Vec<Value>,
     pub ratings: Vec<Value>,
     pub complaints: Vec<Value>,
+    /// Submissions with the Unix second they arrived (their progress advances with time).
+    pub submissions: Vec<(Value, i64)>,
     pub help: Vec<(String, bool)>,
     pub heartbeats: Vec<Value>,
     appointments: Vec<Appointment>,
@@ -200,6 +202,17 @@ impl HallSim {
     }
     pub fn complaints(&self) -> Vec<Value> {
         self.with(|s| s.complaints.clone())
+    }
+    pub fn submissions(&self) -> Vec<Value> {
+        self.with(|s| s.submissions.iter().map(|(v, _)| v.clone()).collect())
+    }
+    /// Moves a submission's clock back `secs`, so tests and the demo see it progress.
+    pub fn age_submissions(&self, secs: i64) {
+        self.with(|s| {
+            for (_, t) in s.submissions.iter_mut() {
+                *t -= secs;
+            }
+        })
     }
     pub fn heartbeats(&self) -> Vec<Value> {
         self.with(|s| s.heartbeats.clone())
@@ -469,6 +482,41 @@ async fn post_action(
         .into_response()
 }
 
+/// A submission as it stands `age` seconds after it arrived: the demo's cases move on every
+/// minute or so, so a citizen checking twice sees a living timeline.
+fn case_of(r: &Value, age: i64, at: i64) -> Value {
+    let mail = r["delivery"]["method"] == "mail";
+    let (status, next_step) = match age {
+        a if a < 30 => ("received", "材料已收到，等待受理"),
+        a if a < 90 => ("accepted", "已受理，正在审核"),
+        a if a < 180 => ("in_review", "审核中，如需补充材料将短信通知您"),
+        a if a < 270 => ("approved", "已办结，正在制证"),
+        _ if mail => ("mailed", "已寄出，请留意快递"),
+        _ => ("ready_for_pickup", "请携带身份证到窗口领取"),
+    };
+    let stage_start = at
+        + match status {
+            "received" => 0,
+            "accepted" => 30,
+            "in_review" => 90,
+            "approved" => 180,
+            _ => 270,
+        };
+    let updated = time::OffsetDateTime::from_unix_timestamp(stage_start)
+        .map(|t| t.to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("valid")))
+        .map(rfc3339)
+        .unwrap_or_default();
+    json!({
+        "receipt_no": r["receipt_no"],
+        "item_name": r["item_name"],
+        "status": status,
+        "updated_at": updated,
+        "next_step": next_step,
+        "pickup_window": (status == "ready_for_pickup").then_some("3 号综合窗口"),
+        "tracking_no": (status == "mailed").then_some("EMS1234567890"),
+    })
+}
+
 fn error_body(code: &str, message: &str) -> Value {
     json!({"error": code, "message": message})
 }
@@ -600,6 +648,60 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
             record["complaint_no"] = json!(no);
             s.complaints.push(record);
             (201, json!({"complaint_no": no}))
+        }
+        "submissions" => {
+            let code = body["item_code"].as_str().unwrap_or("");
+            let item = catalog["items"]
+                .as_array()
+                .and_then(|a| a.iter().find(|i| i["code"] == code))
+                .cloned();
+            let Some(item) = item.filter(|i| i["self_service"] == true) else {
+                return (
+                    422,
+                    error_body("unknown_item", "no self-service item with this code"),
+                );
+            };
+            let t = now();
+            let no = format!(
+                "SB{}-{:04}",
+                t.date().to_string().replace('-', ""),
+                s.submissions.len() + 1
+            );
+            let days = item["promised_days"]
+                .as_i64()
+                .or(item["legal_days"].as_i64())
+                .unwrap_or(5);
+            let answer = json!({
+                "receipt_no": no,
+                "status": "received",
+                "promised_date": (t.date() + time::Duration::days(days)).to_string(),
+                "track_url": format!("{}/track/r/{no}", opts.public_base),
+            });
+            let mut record = body.clone();
+            record["receipt_no"] = json!(no);
+            record["key"] = json!(key);
+            record["item_name"] = item["name"].clone();
+            s.submissions.push((record, t.unix_timestamp()));
+            (201, answer)
+        }
+        "progress" => {
+            let t = now().unix_timestamp();
+            let matches = |r: &Value| {
+                body["receipt_no"]
+                    .as_str()
+                    .is_some_and(|n| r["receipt_no"] == n)
+                    || body["key"].as_str().is_some_and(|k| r["key"] == k)
+                    || body["id_number"]
+                        .as_str()
+                        .is_some_and(|i| r["applicant"]["id_number"] == i)
+            };
+            let cases: Vec<Value> = s
+                .submissions
+                .iter()
+                .filter(|(r, _)| matches(r))
+                .map(|(r, at)| case_of(r, t - at, *at))
+                .collect();
+            (200, json!({ "cases": cases }))
         }
         "help-requests" => {
             let no = format!(

@@ -352,7 +352,7 @@ impl Store {
         // Personal data leaves the store once the backend has it: keep only what staff
         // statistics need (kind, time, answer without applicant).
         tx.execute(
-            "UPDATE outbox SET state = 'done', body = json_remove(json_remove(json_remove(body, '$.applicant'), '$.phone'), '$.id_number'), answer = ?2, last_error = NULL WHERE key = ?1",
+            "UPDATE outbox SET state = 'done', body = json_remove(body, '$.applicant', '$.phone', '$.id_number', '$.form', '$.delivery'), answer = ?2, last_error = NULL WHERE key = ?1",
             params![key.to_string(), answer.to_string()],
         )?;
         Ok(())
