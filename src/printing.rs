@@ -243,6 +243,33 @@ impl PrintService {
         self.outcome(layout::receipt(self.inner.profile, &slip))
     }
 
+    /// The receipt of a self-service submission: its number, the item, the applicant
+    /// masked, and a QR code to follow it.
+    pub fn submission(
+        &self,
+        receipt_no: &str,
+        item: &str,
+        applicant_masked: &str,
+        qr: &str,
+        provisional: bool,
+    ) -> PrintOutcome {
+        let slip = ReceiptSlip {
+            hall: self.inner.hall.clone(),
+            title: "受理回执".into(),
+            receipt_no: receipt_no.to_string(),
+            item: item.to_string(),
+            applicant: applicant_masked.to_string(),
+            submitted_at: self.now(),
+            progress_url: Some(qr.to_string()),
+            note: if provisional {
+                "网络暂不可用，申请已保存在本机，恢复后自动提交；扫码即可查询。".into()
+            } else {
+                String::new()
+            },
+        };
+        self.outcome(layout::receipt(self.inner.profile, &slip))
+    }
+
     pub fn test_page(&self, kiosk_id: &str) -> Result<PrintReport, String> {
         let job = layout::test_page(
             self.inner.profile,

@@ -20,9 +20,13 @@ use serde_json::json;
 use crate::app::events::{self, EventSender};
 use crate::app::services::{
     AppEvent, CheckinFailure, CheckinKey, ComplaintOrder, Desk, IssuedTicket, PrintOutcome,
-    QueueFigures, RatingOrder, RatingResult, ScannedCode, ServiceRef, Source, TicketFailure,
-    TicketOrder,
+    ProgressFound, ProgressKey, QueueFigures, RatingOrder, RatingResult, ScannedCode, ServiceRef,
+    Source, SubmissionOrder, SubmitReceipt, TicketFailure, TicketOrder,
 };
+
+/// The hall's public site, where receipt and ticket QR codes point (and whose codes the
+/// scanner accepts). A later config key: every hall so far is on the provincial platform.
+const PUBLIC_BASE: &str = "https://hall.example.gov.cn";
 use crate::live_staff::{LiveStaff, SharedHealth};
 use crate::platform::config::Config;
 use crate::printing::PrintService;
@@ -198,7 +202,7 @@ impl Services {
             let health = health.clone();
             let ctx = SchemeContext {
                 hall_id: "hezuo".into(),
-                hall_hosts: vec!["hall.example.gov.cn".into()],
+                hall_hosts: vec![PUBLIC_BASE.trim_start_matches("https://").into()],
                 verifier: None,
             };
             runtime.spawn(async move {
@@ -375,6 +379,7 @@ pub fn card_holder(card: &idcard::IdCard) -> crate::app::services::CardHolder {
             _ => None,
         },
         usable: true,
+        address: card.address.clone(),
     }
 }
 
@@ -549,6 +554,116 @@ impl Desk for LiveDesk {
         self.handle.spawn_blocking(move || {
             let outcome = printer.ticket(&ticket, &category, &windows);
             tx.send(AppEvent::Printed { request, outcome });
+        });
+    }
+
+    fn submit(&self, request: u64, order: SubmissionOrder) {
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        let printer = self.printer.clone();
+        self.handle.spawn(async move {
+            let req = api::SubmissionRequest {
+                item_code: order.item_code.clone(),
+                applicant: api::SubmissionApplicant {
+                    name: order.holder.name.clone(),
+                    id_number: order.holder.id_number.clone(),
+                    phone: order.phone.clone(),
+                },
+                form: order
+                    .form
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect(),
+                materials: order
+                    .materials
+                    .iter()
+                    .map(|(name, status)| api::SubmittedMaterial {
+                        name: name.clone(),
+                        status: match status.as_str() {
+                            "provided" => api::MaterialStatus::Provided,
+                            "shared" => api::MaterialStatus::Shared,
+                            "commitment" => api::MaterialStatus::Commitment,
+                            _ => api::MaterialStatus::Missing,
+                        },
+                    })
+                    .collect(),
+                commitment_accepted: order.commitment_accepted,
+                delivery: api::Delivery {
+                    method: if order.mail_to.is_some() {
+                        api::DeliveryMethod::Mail
+                    } else {
+                        api::DeliveryMethod::Pickup
+                    },
+                    address: order.mail_to.clone(),
+                },
+            };
+            let result = match link.submit(&req).await {
+                Ok(s) => {
+                    tracing::info!(receipt = %s.receipt_no, provisional = s.provisional, "submission committed");
+                    // The receipt's QR finds the case: by number, or by the key the backend
+                    // will know once a provisional submission is delivered.
+                    let qr = s
+                        .track_url
+                        .clone()
+                        .unwrap_or_else(|| format!("{PUBLIC_BASE}/track/k/{}", s.key));
+                    let printed = match printer {
+                        Some(p) => {
+                            let (no, item, masked, provisional) = (
+                                s.receipt_no.clone(),
+                                order.item_name.clone(),
+                                crate::flows::privacy::mask_name(&order.holder.name),
+                                s.provisional,
+                            );
+                            tokio::task::spawn_blocking(move || {
+                                p.submission(&no, &item, &masked, &qr, provisional)
+                            })
+                            .await
+                            .unwrap_or(PrintOutcome::PrinterOffline)
+                        }
+                        None => PrintOutcome::PrinterOffline,
+                    };
+                    Ok(SubmitReceipt {
+                        receipt_no: s.receipt_no,
+                        provisional: s.provisional,
+                        promised_date: s.promised_date,
+                        printed,
+                    })
+                }
+                Err(e) => {
+                    tracing::warn!("submission not taken: {e}");
+                    Err(match e {
+                        hall_link::SubmitError::Refused(code) => code,
+                        hall_link::SubmitError::Store(_) => "store".into(),
+                    })
+                }
+            };
+            tx.send(AppEvent::Submitted { request, result });
+        });
+    }
+
+    fn progress(&self, request: u64, key: ProgressKey) {
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            let query = match key {
+                ProgressKey::IdNumber(id_number) => api::ProgressQuery::IdNumber { id_number },
+                ProgressKey::Receipt(r) if uuid::Uuid::try_parse(&r).is_ok() => {
+                    api::ProgressQuery::Key { key: r }
+                }
+                ProgressKey::Receipt(receipt_no) => api::ProgressQuery::Receipt { receipt_no },
+            };
+            let result = match link.progress(&query).await {
+                Ok(p) if p.offline && p.cases.is_empty() => Err("offline".to_string()),
+                Ok(p) => Ok(ProgressFound {
+                    cases: p.cases,
+                    offline: p.offline,
+                }),
+                Err(e) => {
+                    tracing::warn!("progress query failed: {e}");
+                    Err("failed".to_string())
+                }
+            };
+            tx.send(AppEvent::Progress { request, result });
         });
     }
 

@@ -1,81 +1,13 @@
 //! Taking a ticket and checking in, end to end: the real app on Slint's testing backend,
 //! the built-in hall backend (hall-sim) on loopback, and the scanner simulator on a pty.
 
-use std::path::Path;
-use std::rc::Rc;
-use std::time::{Duration, Instant};
+mod common;
 
-use hall_kiosk::app::{Kiosk, UiOptions};
-use hall_kiosk::platform::config::{Config, EXAMPLE};
-use hall_kiosk::runtime::Services;
-use hall_kiosk::ui::{Checkin, Nav, TicketFlow};
-use i_slint_backend_testing::{AccessibleRole, ElementHandle};
-use slint::platform::PointerEventButton;
+use std::time::Duration;
+
+use common::{rig, screen, tap, wait_until};
+use hall_kiosk::ui::{Checkin, TicketFlow};
 use slint::ComponentHandle;
-
-struct Rig {
-    kiosk: Rc<Kiosk>,
-    services: Services,
-    _dir: tempfile::TempDir,
-}
-
-fn rig() -> Rig {
-    i_slint_backend_testing::init_no_event_loop();
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::parse(EXAMPLE, Path::new("kiosk.toml")).unwrap();
-    let mut services = Services::start(&config, Some(dir.path())).unwrap();
-    let kiosk = Kiosk::new(UiOptions {
-        opening_hours: hall_kiosk::platform::hours::OpeningHours::Always,
-        // Within the categories' opening hours (08:30-17:30), whenever the test runs.
-        fixed_clock: Some(time::macros::datetime!(2026-11-24 10:00 +08:00)),
-        ..UiOptions::default()
-    })
-    .unwrap();
-    kiosk
-        .window()
-        .window()
-        .set_size(slint::PhysicalSize::new(1080, 1920));
-    kiosk.window().show().unwrap();
-    kiosk.set_catalog(&services.initial_catalog().unwrap());
-    let events = std::mem::replace(&mut services.events, std::sync::mpsc::channel().1);
-    kiosk.attach(Rc::new(services.desk.clone()), events);
-    // Offline blocks come with the first sync; wait for them so every test starts alike.
-    let start = Instant::now();
-    while services.link.status().offline_left.is_empty()
-        && start.elapsed() < Duration::from_secs(10)
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Rig {
-        kiosk,
-        services,
-        _dir: dir,
-    }
-}
-
-fn tap(kiosk: &Kiosk, label: &str) {
-    ElementHandle::find_by_accessible_label(kiosk.window(), label)
-        .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
-        .unwrap_or_else(|| panic!("a button labelled {label:?}"))
-        .mock_single_click(PointerEventButton::Left);
-}
-
-/// Pumps events from the device and backend tasks until `done` or 10 s.
-fn wait_until(kiosk: &Rc<Kiosk>, what: &str, done: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {what}"
-        );
-        kiosk.pump();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn screen(kiosk: &Kiosk) -> String {
-    kiosk.window().global::<Nav>().get_screen().to_string()
-}
 
 #[test]
 fn walk_in_ticket_online() {

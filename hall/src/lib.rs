@@ -11,6 +11,7 @@ use std::time::Duration;
 
 pub mod api;
 pub mod client;
+pub mod form;
 pub mod link;
 pub mod sim;
 pub mod store;

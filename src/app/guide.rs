@@ -122,8 +122,9 @@ impl GuideController {
         let me = Rc::downgrade(self);
         g.on_start_submission(move || {
             if let Some(me) = me.upgrade() {
-                if let Some(k) = me.kiosk.upgrade() {
-                    k.open("submit");
+                let code = me.current.borrow().clone();
+                if let (Some(k), Some(code)) = (me.kiosk.upgrade(), code) {
+                    k.submit().start_item(&code);
                 }
             }
         });

@@ -47,6 +47,7 @@ pub struct KeyboardController {
     candidates: RefCell<Vec<String>>,
     target: RefCell<Option<Rc<dyn KeyboardTarget>>>,
     max_len: Cell<usize>,
+    label: RefCell<String>,
 }
 
 impl KeyboardController {
@@ -60,6 +61,7 @@ impl KeyboardController {
             candidates: RefCell::default(),
             target: RefCell::default(),
             max_len: Cell::new(200),
+            label: RefCell::default(),
         })
     }
 
@@ -81,6 +83,19 @@ impl KeyboardController {
 
     /// Shows the keyboard for a field.
     pub fn attach(&self, target: Rc<dyn KeyboardTarget>, mode: Mode, max_len: usize) {
+        self.attach_labeled(target, mode, max_len, "");
+    }
+
+    /// Shows the keyboard for a field that may be scrolled away: its label and value are
+    /// echoed above the keys.
+    pub fn attach_labeled(
+        &self,
+        target: Rc<dyn KeyboardTarget>,
+        mode: Mode,
+        max_len: usize,
+        label: &str,
+    ) {
+        *self.label.borrow_mut() = label.to_string();
         *self.target.borrow_mut() = Some(target);
         self.mode.set(mode);
         self.max_len.set(max_len);
@@ -91,6 +106,7 @@ impl KeyboardController {
     /// Hides the keyboard and forgets the field (and anything half-typed).
     pub fn detach(&self) {
         *self.target.borrow_mut() = None;
+        self.label.borrow_mut().clear();
         self.composing.borrow_mut().clear();
         self.candidates.borrow_mut().clear();
         if let Some(k) = self.kiosk.upgrade() {
@@ -98,6 +114,8 @@ impl KeyboardController {
             kb.set_visible(false);
             kb.set_composing("".into());
             kb.set_candidates(ModelRc::default());
+            kb.set_field_label("".into());
+            kb.set_field_value("".into());
         }
     }
 
@@ -219,6 +237,15 @@ impl KeyboardController {
             kb.set_candidates(ModelRc::new(VecModel::from(shown)));
             kb.set_can_page_back(page > 0);
             kb.set_can_page_on(page + 1 < pages);
+            kb.set_field_label(self.label.borrow().clone().into());
+            kb.set_field_value(
+                self.target
+                    .borrow()
+                    .as_ref()
+                    .map(|t| t.text())
+                    .unwrap_or_default()
+                    .into(),
+            );
         }
     }
 }

@@ -12,10 +12,12 @@ pub mod guide;
 pub mod help;
 pub mod idle;
 pub mod keyboard;
+pub mod progress;
 pub mod qr;
 pub mod screens;
 pub mod services;
 pub mod staff;
+pub mod submit;
 pub mod ticket;
 
 use std::cell::RefCell;
@@ -91,6 +93,8 @@ pub struct Kiosk {
     ticket: Rc<ticket::TicketController>,
     help: Rc<help::HelpController>,
     feedback: Rc<feedback::FeedbackController>,
+    submit: Rc<submit::SubmitController>,
+    progress: Rc<progress::ProgressController>,
     events: RefCell<Option<std::sync::mpsc::Receiver<services::AppEvent>>>,
 }
 
@@ -117,6 +121,8 @@ impl Kiosk {
             ticket: ticket::TicketController::new(me.clone(), options.opening_hours.clone()),
             help: help::HelpController::new(me.clone()),
             feedback: feedback::FeedbackController::new(me.clone()),
+            submit: submit::SubmitController::new(me.clone()),
+            progress: progress::ProgressController::new(me.clone(), options.utc_offset),
             events: RefCell::new(None),
             idle: idle::IdleTimer::new(options.idle_timeout_s),
             window,
@@ -137,6 +143,8 @@ impl Kiosk {
         kiosk.ticket.wire(&kiosk.window);
         kiosk.help.wire(&kiosk.window);
         kiosk.feedback.wire(&kiosk.window);
+        kiosk.submit.wire(&kiosk.window);
+        kiosk.progress.wire(&kiosk.window);
         kiosk.wire();
         CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
         kiosk.apply_options();
@@ -268,6 +276,8 @@ impl Kiosk {
         self.ticket.set_desk(desk.clone());
         self.help.set_desk(desk.clone());
         self.guide.set_desk(desk.clone());
+        self.submit.set_desk(desk.clone());
+        self.progress.set_desk(desk.clone());
         self.feedback.set_desk(desk);
         *self.events.borrow_mut() = Some(events);
     }
@@ -302,7 +312,12 @@ impl Kiosk {
             AppEvent::CardPresented(_) => self.session.borrow_mut().card_present = true,
             _ => {}
         }
-        if self.help.handle(&event) || self.feedback.handle(&event) || self.guide.handle(&event) {
+        if self.help.handle(&event)
+            || self.feedback.handle(&event)
+            || self.guide.handle(&event)
+            || self.submit.handle(&event)
+            || self.progress.handle(&event)
+        {
             self.activity();
             return;
         }
@@ -317,6 +332,7 @@ impl Kiosk {
     pub fn set_catalog(&self, catalog: &serde_json::Value) {
         self.guide.set_catalog(catalog);
         self.ticket.set_guides(self.guide.guides());
+        self.submit.set_items(self.guide.guides().items.clone());
     }
 
     pub fn ticket(&self) -> &Rc<ticket::TicketController> {
@@ -325,6 +341,10 @@ impl Kiosk {
 
     pub fn keyboard(&self) -> &Rc<keyboard::KeyboardController> {
         &self.keyboard
+    }
+
+    pub fn submit(&self) -> &Rc<submit::SubmitController> {
+        &self.submit
     }
 
     pub fn guide(&self) -> &Rc<guide::GuideController> {
@@ -347,6 +367,8 @@ impl Kiosk {
             "help" => self.help.call(),
             "rating" => self.feedback.start_rating(),
             "complaint" => self.feedback.start_complaint(),
+            "submit" => self.submit.start(),
+            "progress" => self.progress.start(),
             _ => {
                 nav.set_pending_feature(id.into());
                 nav.set_screen("unavailable".into());
@@ -394,6 +416,8 @@ impl Kiosk {
         self.ticket.reset();
         self.help.end(false);
         self.feedback.reset();
+        self.submit.reset();
+        self.progress.reset();
         self.idle.stop(&self.window);
         if let Some(staff) = self.staff.borrow().as_ref() {
             if staff.signed_in() {

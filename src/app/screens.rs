@@ -31,6 +31,16 @@ pub const SCREENS: &[&str] = &[
     "guide-search",
     "guide-detail",
     "help-called",
+    "submit-pick",
+    "submit-card",
+    "submit-form",
+    "submit-form-errors",
+    "submit-materials",
+    "submit-review",
+    "submit-done",
+    "submit-failed",
+    "progress",
+    "progress-result",
     "rating",
     "rating-reasons",
     "rating-done",
@@ -110,7 +120,8 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             return Ok(());
         }
         "unavailable" | "idle-warning" => {
-            kiosk.open("progress");
+            // Any tile id no flow answers to; every tile of the home screen has one now.
+            kiosk.open("certificates");
             if name == "idle-warning" {
                 nav.set_idle_seconds_left(8);
             }
@@ -171,6 +182,24 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
         "guide-detail" => {
             kiosk.open("guide");
             kiosk.guide().open("620000-001-XK-01");
+            return Ok(());
+        }
+        "submit-pick" => {
+            kiosk.open("submit");
+            return Ok(());
+        }
+        "submit-card" | "submit-form" | "submit-form-errors" | "submit-materials"
+        | "submit-review" | "submit-done" | "submit-failed" => {
+            sample_submission(kiosk, name);
+            return Ok(());
+        }
+        "progress" => {
+            kiosk.open("progress");
+            return Ok(());
+        }
+        "progress-result" => {
+            kiosk.open("progress");
+            sample_progress(kiosk);
             return Ok(());
         }
         "help-called" => {
@@ -293,4 +322,89 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
     };
     nav.set_screen(screen.into());
     Ok(())
+}
+
+/// A citizen part way through filing 城乡居民基本养老保险参保登记, with the sample card.
+fn sample_submission(kiosk: &Rc<Kiosk>, name: &str) {
+    use crate::app::services::{AppEvent, CardHolder};
+    use crate::ui::Submit;
+    let submit = kiosk.submit().clone();
+    kiosk.open("submit");
+    submit.start_item("620000-020-GG-01");
+    if name == "submit-card" {
+        return;
+    }
+    if name == "submit-failed" {
+        kiosk.submit().start_item("no-such-item");
+        return;
+    }
+    submit.handle(&AppEvent::CardPresented(CardHolder {
+        name: "李秀英".into(),
+        id_number: "110101195003071542".into(),
+        birth: None,
+        valid_until: None,
+        usable: true,
+        address: "甘肃省甘南藏族自治州合作市当周街道 12 号".into(),
+    }));
+    let s = kiosk.window().global::<Submit>();
+    if name == "submit-form-errors" {
+        s.invoke_choose("phone".into(), "1391234".into());
+        s.invoke_next();
+        return;
+    }
+    s.invoke_choose("phone".into(), "13912345678".into());
+    if name == "submit-form" {
+        s.invoke_focus("phone".into());
+        return;
+    }
+    s.invoke_choose("grade".into(), "500".into());
+    s.invoke_next();
+    if name == "submit-materials" {
+        return;
+    }
+    s.invoke_next();
+    if name == "submit-review" {
+        return;
+    }
+    // Without a backend nothing is sent: show the receipt a citizen gets.
+    s.set_failure("".into());
+    s.set_receipt_no("SB20261124-0007".into());
+    s.set_promised_date("2026-11-29".into());
+    s.set_print_state("printed".into());
+    kiosk
+        .window()
+        .global::<Nav>()
+        .set_screen("submit-done".into());
+}
+
+/// Two cases of the sample citizen: one moving, one still on the kiosk.
+fn sample_progress(kiosk: &Rc<Kiosk>) {
+    use crate::ui::{CaseRow, Progress};
+    let rows = vec![
+        CaseRow {
+            receipt_no: "SB20261120-0031".into(),
+            item_name: "城乡居民基本养老保险参保登记".into(),
+            status: "in_review".into(),
+            step: 2,
+            updated: "2026-11-24 09:12".into(),
+            next_step: "审核中，如需补充材料将短信通知您".into(),
+            r#where: "".into(),
+        },
+        CaseRow {
+            receipt_no: "LS-7F3A9C21".into(),
+            item_name: "户籍证明开具".into(),
+            status: "waiting_to_send".into(),
+            step: -1,
+            updated: "".into(),
+            next_step: "".into(),
+            r#where: "".into(),
+        },
+    ];
+    let p = kiosk.window().global::<Progress>();
+    p.set_cases(ModelRc::new(VecModel::from(rows)));
+    p.set_state("found".into());
+    kiosk
+        .window()
+        .global::<Nav>()
+        .set_screen("progress-result".into());
 }

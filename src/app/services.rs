@@ -26,6 +26,8 @@ pub struct CardHolder {
     pub valid_until: Option<Date>,
     /// False for a card type the hall cannot take (e.g. unknown type).
     pub usable: bool,
+    /// The address on the card (residence cards); prefills forms, never shown whole.
+    pub address: String,
 }
 
 impl std::fmt::Debug for CardHolder {
@@ -190,6 +192,17 @@ pub enum AppEvent {
         /// The slip with the number; None when there was nothing to print.
         slip: Option<PrintOutcome>,
     },
+    /// A self-service submission was committed (and its receipt printed), or refused.
+    Submitted {
+        request: u64,
+        result: Result<SubmitReceipt, String>,
+    },
+    /// The cases found for a progress query; Err: the backend could not be asked and the
+    /// kiosk holds nothing for this key.
+    Progress {
+        request: u64,
+        result: Result<ProgressFound, String>,
+    },
     /// A material checklist was printed, or why not.
     ChecklistPrinted {
         request: u64,
@@ -199,6 +212,66 @@ pub enum AppEvent {
     DemoStatus(String),
 }
 
+/// A self-service submission, as the citizen filled it in.
+#[derive(Clone)]
+pub struct SubmissionOrder {
+    pub item_code: String,
+    pub item_name: String,
+    pub holder: CardHolder,
+    pub phone: String,
+    pub form: std::collections::BTreeMap<String, String>,
+    /// (material name, "provided" | "shared" | "commitment" | "missing")
+    pub materials: Vec<(String, String)>,
+    pub commitment_accepted: bool,
+    /// None: pickup at the window.
+    pub mail_to: Option<String>,
+}
+
+impl std::fmt::Debug for SubmissionOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubmissionOrder")
+            .field("item_code", &self.item_code)
+            .field("holder", &self.holder)
+            .field("fields", &self.form.len())
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmitReceipt {
+    pub receipt_no: String,
+    /// The backend was unreachable: the number is the kiosk's own until it is delivered.
+    pub provisional: bool,
+    pub promised_date: Option<String>,
+    pub printed: PrintOutcome,
+}
+
+/// How a citizen asks for progress.
+#[derive(Clone, PartialEq, Eq)]
+pub enum ProgressKey {
+    /// A receipt number, or the key on a provisional receipt's QR code.
+    Receipt(String),
+    IdNumber(String),
+}
+
+impl std::fmt::Debug for ProgressKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProgressKey::Receipt(r) => write!(f, "Receipt({r})"),
+            ProgressKey::IdNumber(i) => {
+                write!(f, "IdNumber({})", crate::flows::privacy::mask_id(i))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressFound {
+    pub cases: Vec<hall_link::api::Case>,
+    /// Only what this kiosk still holds could be listed.
+    pub offline: bool,
+}
+
 /// The hall backend, as the ticket flows use it. Answers arrive as [`AppEvent`]s carrying
 /// the `request` number given here, so a late answer for an abandoned flow is ignored.
 pub trait Desk {
@@ -206,6 +279,11 @@ pub trait Desk {
     fn check_in(&self, request: u64, key: CheckinKey, holder: Option<CardHolder>);
     /// Prints a ticket; answers with `AppEvent::Printed`.
     fn print_ticket(&self, request: u64, ticket: &IssuedTicket, category_name: &str, windows: &str);
+    /// Commits a self-service submission and prints its receipt; answers with
+    /// `AppEvent::Submitted`.
+    fn submit(&self, request: u64, order: SubmissionOrder);
+    /// Looks up cases; answers with `AppEvent::Progress`.
+    fn progress(&self, request: u64, key: ProgressKey);
     /// Prints a service's material checklist; answers with `AppEvent::ChecklistPrinted`.
     fn print_checklist(&self, request: u64, item: &crate::flows::guide::GuideItem, windows: &str);
     /// Asks for fresh queue figures; answers with `AppEvent::Queue`.

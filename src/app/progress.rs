@@ -1,0 +1,173 @@
+//! Progress queries (进度查询): by ID card or by the QR code on a receipt, answered as a
+//! simple timeline with what to do next.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use slint::{ComponentHandle, ModelRc, VecModel};
+
+use super::services::{AppEvent, Desk, ProgressKey, ScannedCode};
+use super::Kiosk;
+use crate::ui::{CaseRow, Nav, Progress};
+
+pub struct ProgressController {
+    kiosk: Weak<Kiosk>,
+    desk: RefCell<Option<Rc<dyn Desk>>>,
+    request: Cell<u64>,
+    active: Cell<bool>,
+    offset: time::UtcOffset,
+}
+
+/// Where a status sits on the five-step timeline; -1: not at the backend yet.
+fn step(status: &str) -> i32 {
+    match status {
+        "waiting_to_send" => -1,
+        "received" => 0,
+        "accepted" => 1,
+        "in_review" => 2,
+        "approved" => 3,
+        _ => 4,
+    }
+}
+
+impl ProgressController {
+    pub fn new(kiosk: Weak<Kiosk>, offset: time::UtcOffset) -> Rc<Self> {
+        Rc::new(ProgressController {
+            kiosk,
+            desk: RefCell::default(),
+            request: Cell::new(0),
+            active: Cell::new(false),
+            offset,
+        })
+    }
+
+    pub fn set_desk(&self, desk: Rc<dyn Desk>) {
+        *self.desk.borrow_mut() = Some(desk);
+    }
+
+    fn ui(&self, f: impl FnOnce(&crate::ui::AppWindow)) {
+        if let Some(k) = self.kiosk.upgrade() {
+            f(k.window());
+        }
+    }
+
+    fn screen(&self, name: &str) {
+        if let Some(k) = self.kiosk.upgrade() {
+            k.window().global::<Nav>().set_screen(name.into());
+            k.activity();
+        }
+    }
+
+    pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
+        let me = Rc::downgrade(self);
+        window.global::<Progress>().on_again(move || {
+            if let Some(me) = me.upgrade() {
+                me.start();
+            }
+        });
+    }
+
+    pub fn start(&self) {
+        self.reset();
+        self.active.set(true);
+        self.screen("progress");
+    }
+
+    fn ask(&self, key: ProgressKey) {
+        let Some(desk) = self.desk.borrow().clone() else {
+            self.ui(|w| w.global::<Progress>().set_state("failed".into()));
+            return;
+        };
+        self.request.set(self.request.get() + 1);
+        self.ui(|w| w.global::<Progress>().set_state("looking".into()));
+        desk.progress(self.request.get(), key);
+    }
+
+    fn updated(&self, rfc3339: &str) -> String {
+        time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .and_then(|t| {
+                t.to_offset(self.offset)
+                    .format(time::macros::format_description!(
+                        "[year]-[month]-[day] [hour]:[minute]"
+                    ))
+                    .ok()
+            })
+            .unwrap_or_default()
+    }
+
+    /// True when this flow took the event.
+    pub fn handle(&self, event: &AppEvent) -> bool {
+        if !self.active.get() {
+            return false;
+        }
+        match event {
+            AppEvent::CardPresented(holder) => {
+                self.ask(ProgressKey::IdNumber(holder.id_number.clone()));
+                true
+            }
+            AppEvent::Scanned(ScannedCode::Receipt(no)) => {
+                self.ask(ProgressKey::Receipt(no.clone()));
+                true
+            }
+            AppEvent::Progress { request, result } if *request == self.request.get() => {
+                match result {
+                    Ok(found) => {
+                        let rows: Vec<CaseRow> = found
+                            .cases
+                            .iter()
+                            .map(|c| CaseRow {
+                                receipt_no: c.receipt_no.clone().into(),
+                                item_name: c.item_name.clone().into(),
+                                status: c.status.clone().into(),
+                                step: step(&c.status),
+                                updated: self.updated(&c.updated_at).into(),
+                                next_step: c.next_step.clone().unwrap_or_default().into(),
+                                r#where: c
+                                    .pickup_window
+                                    .clone()
+                                    .or_else(|| {
+                                        c.tracking_no.as_ref().map(|t| format!("快递单号 {t}"))
+                                    })
+                                    .unwrap_or_default()
+                                    .into(),
+                            })
+                            .collect();
+                        let none = rows.is_empty();
+                        let offline = found.offline;
+                        self.ui(|w| {
+                            let p = w.global::<Progress>();
+                            p.set_cases(ModelRc::new(VecModel::from(rows)));
+                            p.set_offline(offline);
+                            p.set_state(if none { "none" } else { "found" }.into());
+                        });
+                        self.screen("progress-result");
+                    }
+                    Err(why) => {
+                        let state = if why == "offline" {
+                            "offline"
+                        } else {
+                            "failed"
+                        };
+                        self.ui(|w| w.global::<Progress>().set_state(state.into()));
+                    }
+                }
+                true
+            }
+            AppEvent::CardRemoved => true,
+            _ => false,
+        }
+    }
+
+    /// Forgets the cases shown (they name the citizen's matters).
+    pub fn reset(&self) {
+        self.active.set(false);
+        self.request.set(self.request.get() + 1);
+        self.ui(|w| {
+            let p = w.global::<Progress>();
+            p.set_cases(ModelRc::default());
+            p.set_offline(false);
+            p.set_state("ask".into());
+        });
+    }
+}

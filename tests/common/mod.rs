@@ -1,0 +1,88 @@
+//! What the end-to-end UI tests share: the real app on Slint's testing backend with the
+//! demo's services (hall-sim on loopback, device simulators on ptys).
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use hall_kiosk::app::{Kiosk, UiOptions};
+use hall_kiosk::platform::config::{Config, EXAMPLE};
+use hall_kiosk::runtime::Services;
+use hall_kiosk::ui::Nav;
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use slint::platform::PointerEventButton;
+use slint::ComponentHandle;
+
+pub struct Rig {
+    pub kiosk: Rc<Kiosk>,
+    pub services: Services,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn rig() -> Rig {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::parse(EXAMPLE, Path::new("kiosk.toml")).unwrap();
+    let mut services = Services::start(&config, Some(dir.path())).unwrap();
+    let kiosk = Kiosk::new(UiOptions {
+        opening_hours: hall_kiosk::platform::hours::OpeningHours::Always,
+        // Within the categories' opening hours (08:30-17:30), whenever the test runs.
+        fixed_clock: Some(time::macros::datetime!(2026-11-24 10:00 +08:00)),
+        ..UiOptions::default()
+    })
+    .unwrap();
+    kiosk
+        .window()
+        .window()
+        .set_size(slint::PhysicalSize::new(1080, 1920));
+    kiosk.window().show().unwrap();
+    kiosk.set_catalog(&services.initial_catalog().unwrap());
+    let events = std::mem::replace(&mut services.events, std::sync::mpsc::channel().1);
+    kiosk.attach(Rc::new(services.desk.clone()), events);
+    // Offline blocks come with the first sync; wait for them so every test starts alike.
+    let start = Instant::now();
+    while services.link.status().offline_left.is_empty()
+        && start.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Rig {
+        kiosk,
+        services,
+        dir,
+    }
+}
+
+pub fn tap(kiosk: &Kiosk, label: &str) {
+    ElementHandle::find_by_accessible_label(kiosk.window(), label)
+        .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
+        .unwrap_or_else(|| panic!("a button labelled {label:?}"))
+        .mock_single_click(PointerEventButton::Left);
+}
+
+/// Pumps events from the device and backend tasks until `done` or 10 s.
+pub fn wait_until(kiosk: &Rc<Kiosk>, what: &str, done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
+        kiosk.pump();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+pub fn screen(kiosk: &Kiosk) -> String {
+    kiosk.window().global::<Nav>().get_screen().to_string()
+}
+
+/// Pumps events for `d` (lets the card watch see a card leave before the next one comes).
+pub fn pump_for(kiosk: &Rc<Kiosk>, d: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < d {
+        kiosk.pump();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
