@@ -282,6 +282,7 @@ fn run_ui(options: UiOptions, services: Services) -> ExitCode {
         hall_kiosk::app::demo::enable(&kiosk, world);
     }
     kiosk.pump();
+    log_first_frame(&kiosk);
     // Ready once the event loop runs and has drawn the home screen; the watchdog is fed
     // from the same loop, so a hung UI thread stops feeding it and systemd restarts us.
     slint::Timer::single_shot(std::time::Duration::from_millis(0), systemd::ready);
@@ -297,6 +298,42 @@ fn run_ui(options: UiOptions, services: Services) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(format!("the UI stopped: {e}")),
     }
+}
+
+/// Logs when the first frame is on screen, counted from the process start (the kernel's
+/// start time of this process, so loading the binary counts too): the start-up benchmark
+/// (scripts/bench-startup) reads this line.
+fn log_first_frame(kiosk: &hall_kiosk::app::Kiosk) {
+    use slint::ComponentHandle;
+    let done = std::cell::Cell::new(false);
+    let _ = kiosk
+        .window()
+        .window()
+        .set_rendering_notifier(move |state, _| {
+            if matches!(state, slint::RenderingState::AfterRendering) && !done.replace(true) {
+                match since_process_start() {
+                    Some(ms) => tracing::info!(target: "perf", ms, "first frame rendered"),
+                    None => tracing::info!(target: "perf", "first frame rendered"),
+                }
+            }
+        });
+}
+
+/// Milliseconds since this process started, from /proc (10 ms resolution).
+fn since_process_start() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Field 22 (starttime, in clock ticks after boot) follows the parenthesised name.
+    let after_name = stat.rsplit_once(')')?.1;
+    let start_ticks: u64 = after_name.split_whitespace().nth(19)?.parse().ok()?;
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    Some(((uptime - start_ticks as f64 / hz) * 1000.0).max(0.0) as u64)
 }
 
 fn screenshot_cmd(args: ScreenshotArgs) -> ExitCode {
