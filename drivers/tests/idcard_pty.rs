@@ -118,3 +118,25 @@ async fn watch_reports_placement_removal_and_unplug() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn fingerprint_block_and_appended_address() {
+    let sim = sim();
+    let mut r = SerialCardReader::open(&sim.path(), 115_200).unwrap();
+    sim.present(0);
+    assert!(r.find().unwrap());
+    let (card, fp) = r.read_with_fingerprint().unwrap();
+    assert_eq!(card.name, "李秀英");
+    assert_eq!(card.photo.len(), 1024);
+    assert_eq!(fp.len(), 1024);
+    assert_eq!(
+        r.read_new_address().unwrap().as_deref(),
+        Some("北京市朝阳区测试路6号院3号楼")
+    );
+    // A card without an appended address: "no content", not an error.
+    sim.present(1);
+    assert!(r.find().unwrap());
+    assert_eq!(r.read_new_address().unwrap(), None);
+    sim.remove();
+    assert!(r.read_new_address().is_err());
+}

@@ -49,7 +49,11 @@ pub fn run(cmd: IdcardCommand) -> ExitCode {
                 match reader.find() {
                     Ok(true) => match reader.read() {
                         Ok(card) => {
-                            let v = card.to_json(reveal);
+                            let mut v = card.to_json(reveal);
+                            // The address written on the back after a move, when there is one.
+                            if let Ok(Some(a)) = reader.read_new_address() {
+                                v["new_address"] = serde_json::Value::String(a);
+                            }
                             if json {
                                 println!("{v}");
                             } else {

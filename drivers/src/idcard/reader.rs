@@ -73,6 +73,12 @@ pub trait CardReader: Send {
     fn read(&mut self) -> Result<IdCard, IdCardError>;
     fn sam_id(&mut self) -> Result<String, IdCardError>;
     fn sam_status(&mut self) -> Result<(), IdCardError>;
+    /// Reads text, photo and the fingerprint block (30 10). The kiosk's flows never call
+    /// this: a hall kiosk has no use for fingerprints and keeps none; it is here for
+    /// technicians checking a reader.
+    fn read_with_fingerprint(&mut self) -> Result<(IdCard, Vec<u8>), IdCardError>;
+    /// The appended address after a move (30 03), None when the card has none.
+    fn read_new_address(&mut self) -> Result<Option<String>, IdCardError>;
 }
 
 /// Timeouts as vendor SDKs use them: short for find/select, longer for the 1295-byte read.
@@ -180,6 +186,18 @@ impl SerialCardReader {
     }
 }
 
+/// The error a read command's status means, if any.
+fn read_status(status: Status) -> Result<(), IdCardError> {
+    match status {
+        Status::Ok => Ok(()),
+        Status::ReadFailed | Status::SelectFailed | Status::FindFailed => {
+            Err(IdCardError::ReadFailed(status.sw3()))
+        }
+        Status::AuthFailed(b) | Status::Other(b) => Err(IdCardError::Sam(b)),
+        other => Err(IdCardError::Status(other.sw3())),
+    }
+}
+
 impl CardReader for SerialCardReader {
     fn find(&mut self) -> Result<bool, IdCardError> {
         match self.exchange(Command::FindCard, SHORT)?.0 {
@@ -200,14 +218,7 @@ impl CardReader for SerialCardReader {
 
     fn read(&mut self) -> Result<IdCard, IdCardError> {
         let (status, data) = self.exchange(Command::ReadTextPhoto, LONG)?;
-        match status {
-            Status::Ok => {}
-            Status::ReadFailed | Status::SelectFailed | Status::FindFailed => {
-                return Err(IdCardError::ReadFailed(status.sw3()))
-            }
-            Status::AuthFailed(b) | Status::Other(b) => return Err(IdCardError::Sam(b)),
-            other => return Err(IdCardError::Status(other.sw3())),
-        }
+        read_status(status)?;
         if data.len() < 4 {
             return Err(IdCardError::ReadFailed(0x41));
         }
@@ -219,6 +230,37 @@ impl CardReader for SerialCardReader {
             return Err(IdCardError::Data(text::TextError::Length(tl)));
         }
         Ok(text::decode(text, photo)?)
+    }
+
+    fn read_with_fingerprint(&mut self) -> Result<(IdCard, Vec<u8>), IdCardError> {
+        let (status, data) = self.exchange(Command::ReadWithFingerprint, LONG)?;
+        read_status(status)?;
+        // Three lengths (text, photo, fingerprint), then the blocks.
+        let len = |i: usize| -> Result<usize, IdCardError> {
+            data.get(i..i + 2)
+                .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+                .ok_or(IdCardError::ReadFailed(0x41))
+        };
+        let (tl, pl, fl) = (len(0)?, len(2)?, len(4)?);
+        if tl != TEXT_LEN || pl > PHOTO_LEN {
+            return Err(IdCardError::Data(text::TextError::Length(tl)));
+        }
+        let text = data.get(6..6 + tl).ok_or(IdCardError::ReadFailed(0x41))?;
+        let photo = data.get(6 + tl..6 + tl + pl).unwrap_or(&[]);
+        let fp = data
+            .get(6 + tl + pl..6 + tl + pl + fl)
+            .unwrap_or(&[])
+            .to_vec();
+        Ok((text::decode(text, photo)?, fp))
+    }
+
+    fn read_new_address(&mut self) -> Result<Option<String>, IdCardError> {
+        let (status, data) = self.exchange(Command::ReadNewAddress, LONG)?;
+        match status {
+            Status::Ok => Ok(text::decode_new_address(&data)),
+            Status::NoContent => Ok(None),
+            other => read_status(other).map(|_| None),
+        }
     }
 
     fn sam_id(&mut self) -> Result<String, IdCardError> {

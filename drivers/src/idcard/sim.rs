@@ -13,6 +13,9 @@ use serialport::{SerialPort, TTYPort};
 use super::protocol::{self, Command, Parsed, Status};
 use super::text::{self, Identity, PHOTO_LEN, TEXT_LEN};
 
+/// The fingerprint block of a 30 10 reply: two 512-byte templates.
+const FINGERPRINT_LEN: usize = 1024;
+
 /// Loads identities from a TOML file of `[[card]]` tables.
 pub fn load_identities(path: &Path) -> std::io::Result<Vec<Identity>> {
     let text = std::fs::read_to_string(path)?;
@@ -234,8 +237,32 @@ fn answer(inner: &Inner, body: &[u8]) -> Vec<u8> {
                 Some(_) => (Status::Ok, vec![0; 8]),
                 None => (Status::SelectFailed, vec![]),
             },
-            Some(Command::ReadNewAddress) => (Status::NoContent, vec![]),
-            Some(Command::ReadTextPhoto | Command::ReadWithFingerprint) => match s.card {
+            Some(Command::ReadNewAddress) => match s.card {
+                Some(i) if !inner.identities[i].new_address.is_empty() => (
+                    Status::Ok,
+                    text::encode_new_address(&inner.identities[i].new_address).to_vec(),
+                ),
+                Some(_) => (Status::NoContent, vec![]),
+                None => (Status::ReadFailed, vec![]),
+            },
+            Some(Command::ReadWithFingerprint) => match s.card {
+                Some(_) if fault == Fault::ReadFailure => (Status::ReadFailed, vec![]),
+                Some(i) => {
+                    s.read_done = true;
+                    let text = text::encode(&inner.identities[i]);
+                    let mut d = Vec::with_capacity(6 + TEXT_LEN + PHOTO_LEN + FINGERPRINT_LEN);
+                    d.extend_from_slice(&(TEXT_LEN as u16).to_be_bytes());
+                    d.extend_from_slice(&(PHOTO_LEN as u16).to_be_bytes());
+                    d.extend_from_slice(&(FINGERPRINT_LEN as u16).to_be_bytes());
+                    d.extend_from_slice(&text);
+                    d.extend((0..PHOTO_LEN).map(|i| (i * 7 % 251) as u8));
+                    // Two 512-byte templates, opaque: the simulator carries no real biometrics.
+                    d.extend((0..FINGERPRINT_LEN).map(|i| (i * 13 % 241) as u8));
+                    (Status::Ok, d)
+                }
+                None => (Status::ReadFailed, vec![]),
+            },
+            Some(Command::ReadTextPhoto) => match s.card {
                 Some(_) if fault == Fault::ReadFailure => (Status::ReadFailed, vec![]),
                 Some(i) => {
                     s.read_done = true;

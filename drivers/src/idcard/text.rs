@@ -164,6 +164,22 @@ fn field(block: &[u8], start: usize, len: usize) -> String {
         .to_string()
 }
 
+/// Length of the appended-address block (30 03): 70 bytes of UTF-16LE, like the address.
+pub const NEW_ADDRESS_LEN: usize = 70;
+
+/// Decodes the appended-address block; None when it is blank.
+pub fn decode_new_address(block: &[u8]) -> Option<String> {
+    let a = field(block, 0, block.len().min(NEW_ADDRESS_LEN));
+    (!a.trim().is_empty()).then_some(a)
+}
+
+/// Encodes an appended address, as a reader sends it.
+pub fn encode_new_address(address: &str) -> [u8; NEW_ADDRESS_LEN] {
+    let mut b = [0u8; NEW_ADDRESS_LEN];
+    put(&mut b, 0, NEW_ADDRESS_LEN, address);
+    b
+}
+
 fn date(s: &str) -> Option<Date> {
     if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -354,6 +370,10 @@ pub struct Identity {
     pub card_version: String,
     #[serde(default)]
     pub authority_code: String,
+    /// The address written on the back by a police station after a move (追加地址), read
+    /// with 30 03; empty when there is none.
+    #[serde(default)]
+    pub new_address: String,
 }
 
 fn put(block: &mut [u8], start: usize, len: usize, text: &str) {
