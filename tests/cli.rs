@@ -258,3 +258,66 @@ fn printer_render_turns_captured_bytes_into_pngs() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbox_flush_killed_with_sigkill_loses_nothing_and_doubles_nothing() {
+    let sim = HallSim::spawn(SimOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_for(dir.path(), &sim.url());
+    let run = |args: &[&str]| {
+        let mut c = kiosk();
+        c.args(args).arg("--config").arg(&config);
+        c.output().unwrap()
+    };
+    assert!(tokio::task::block_in_place(|| run(&["backend", "sync"]))
+        .status
+        .success());
+    // Six tickets while the hall is unreachable: six offline reports wait in the outbox.
+    sim.set_fault(Fault::Down);
+    const N: usize = 6;
+    for _ in 0..N {
+        let out = tokio::task::block_in_place(|| run(&["ticket", "take", "--category", "B"]));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["offline"], true);
+    }
+    // The hall comes back, slowly: the flush is killed part way, mid-request.
+    sim.set_fault(Fault::Delay(std::time::Duration::from_millis(250)));
+    let mut child = kiosk()
+        .args(["outbox", "flush", "--config"])
+        .arg(&config)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    child.kill().unwrap(); // SIGKILL: no destructor, no clean shutdown
+    child.wait().unwrap();
+    let delivered_before_restart = sim.offline_reports().len();
+    assert!(
+        delivered_before_restart < N,
+        "the kill came part way through ({delivered_before_restart} of {N})"
+    );
+
+    sim.set_fault(Fault::None);
+    let flush = tokio::task::block_in_place(|| run(&["outbox", "flush"]));
+    assert!(
+        flush.status.success(),
+        "{}",
+        String::from_utf8_lossy(&flush.stderr)
+    );
+    let reports = sim.offline_reports();
+    assert_eq!(reports.len(), N, "every report arrived, each once");
+    let mut numbers: Vec<String> = reports
+        .iter()
+        .map(|r| r["ticket_no"].as_str().unwrap_or_default().to_string())
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), N, "no ticket reported twice: {numbers:?}");
+    let status = tokio::task::block_in_place(|| run(&["outbox", "status"]));
+    assert!(
+        String::from_utf8_lossy(&status.stdout).contains("pending 0  dead 0"),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+}
