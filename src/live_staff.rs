@@ -13,6 +13,10 @@ use crate::printing::PrintService;
 pub struct Health {
     pub reader: Option<Result<(), String>>,
     pub scanner: Option<Result<(), String>>,
+    /// Staff took the kiosk out of service.
+    pub out_of_service: bool,
+    /// A citizen's help call is open.
+    pub help_open: bool,
 }
 
 pub type SharedHealth = Arc<Mutex<Health>>;
@@ -178,5 +182,12 @@ impl StaffActions for LiveStaff {
 
     fn audit(&self, what: &str) {
         tracing::info!(target: "audit", "staff: {what}");
+    }
+
+    fn set_out_of_service(&self, on: bool) {
+        self.health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .out_of_service = on;
     }
 }

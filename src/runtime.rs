@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use hall_link::api::{self, CheckInRequest, TicketRequest};
 use hall_link::{HallLink, LinkSettings, Posted};
-use kiosk_drivers::gpio::{Gpio, Output, SimGpio, SimGpioHandle};
+use kiosk_drivers::gpio::{Gpio, Input, Output, PinMap, RpiGpio, SimGpio, SimGpioHandle};
 use kiosk_drivers::idcard::{self, CardEvent, Validity};
 use kiosk_drivers::printer::{
     self as printer_driver, sim::PrinterSimulator, EscPosPrinter, PortSpec,
@@ -28,6 +28,7 @@ use crate::app::services::{
 /// scanner accepts). A later config key: every hall so far is on the provincial platform.
 const PUBLIC_BASE: &str = "https://hall.example.gov.cn";
 use crate::live_staff::{LiveStaff, SharedHealth};
+use crate::monitor::Monitor;
 use crate::platform::config::Config;
 use crate::printing::PrintService;
 
@@ -105,6 +106,7 @@ pub struct Services {
     pub events: std::sync::mpsc::Receiver<AppEvent>,
     pub demo: Option<DemoWorld>,
     pub health: SharedHealth,
+    monitor: Arc<Monitor>,
     kiosk_id: String,
     _scanner: Option<scanner::ScannerHandle>,
     _reader: Option<idcard::WatchHandle>,
@@ -177,10 +179,36 @@ impl Services {
             });
         }
 
-        let (gpio, gpio_handle): (Box<dyn Gpio>, Option<SimGpioHandle>) = {
-            let (sim, handle) = SimGpio::new();
-            (Box::new(sim), Some(handle))
-        };
+        let (mut gpio, gpio_handle): (Box<dyn Gpio>, Option<SimGpioHandle>) =
+            match (demo_dir, config.devices.gpio.enabled) {
+                (None, true) => match RpiGpio::open(&pin_map(&config.devices.gpio)) {
+                    Ok(g) => (Box::new(g), None),
+                    Err(e) => {
+                        // Lamps and the help button are a convenience: the kiosk serves
+                        // without them, and staff see why in the log.
+                        tracing::warn!(target: "alert", "GPIO unavailable: {e}");
+                        (Box::new(SimGpio::new().0), None)
+                    }
+                },
+                _ => {
+                    let (sim, handle) = SimGpio::new();
+                    (Box::new(sim), Some(handle))
+                }
+            };
+        if let Some(mut inputs) = gpio.events() {
+            let tx = tx.clone();
+            runtime.spawn(async move {
+                while let Some(ev) = inputs.recv().await {
+                    match (ev.input, ev.active) {
+                        (Input::HelpButton, true) => tx.send(AppEvent::HelpButton),
+                        (Input::PaperLow, true) => {
+                            tracing::warn!(target: "alert", "paper-low sensor: change the roll soon")
+                        }
+                        _ => {}
+                    }
+                }
+            });
+        }
 
         let (scanner_port, scanner_sim) = match demo_dir {
             Some(_) => {
@@ -310,13 +338,32 @@ impl Services {
             });
         }
 
+        let gpio = Arc::new(Mutex::new(gpio));
+        let monitor = Arc::new(Monitor {
+            link: link.clone(),
+            printer: printer.clone(),
+            health: health.clone(),
+            gpio: gpio.clone(),
+            last: Mutex::new(None),
+        });
+        {
+            let monitor = monitor.clone();
+            runtime.spawn(async move {
+                loop {
+                    monitor.tick().await;
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            });
+        }
+
         let desk = LiveDesk {
             handle: runtime.handle().clone(),
             link: link.clone(),
             tx,
-            gpio: Arc::new(Mutex::new(gpio)),
+            gpio,
             help_no: Arc::new(Mutex::new(None)),
             printer,
+            health: health.clone(),
         };
         let demo = match (demo_hall, scanner_sim, gpio_handle, reader_sim, printer_sim) {
             (Some(hall), Some(scanner), Some(gpio), Some(reader), Some(printer)) => {
@@ -337,10 +384,16 @@ impl Services {
             events: rx,
             demo,
             health,
+            monitor,
             kiosk_id: config.kiosk.id.clone(),
             _scanner: scanner_handle,
             _reader: reader_handle,
         })
+    }
+
+    /// The lamp and heartbeat monitor (its loop runs every 5 s; tests call `tick`).
+    pub fn monitor(&self) -> Arc<Monitor> {
+        self.monitor.clone()
     }
 
     /// What the staff screen shows and does.
@@ -427,6 +480,7 @@ pub struct LiveDesk {
     help_no: Arc<Mutex<Option<String>>>,
     /// None on a kiosk configured without a printer (`port = "sim"` outside the demo).
     printer: Option<PrintService>,
+    health: SharedHealth,
 }
 
 impl LiveDesk {
@@ -704,6 +758,10 @@ impl Desk for LiveDesk {
 
     fn call_help(&self, request: u64, screen: &str, on: bool) {
         self.set(Output::HelpLamp, on);
+        self.health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .help_open = on;
         let link = self.link.clone();
         let tx = self.tx.clone();
         let help_no = self.help_no.clone();
@@ -816,6 +874,31 @@ impl Desk for LiveDesk {
             });
         });
     }
+}
+
+fn pin_map(c: &crate::platform::config::GpioDevice) -> PinMap {
+    let mut m = PinMap::default();
+    for (output, pin) in [
+        (Output::LampGreen, c.lamp_green),
+        (Output::LampYellow, c.lamp_yellow),
+        (Output::LampRed, c.lamp_red),
+        (Output::HelpLamp, c.help_lamp),
+        (Output::Buzzer, c.buzzer),
+    ] {
+        if let Some(p) = pin {
+            m.outputs.insert(output, p);
+        }
+    }
+    for (input, pin) in [
+        (Input::HelpButton, c.help_button),
+        (Input::Presence, c.presence_sensor),
+        (Input::PaperLow, c.paper_low_sensor),
+    ] {
+        if let Some(p) = pin {
+            m.inputs.insert(input, p);
+        }
+    }
+    m
 }
 
 /// Writes the demo's token file (mode 0600) if it is missing; returns its path.

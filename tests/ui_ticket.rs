@@ -296,3 +296,44 @@ fn staff_see_the_printer_and_can_test_it() {
         ]
     );
 }
+
+#[test]
+fn the_status_lamp_and_heartbeat_follow_the_kiosk_and_the_help_button_calls_staff() {
+    use hall_kiosk::app::staff::StaffActions;
+    use hall_kiosk::monitor::Lamp;
+    use kiosk_drivers::gpio::Output;
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    let staff = r.services.staff();
+    let monitor = r.services.monitor();
+    staff.act("paper-replaced");
+    let a = r.services.runtime.block_on(monitor.tick());
+    assert_eq!(a.lamp, Lamp::Green, "{:?}", a.alerts);
+    assert!(world.gpio.is_on(Output::LampGreen));
+    assert!(!world.gpio.is_on(Output::LampRed));
+
+    world.printer.set_paper(kiosk_drivers::printer::Paper::Out);
+    staff.act("paper-replaced");
+    let a = r.services.runtime.block_on(monitor.tick());
+    assert_eq!(a.lamp, Lamp::Red);
+    assert!(world.gpio.is_on(Output::LampRed));
+    assert!(!world.gpio.is_on(Output::LampGreen));
+    // The change went out in a heartbeat at once.
+    let beats = world.hall.heartbeats();
+    let last = beats.last().expect("a heartbeat");
+    assert_eq!(last["devices"]["printer"], "paper_out");
+    assert_eq!(last["devices"]["alerts"][0], "paper_out");
+
+    world.printer.set_paper(kiosk_drivers::printer::Paper::Ok);
+    staff.act("paper-replaced");
+    assert_eq!(
+        r.services.runtime.block_on(monitor.tick()).lamp,
+        Lamp::Green
+    );
+
+    // The physical help button calls staff from any screen.
+    world.gpio.press_help();
+    wait_until(k, "the help call", || screen(k) == "help-called");
+    assert!(world.gpio.is_on(Output::HelpLamp));
+}

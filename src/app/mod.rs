@@ -304,6 +304,12 @@ impl Kiosk {
                 self.set_catalog(c);
                 return;
             }
+            AppEvent::HelpButton => {
+                if !self.help.active() {
+                    self.open("help");
+                }
+                return;
+            }
             AppEvent::DemoStatus(s) => {
                 self.window.global::<Demo>().set_status(s.clone().into());
                 return;

@@ -208,6 +208,8 @@ pub enum AppEvent {
         request: u64,
         outcome: PrintOutcome,
     },
+    /// The physical help button was pressed.
+    HelpButton,
     /// The demo's control keys act on the simulators.
     DemoStatus(String),
 }

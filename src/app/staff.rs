@@ -51,6 +51,8 @@ pub trait StaffActions {
     fn act(&self, action: &str) -> String;
     /// Records a staff action for the audit log and the backend.
     fn audit(&self, what: &str);
+    /// The kiosk was taken out of service or back (the status lamp and heartbeat follow).
+    fn set_out_of_service(&self, _on: bool) {}
 }
 
 /// A kiosk without services (screenshots, early start): status unknown, actions refused.
@@ -233,6 +235,7 @@ impl StaffController {
         self.actions
             .borrow()
             .audit(&format!("out of service: {on} ({reason})"));
+        self.actions.borrow().set_out_of_service(on);
         self.with_window(|w| {
             w.global::<Staff>().set_out_of_service(on);
             w.global::<Shell>().set_out_of_service(on);

@@ -1,0 +1,223 @@
+//! What needs attention, for the status lamp on top of the kiosk and the heartbeat hall IT
+//! watches: one assessment of the printer, the reader, the scanner, the link and the
+//! outbox, recomputed every few seconds and sent at once when it changes.
+
+use std::sync::{Arc, Mutex};
+
+use hall_link::{HallLink, LinkStatus};
+use kiosk_drivers::gpio::{Gpio, Output};
+use kiosk_drivers::printer::Condition;
+use serde_json::json;
+
+use crate::live_staff::{Health, SharedHealth};
+use crate::printing::{Known, PrintService};
+
+/// The status lamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lamp {
+    /// Serving.
+    Green,
+    /// Serving, but staff should look (paper low, link down, dead letters).
+    Yellow,
+    /// Not serving, or a citizen would meet the fault (paper out, reader offline).
+    Red,
+}
+
+/// What needs attention, most serious first, and the lamp it lights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub lamp: Lamp,
+    pub alerts: Vec<&'static str>,
+    pub devices: serde_json::Value,
+}
+
+fn device_state(state: &Option<Result<(), String>>) -> &'static str {
+    match state {
+        None => "unknown",
+        Some(Ok(())) => "ready",
+        Some(Err(_)) => "offline",
+    }
+}
+
+/// Pure: the assessment of a kiosk in this state.
+pub fn assess(printer: Option<Known>, health: &Health, link: &LinkStatus) -> Assessment {
+    let mut red = Vec::new();
+    let mut yellow = Vec::new();
+    if health.out_of_service {
+        red.push("out_of_service");
+    }
+    let printer_state = match &printer {
+        None => "not_configured".to_string(),
+        Some(Known::Never) => "unknown".to_string(),
+        Some(Known::Condition(c)) => {
+            match c {
+                Condition::Ready => {}
+                Condition::PaperNearEnd => yellow.push("paper_near_end"),
+                Condition::PaperOut => red.push("paper_out"),
+                Condition::CoverOpen => red.push("printer_cover_open"),
+                Condition::Error => red.push("printer_error"),
+                Condition::Offline => red.push("printer_offline"),
+            }
+            c.as_str().to_string()
+        }
+        Some(Known::Unreachable(kind)) => {
+            red.push("printer_offline");
+            format!("unreachable ({kind})")
+        }
+    };
+    if matches!(health.reader, Some(Err(_))) {
+        red.push("reader_offline");
+    }
+    if matches!(health.scanner, Some(Err(_))) {
+        yellow.push("scanner_offline");
+    }
+    if link.auth_failed {
+        yellow.push("backend_token_refused");
+    } else if !link.online {
+        yellow.push("backend_offline");
+    }
+    if link.outbox.dead > 0 {
+        yellow.push("dead_letters");
+    }
+    if link.offline_left.iter().any(|(_, n)| *n < 5) {
+        yellow.push("offline_numbers_low");
+    }
+    if health.help_open {
+        yellow.push("help_call");
+    }
+    let lamp = if !red.is_empty() {
+        Lamp::Red
+    } else if !yellow.is_empty() {
+        Lamp::Yellow
+    } else {
+        Lamp::Green
+    };
+    let alerts: Vec<&'static str> = red.into_iter().chain(yellow).collect();
+    let devices = json!({
+        "printer": printer_state,
+        "idcard": device_state(&health.reader),
+        "scanner": device_state(&health.scanner),
+        "out_of_service": health.out_of_service,
+        "lamp": lamp,
+        "alerts": alerts,
+    });
+    Assessment {
+        lamp,
+        alerts,
+        devices,
+    }
+}
+
+/// Applies assessments: lamps, and the heartbeat's device section.
+pub struct Monitor {
+    pub link: HallLink,
+    pub printer: Option<PrintService>,
+    pub health: SharedHealth,
+    pub gpio: Arc<Mutex<Box<dyn Gpio>>>,
+    pub last: Mutex<Option<Assessment>>,
+}
+
+impl Monitor {
+    /// One round: assess, light the lamp, and send a heartbeat at once if anything changed.
+    pub async fn tick(&self) -> Assessment {
+        let health = self
+            .health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let a = assess(
+            self.printer.as_ref().map(PrintService::known),
+            &health,
+            &self.link.status(),
+        );
+        {
+            let mut gpio = self.gpio.lock().unwrap_or_else(|p| p.into_inner());
+            gpio.set(Output::LampGreen, a.lamp == Lamp::Green);
+            gpio.set(Output::LampYellow, a.lamp == Lamp::Yellow);
+            gpio.set(Output::LampRed, a.lamp == Lamp::Red);
+        }
+        let changed = {
+            let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+            let changed = last.as_ref() != Some(&a);
+            *last = Some(a.clone());
+            changed
+        };
+        if changed {
+            if !a.alerts.is_empty() {
+                tracing::warn!(target: "alert", lamp = ?a.lamp, alerts = ?a.alerts, "kiosk needs attention");
+            }
+            self.link.set_devices(a.devices.clone());
+            let _ = self.link.heartbeat().await;
+        }
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn online() -> LinkStatus {
+        LinkStatus {
+            online: true,
+            offline_left: vec![("A".into(), 20)],
+            ..LinkStatus::default()
+        }
+    }
+
+    fn healthy() -> Health {
+        Health {
+            reader: Some(Ok(())),
+            scanner: Some(Ok(())),
+            ..Health::default()
+        }
+    }
+
+    #[test]
+    fn all_well_is_green() {
+        let a = assess(
+            Some(Known::Condition(Condition::Ready)),
+            &healthy(),
+            &online(),
+        );
+        assert_eq!(a.lamp, Lamp::Green);
+        assert!(a.alerts.is_empty());
+        assert_eq!(a.devices["printer"], "ready");
+    }
+
+    #[test]
+    fn paper_low_is_yellow_and_paper_out_is_red() {
+        let low = assess(
+            Some(Known::Condition(Condition::PaperNearEnd)),
+            &healthy(),
+            &online(),
+        );
+        assert_eq!(low.lamp, Lamp::Yellow);
+        assert_eq!(low.alerts, ["paper_near_end"]);
+        let out = assess(
+            Some(Known::Condition(Condition::PaperOut)),
+            &healthy(),
+            &online(),
+        );
+        assert_eq!(out.lamp, Lamp::Red);
+        assert_eq!(out.devices["alerts"][0], "paper_out");
+    }
+
+    #[test]
+    fn out_of_service_and_reader_offline_are_red_link_down_is_yellow() {
+        let mut h = healthy();
+        h.out_of_service = true;
+        assert_eq!(assess(None, &h, &online()).lamp, Lamp::Red);
+        let mut h = healthy();
+        h.reader = Some(Err("unplugged".into()));
+        assert_eq!(assess(None, &h, &online()).alerts, ["reader_offline"]);
+        let down = LinkStatus {
+            online: false,
+            ..online()
+        };
+        let a = assess(None, &healthy(), &down);
+        assert_eq!(a.lamp, Lamp::Yellow);
+        assert_eq!(a.alerts, ["backend_offline"]);
+    }
+}
