@@ -235,9 +235,9 @@ impl PrintService {
             submitted_at: self.now(),
             progress_url: None,
             note: if provisional {
-                "网络恢复后自动提交，编号为本机临时编号。工作人员将尽快与您联系。".into()
+                "网络恢复后自动提交，编号为本机临时编号。工作人员将尽快与您联系。也可拨打 12345 政务服务便民热线。".into()
             } else {
-                "工作人员将尽快与您联系，请保留本回执。".into()
+                "工作人员将尽快与您联系，请保留本回执。也可拨打 12345 政务服务便民热线。".into()
             },
         };
         self.outcome(layout::receipt(self.inner.profile, &slip))

@@ -27,6 +27,9 @@ use crate::app::services::{
 /// The hall's public site, where receipt and ticket QR codes point (and whose codes the
 /// scanner accepts). A later config key: every hall so far is on the provincial platform.
 const PUBLIC_BASE: &str = "https://hall.example.gov.cn";
+
+/// How often an open help call is checked at the backend.
+const HELP_POLL: Duration = Duration::from_secs(3);
 use crate::live_staff::{LiveStaff, SharedHealth};
 use crate::monitor::Monitor;
 use crate::platform::config::Config;
@@ -766,6 +769,7 @@ impl Desk for LiveDesk {
         let tx = self.tx.clone();
         let help_no = self.help_no.clone();
         let gpio = self.gpio.clone();
+        let health = self.health.clone();
         let screen = screen.to_string();
         self.handle.spawn(async move {
             if on {
@@ -785,9 +789,34 @@ impl Desk for LiveDesk {
                 *help_no.lock().unwrap_or_else(|p| p.into_inner()) = no.clone();
                 tx.send(AppEvent::Help {
                     request,
-                    request_no: no,
+                    request_no: no.clone(),
                     cleared: false,
                 });
+                // Staff may clear the call at the backend's desk: follow it, so the lamp
+                // goes out and the screen lets the citizen go on.
+                let Some(no) = no else { return };
+                loop {
+                    tokio::time::sleep(HELP_POLL).await;
+                    let still_ours = help_no.lock().unwrap_or_else(|p| p.into_inner()).as_deref()
+                        == Some(no.as_str());
+                    if !still_ours {
+                        return;
+                    }
+                    if let Ok(false) = link.help_open(&no).await {
+                        help_no.lock().unwrap_or_else(|p| p.into_inner()).take();
+                        gpio.lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .set(Output::HelpLamp, false);
+                        health.lock().unwrap_or_else(|p| p.into_inner()).help_open = false;
+                        tracing::info!(request = %no, "help call cleared by staff");
+                        tx.send(AppEvent::Help {
+                            request,
+                            request_no: Some(no),
+                            cleared: true,
+                        });
+                        return;
+                    }
+                }
             } else {
                 let no = help_no.lock().unwrap_or_else(|p| p.into_inner()).take();
                 let Some(no) = no else { return };

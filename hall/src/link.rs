@@ -633,6 +633,25 @@ impl HallLink {
         }
     }
 
+    /// Whether staff at the backend still have a help request open (GET
+    /// /help-requests/{no}); Err when the backend cannot say.
+    pub async fn help_open(&self, request_no: &str) -> Result<bool, ClientError> {
+        let r = self
+            .inner
+            .client
+            .get(&format!("/help-requests/{request_no}"), None)
+            .await;
+        let r2 = r
+            .as_ref()
+            .map(|_| (200u16, serde_json::Value::Null))
+            .map_err(clone_err);
+        self.contact(&r2);
+        let (_, _, body) = r?;
+        let v: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+        Ok(v["status"] != "cleared")
+    }
+
     /// Queue figures, straight from the backend.
     pub async fn queue(&self) -> Result<api::QueueStatus, ClientError> {
         let r = self.inner.client.get("/queue", None).await;

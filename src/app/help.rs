@@ -115,8 +115,16 @@ impl HelpController {
             return true;
         };
         if *cleared {
+            // Staff came and closed the call at their desk: the citizen goes on where they
+            // were (the backend's request is already closed, the lamp already off).
             self.active.set(false);
-            kiosk.go_home();
+            let back = self.from.borrow().clone();
+            if back.is_empty() || back == "home" {
+                kiosk.go_home();
+            } else {
+                kiosk.window().global::<Nav>().set_screen(back.into());
+                kiosk.activity();
+            }
             return true;
         }
         let help = kiosk.window().global::<Help>();
