@@ -321,3 +321,84 @@ async fn outbox_flush_killed_with_sigkill_loses_nothing_and_doubles_nothing() {
         String::from_utf8_lossy(&status.stdout)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_checks_everything_and_fails_when_citizens_would_not_be_served() {
+    use kiosk_drivers::idcard::sim::{builtin_identities, ReaderSimulator};
+    use kiosk_drivers::printer::sim::PrinterSimulator;
+    use kiosk_drivers::printer::{Paper, PaperWidth};
+    let sim = HallSim::spawn(SimOptions::default()).await.unwrap();
+    let printer = PrinterSimulator::spawn(PaperWidth::Mm80, None).unwrap();
+    let reader = ReaderSimulator::spawn(builtin_identities()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_for(dir.path(), &sim.url());
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen(
+        "port = \"sim\"                         # a device",
+        &format!("port = \"{}\"  # a device", reader.path()),
+        1,
+    );
+    let text = text.replacen(
+        "port = \"sim\"                         # \"/dev/ttyUSB1\"",
+        &format!("port = \"{}\"  # \"/dev/ttyUSB1\"", printer.path()),
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let run = |args: &[&str]| {
+        let mut c = kiosk();
+        c.args(args).arg("--config").arg(&config);
+        c.output().unwrap()
+    };
+    assert!(tokio::task::block_in_place(|| run(&["backend", "sync"]))
+        .status
+        .success());
+    let doctor = || {
+        let out = tokio::task::block_in_place(|| run(&["doctor", "--json"]));
+        let checks: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+        let verdict = |name: &str| {
+            checks
+                .iter()
+                .find(|c| c["name"] == name)
+                .map(|c| c["verdict"].as_str().unwrap().to_string())
+                .unwrap_or_else(|| panic!("no check {name}: {checks:?}"))
+        };
+        (
+            out.status.success(),
+            verdict("config"),
+            verdict("token"),
+            verdict("database"),
+            verdict("backend"),
+            verdict("printer"),
+            verdict("idcard"),
+            verdict("cjk-font"),
+        )
+    };
+    let (ok, config_v, token, db, backend, printer_v, idcard, font) = doctor();
+    assert_eq!(
+        (
+            config_v.as_str(),
+            token.as_str(),
+            db.as_str(),
+            backend.as_str()
+        ),
+        ("ok", "ok", "ok", "ok")
+    );
+    assert_eq!(
+        (printer_v.as_str(), idcard.as_str(), font.as_str()),
+        ("ok", "ok", "ok")
+    );
+    assert!(ok);
+
+    printer.set_paper(Paper::Out);
+    let (ok, .., printer_v, _, _) = doctor();
+    assert_eq!(printer_v, "fail");
+    assert!(!ok, "paper out stops citizens being served");
+
+    let table = kiosk()
+        .args(["doctor", "--config", "/nonexistent/kiosk.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(table.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&table.stdout).contains("FAIL  config"));
+}

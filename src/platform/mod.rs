@@ -2,6 +2,7 @@
 //! and (on a device) systemd notification.
 
 pub mod config;
+pub mod doctor;
 pub mod hours;
 pub mod logging;
 pub mod probe;
