@@ -13,6 +13,7 @@
 pub mod app;
 pub mod flows;
 pub mod live_staff;
+pub mod metrics;
 pub mod monitor;
 pub mod platform;
 pub mod printing;

@@ -115,6 +115,7 @@ pub struct Monitor {
     pub printer: Option<PrintService>,
     pub health: SharedHealth,
     pub gpio: Arc<Mutex<Box<dyn Gpio>>>,
+    pub metrics: Arc<crate::metrics::Metrics>,
     pub last: Mutex<Option<Assessment>>,
 }
 
@@ -126,11 +127,32 @@ impl Monitor {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
+        let link = self.link.status();
         let a = assess(
             self.printer.as_ref().map(PrintService::known),
             &health,
-            &self.link.status(),
+            &link,
         );
+        let m = &self.metrics;
+        m.outbox_pending.set(link.outbox.pending as i64);
+        m.outbox_dead.set(link.outbox.dead as i64);
+        m.lamp.set(match a.lamp {
+            Lamp::Green => 0,
+            Lamp::Yellow => 1,
+            Lamp::Red => 2,
+        });
+        let up = |device: &'static str, on: bool| {
+            m.device_up
+                .get_or_create(&vec![("device", device)])
+                .set(i64::from(on));
+        };
+        up(
+            "printer",
+            a.devices["printer"] == "ready" || a.devices["printer"] == "paper_near_end",
+        );
+        up("idcard", a.devices["idcard"] != "offline");
+        up("scanner", a.devices["scanner"] != "offline");
+        up("backend", link.online && !link.auth_failed);
         {
             let mut gpio = self.gpio.lock().unwrap_or_else(|p| p.into_inner());
             gpio.set(Output::LampGreen, a.lamp == Lamp::Green);

@@ -27,6 +27,8 @@ struct Inner {
     profile: Profile,
     hall: String,
     offset: time::UtcOffset,
+    /// The hall's public site, for the guide's QR code on a checklist.
+    public_url: String,
     known: Mutex<Known>,
     /// The last ticket printed, for staff's "reprint" (tickets carry no personal data).
     last_ticket: Mutex<Option<Job>>,
@@ -47,6 +49,7 @@ impl PrintService {
         profile: Profile,
         hall: String,
         offset: time::UtcOffset,
+        public_url: String,
     ) -> PrintService {
         PrintService {
             inner: Arc::new(Inner {
@@ -54,6 +57,7 @@ impl PrintService {
                 profile,
                 hall,
                 offset,
+                public_url,
                 known: Mutex::new(Known::Never),
                 last_ticket: Mutex::new(None),
             }),
@@ -209,7 +213,7 @@ impl PrintService {
             materials,
             hand_in: windows.to_string(),
             printed_at: self.now(),
-            guide_url: None,
+            guide_url: Some(format!("{}/guide/{}", self.inner.public_url, item.code)),
         };
         self.outcome(layout::checklist(self.inner.profile, &slip))
     }

@@ -24,13 +24,10 @@ use crate::app::services::{
     Source, SubmissionOrder, SubmitReceipt, TicketFailure, TicketOrder,
 };
 
-/// The hall's public site, where receipt and ticket QR codes point (and whose codes the
-/// scanner accepts). A later config key: every hall so far is on the provincial platform.
-const PUBLIC_BASE: &str = "https://hall.example.gov.cn";
-
 /// How often an open help call is checked at the backend.
 const HELP_POLL: Duration = Duration::from_secs(3);
 use crate::live_staff::{LiveStaff, SharedHealth};
+use crate::metrics::Metrics;
 use crate::monitor::Monitor;
 use crate::platform::config::Config;
 use crate::printing::PrintService;
@@ -109,6 +106,7 @@ pub struct Services {
     pub events: std::sync::mpsc::Receiver<AppEvent>,
     pub demo: Option<DemoWorld>,
     pub health: SharedHealth,
+    pub metrics: Arc<Metrics>,
     monitor: Arc<Monitor>,
     kiosk_id: String,
     _scanner: Option<scanner::ScannerHandle>,
@@ -126,6 +124,12 @@ impl Services {
             .map_err(StartError::Runtime)?;
         let (tx, rx) = events::channel::<AppEvent>();
         let health = SharedHealth::default();
+        let metrics = Metrics::new();
+        if let Some(addr) = config.metrics.listen {
+            if let Err(e) = runtime.block_on(crate::metrics::serve(addr, metrics.clone())) {
+                tracing::warn!(target: "alert", %addr, "metrics endpoint not started: {e}");
+            }
+        }
 
         let (settings, demo_hall) = match demo_dir {
             Some(dir) => {
@@ -231,9 +235,10 @@ impl Services {
             let (mut rx_scan, handle) = scanner::spawn_scanner(cfg);
             let tx = tx.clone();
             let health = health.clone();
+            let metrics = metrics.clone();
             let ctx = SchemeContext {
                 hall_id: "hezuo".into(),
-                hall_hosts: vec![PUBLIC_BASE.trim_start_matches("https://").into()],
+                hall_hosts: vec![config.public_host()],
                 verifier: None,
             };
             runtime.spawn(async move {
@@ -248,6 +253,7 @@ impl Services {
                     }
                     match ev {
                         ScannerEvent::Scanned(s) => {
+                            metrics.scans.inc();
                             let code = payload::parse(&s.payload, &ctx);
                             tracing::info!("scanned a code: {}", code_kind(&code));
                             tx.send(AppEvent::Scanned(scanned_code(code)));
@@ -281,12 +287,28 @@ impl Services {
             let (mut rx_card, handle) = idcard::spawn_card_watch(cfg);
             let tx = tx.clone();
             let health = health.clone();
+            let metrics = metrics.clone();
             runtime.spawn(async move {
                 while let Some(ev) = rx_card.recv().await {
                     health.lock().unwrap_or_else(|p| p.into_inner()).reader = Some(match &ev {
                         CardEvent::ReaderOffline(why) => Err(why.to_string()),
                         _ => Ok(()),
                     });
+                    match &ev {
+                        CardEvent::Presented(_) => {
+                            metrics
+                                .card_reads
+                                .get_or_create(&vec![("result", "ok")])
+                                .inc();
+                        }
+                        CardEvent::ReadFailed(_) => {
+                            metrics
+                                .card_reads
+                                .get_or_create(&vec![("result", "failed")])
+                                .inc();
+                        }
+                        _ => {}
+                    }
                     let event = match ev {
                         CardEvent::Presented(card) => {
                             tracing::info!(card = ?card, "card presented");
@@ -328,6 +350,7 @@ impl Services {
                 profile,
                 config.kiosk.hall_name.clone(),
                 config.utc_offset(),
+                config.kiosk.public_url.trim_end_matches('/').to_string(),
             )
         });
         if let Some(p) = printer.clone() {
@@ -347,6 +370,7 @@ impl Services {
             printer: printer.clone(),
             health: health.clone(),
             gpio: gpio.clone(),
+            metrics: metrics.clone(),
             last: Mutex::new(None),
         });
         {
@@ -367,6 +391,8 @@ impl Services {
             help_no: Arc::new(Mutex::new(None)),
             printer,
             health: health.clone(),
+            public_url: config.kiosk.public_url.trim_end_matches('/').to_string(),
+            metrics: metrics.clone(),
         };
         let demo = match (demo_hall, scanner_sim, gpio_handle, reader_sim, printer_sim) {
             (Some(hall), Some(scanner), Some(gpio), Some(reader), Some(printer)) => {
@@ -387,6 +413,7 @@ impl Services {
             events: rx,
             demo,
             health,
+            metrics,
             monitor,
             kiosk_id: config.kiosk.id.clone(),
             _scanner: scanner_handle,
@@ -484,6 +511,8 @@ pub struct LiveDesk {
     /// None on a kiosk configured without a printer (`port = "sim"` outside the demo).
     printer: Option<PrintService>,
     health: SharedHealth,
+    public_url: String,
+    metrics: Arc<Metrics>,
 }
 
 impl LiveDesk {
@@ -528,7 +557,9 @@ impl Desk for LiveDesk {
     fn take_ticket(&self, request: u64, order: TicketOrder) {
         let link = self.link.clone();
         let tx = self.tx.clone();
+        let metrics = self.metrics.clone();
         self.handle.spawn(async move {
+            let started = std::time::Instant::now();
             let req = TicketRequest {
                 category: order.category,
                 source: match order.source {
@@ -550,6 +581,11 @@ impl Desk for LiveDesk {
             let result = match link.take_ticket(req).await {
                 Ok(t) => {
                     tracing::info!(ticket = %t.ticket.ticket_no, offline = t.offline, "ticket issued");
+                    metrics.ticket_seconds.observe(started.elapsed().as_secs_f64());
+                    metrics
+                        .tickets
+                        .get_or_create(&vec![("mode", if t.offline { "offline" } else { "online" })])
+                        .inc();
                     Ok(issued(&t.ticket, t.offline, None))
                 }
                 Err(hall_link::TicketError::NoOfflineNumbers(_)) => Err(TicketFailure::NoOfflineNumbers),
@@ -608,13 +644,17 @@ impl Desk for LiveDesk {
             category_name.to_string(),
             windows.to_string(),
         );
+        let metrics = self.metrics.clone();
         self.handle.spawn_blocking(move || {
             let outcome = printer.ticket(&ticket, &category, &windows);
+            metrics.count_print("ticket", outcome);
             tx.send(AppEvent::Printed { request, outcome });
         });
     }
 
     fn submit(&self, request: u64, order: SubmissionOrder) {
+        let public_url = self.public_url.clone();
+        let metrics = self.metrics.clone();
         let link = self.link.clone();
         let tx = self.tx.clone();
         let printer = self.printer.clone();
@@ -657,12 +697,19 @@ impl Desk for LiveDesk {
             let result = match link.submit(&req).await {
                 Ok(s) => {
                     tracing::info!(receipt = %s.receipt_no, provisional = s.provisional, "submission committed");
+                    metrics
+                        .submissions
+                        .get_or_create(&vec![(
+                            "mode",
+                            if s.provisional { "provisional" } else { "online" },
+                        )])
+                        .inc();
                     // The receipt's QR finds the case: by number, or by the key the backend
                     // will know once a provisional submission is delivered.
                     let qr = s
                         .track_url
                         .clone()
-                        .unwrap_or_else(|| format!("{PUBLIC_BASE}/track/k/{}", s.key));
+                        .unwrap_or_else(|| format!("{public_url}/track/k/{}", s.key));
                     let printed = match printer {
                         Some(p) => {
                             let (no, item, masked, provisional) = (
@@ -679,6 +726,7 @@ impl Desk for LiveDesk {
                         }
                         None => PrintOutcome::PrinterOffline,
                     };
+                    metrics.count_print("receipt", printed);
                     Ok(SubmitReceipt {
                         receipt_no: s.receipt_no,
                         provisional: s.provisional,
@@ -688,6 +736,10 @@ impl Desk for LiveDesk {
                 }
                 Err(e) => {
                     tracing::warn!("submission not taken: {e}");
+                    metrics
+                        .submissions
+                        .get_or_create(&vec![("mode", "refused")])
+                        .inc();
                     Err(match e {
                         hall_link::SubmitError::Refused(code) => code,
                         hall_link::SubmitError::Store(_) => "store".into(),
@@ -734,8 +786,10 @@ impl Desk for LiveDesk {
             return;
         };
         let (item, windows) = (item.clone(), windows.to_string());
+        let metrics = self.metrics.clone();
         self.handle.spawn_blocking(move || {
             let outcome = printer.checklist(&item, &windows);
+            metrics.count_print("checklist", outcome);
             tx.send(AppEvent::ChecklistPrinted { request, outcome });
         });
     }
@@ -761,6 +815,9 @@ impl Desk for LiveDesk {
 
     fn call_help(&self, request: u64, screen: &str, on: bool) {
         self.set(Output::HelpLamp, on);
+        if on {
+            self.metrics.help_calls.inc();
+        }
         self.health
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -834,6 +891,7 @@ impl Desk for LiveDesk {
     fn rate(&self, request: u64, order: RatingOrder) {
         let link = self.link.clone();
         let tx = self.tx.clone();
+        self.metrics.ratings.inc();
         self.handle.spawn(async move {
             let body = serde_json::to_value(api::RatingRequest {
                 reference: api_ref(&order.reference),
@@ -862,7 +920,9 @@ impl Desk for LiveDesk {
         let link = self.link.clone();
         let tx = self.tx.clone();
         let printer = self.printer.clone();
+        let metrics = self.metrics.clone();
         self.handle.spawn(async move {
+            metrics.complaints.inc();
             let kind = order.kind.clone();
             let body = serde_json::to_value(api::ComplaintRequest {
                 kind: order.kind,
@@ -895,6 +955,9 @@ impl Desk for LiveDesk {
                 }
                 _ => None,
             };
+            if let Some(outcome) = slip {
+                metrics.count_print("complaint", outcome);
+            }
             tx.send(AppEvent::Complained {
                 request,
                 complaint_no: no,

@@ -90,6 +90,11 @@ fn values_out_of_range_are_rejected() {
             "kiosk.utc_offset",
         ),
         (
+            "public_url = \"https://hall.example.gov.cn\"",
+            "public_url = \"http://hall.example.gov.cn\"",
+            "kiosk.public_url",
+        ),
+        (
             "opening_hours = \"mon-fri 08:30-17:30; sat 09:00-12:00\"",
             "opening_hours = \"weekdays\"",
             "ui.opening_hours",

@@ -337,3 +337,44 @@ fn the_status_lamp_and_heartbeat_follow_the_kiosk_and_the_help_button_calls_staf
     wait_until(k, "the help call", || screen(k) == "help-called");
     assert!(world.gpio.is_on(Output::HelpLamp));
 }
+
+#[test]
+fn metrics_count_a_ticket_and_its_print_and_are_served_as_openmetrics_text() {
+    use std::io::{Read, Write};
+    let r = rig();
+    let k = &r.kiosk;
+    tap(k, "取号");
+    tap(k, "企业服务");
+    tap(k, "不刷卡，直接取号");
+    wait_until(k, "the ticket", || screen(k) == "ticket-issued");
+    let flow = k.window().global::<TicketFlow>();
+    wait_until(k, "the print", || flow.get_print_state() != "printing");
+    let text = r.services.metrics.encode();
+    assert!(
+        text.contains("hall_kiosk_tickets_total{mode=\"online\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("hall_kiosk_prints_total{kind=\"ticket\",outcome=\"printed\"} 1"));
+    assert!(text.contains("hall_kiosk_ticket_seconds_count 1"));
+    assert!(
+        text.ends_with("# EOF\n"),
+        "OpenMetrics text ends with # EOF"
+    );
+
+    // The same over HTTP on a loopback port.
+    let addr = r
+        .services
+        .runtime
+        .block_on(hall_kiosk::metrics::serve(
+            "127.0.0.1:0".parse().unwrap(),
+            r.services.metrics.clone(),
+        ))
+        .unwrap();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: kiosk\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("hall_kiosk_tickets_total{mode=\"online\"} 1"));
+}

@@ -24,6 +24,17 @@ pub struct Config {
     pub staff: StaffSection,
     #[serde(default)]
     pub log: LogSection,
+    #[serde(default)]
+    pub metrics: MetricsSection,
+}
+
+/// The Prometheus text endpoint for hall IT. Off unless `listen` is set.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSection {
+    /// e.g. "127.0.0.1:9464"; a non-loopback address exposes counts (never personal data)
+    /// to the hall network.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,10 +86,18 @@ pub struct KioskSection {
     /// not the device clock's zone, which is often left at UTC on kiosk images.
     #[serde(default = "default_utc_offset")]
     pub utc_offset: String,
+    /// The hall's public site: printed QR codes point there (queue, receipt, guide) and the
+    /// scanner accepts codes from its host.
+    #[serde(default = "default_public_url")]
+    pub public_url: String,
 }
 
 fn default_utc_offset() -> String {
     "+08:00".into()
+}
+
+fn default_public_url() -> String {
+    "https://hall.example.gov.cn".into()
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -355,6 +374,21 @@ impl Config {
         if let Err(m) = crate::platform::hours::OpeningHours::parse(&self.ui.opening_hours) {
             return Err(bad("ui.opening_hours", m));
         }
+        if !self.kiosk.public_url.starts_with("https://")
+            || self
+                .kiosk
+                .public_url
+                .trim_start_matches("https://")
+                .is_empty()
+        {
+            return Err(bad(
+                "kiosk.public_url",
+                format!(
+                    "must be the hall's https:// site, not {:?}",
+                    self.kiosk.public_url
+                ),
+            ));
+        }
         if parse_offset(&self.kiosk.utc_offset).is_none() {
             return Err(bad(
                 "kiosk.utc_offset",
@@ -368,6 +402,17 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// The public site's host ("hall.example.gov.cn").
+    pub fn public_host(&self) -> String {
+        self.kiosk
+            .public_url
+            .trim_start_matches("https://")
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn utc_offset(&self) -> time::UtcOffset {
