@@ -184,6 +184,32 @@ impl StaffActions for LiveStaff {
         tracing::info!(target: "audit", "staff: {what}");
     }
 
+    fn dead_letters(&self) -> Vec<(String, String, String)> {
+        self.link
+            .dead_letters()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.key.to_string(), e.kind, e.last_error.unwrap_or_default()))
+            .collect()
+    }
+
+    fn dead_letter(&self, key: &str, action: &str) -> String {
+        let Ok(key) = uuid::Uuid::parse_str(key) else {
+            return format!("? {key}");
+        };
+        let done = match action {
+            "retry" => self.link.retry_dead(key),
+            "discard" => self.link.discard_dead(key),
+            _ => return format!("? {action}"),
+        };
+        match (action, done) {
+            ("retry", Ok(true)) => "已重新排队发送 (queued to send again)".into(),
+            (_, Ok(true)) => "已放弃，留档备查 (discarded, kept for audit)".into(),
+            (_, Ok(false)) => "该条目已处理 (already handled)".into(),
+            (_, Err(e)) => format!("存储错误 (store error): {e}"),
+        }
+    }
+
     fn set_out_of_service(&self, on: bool) {
         self.health
             .lock()

@@ -378,3 +378,48 @@ fn metrics_count_a_ticket_and_its_print_and_are_served_as_openmetrics_text() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("hall_kiosk_tickets_total{mode=\"online\"} 1"));
 }
+
+#[test]
+fn staff_retry_or_discard_a_dead_letter_and_discarded_ones_are_kept_for_audit() {
+    use hall_kiosk::app::staff::StaffActions;
+    let r = rig();
+    let staff = r.services.staff();
+    let link = r.services.link.clone();
+    // Something the backend refuses for good (no such endpoint): a dead letter.
+    let posted = r
+        .services
+        .runtime
+        .block_on(async move {
+            link.post_or_queue("test", "/no-such-endpoint", serde_json::json!({"n": 1}))
+                .await
+        })
+        .unwrap();
+    assert!(matches!(
+        posted,
+        hall_link::Posted::Refused { status: 404, .. }
+    ));
+    let dead = staff.dead_letters();
+    assert_eq!(dead.len(), 1);
+    assert!(dead[0].2.contains("404"), "{dead:?}");
+    assert_eq!(r.services.link.status().outbox.dead, 1);
+
+    let key = dead[0].0.clone();
+    assert_eq!(
+        staff.dead_letter(&key, "discard"),
+        "已放弃，留档备查 (discarded, kept for audit)"
+    );
+    assert!(staff.dead_letters().is_empty());
+    assert_eq!(r.services.link.status().outbox.dead, 0);
+    assert_eq!(
+        staff.dead_letter(&key, "retry"),
+        "该条目已处理 (already handled)"
+    );
+    drop(staff);
+    let db = rusqlite::Connection::open(r.dir.path().join("kiosk.db")).unwrap();
+    let state: String = db
+        .query_row("SELECT state FROM outbox WHERE key = ?1", [&key], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(state, "discarded", "kept for audit, never sent");
+}

@@ -903,6 +903,11 @@ impl HallLink {
         self.inner.wake.notify_one();
         r
     }
+
+    /// Staff give up on a dead letter (kept in the store for audit, never sent).
+    pub fn discard_dead(&self, key: Uuid) -> Result<bool, StoreError> {
+        self.store().discard(key)
+    }
 }
 
 /// A check-in that gave a ticket.

@@ -398,6 +398,16 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Staff discard a dead letter: it is never sent, and stays in the store (state
+    /// "discarded", personal data removed) as the audit of what was given up.
+    pub fn discard(&mut self, key: Uuid) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET state = 'discarded', body = json_remove(body, '$.applicant', '$.phone', '$.id_number', '$.form', '$.delivery'), last_error = COALESCE(last_error, '') || ' (discarded by staff at ' || ?2 || ')' WHERE key = ?1 AND state = 'dead'",
+            params![key.to_string(), now_ms()],
+        )?;
+        Ok(n == 1)
+    }
+
     /// Entries in a state ("pending", "dead").
     pub fn entries(&self, state: &str) -> Result<Vec<Entry>, StoreError> {
         let mut stmt = self.conn.prepare(

@@ -49,6 +49,7 @@ pub const SCREENS: &[&str] = &[
     "complaint-done",
     "staff-pin",
     "staff-status",
+    "staff-outbox",
     "out-of-service",
 ];
 
@@ -265,28 +266,28 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             let staff = window.global::<Staff>();
             let rows = [
                 (
-                    "打印机 Printer",
+                    "printer",
                     "warn",
                     "纸将尽 paper near end · /dev/hall-kiosk/printer",
                 ),
                 (
-                    "读卡器 ID-card reader",
+                    "idcard",
                     "ok",
                     "SAM 05.01-20260101-0012345678 · last read 09:40",
                 ),
-                ("扫码器 Scanner", "ok", "last scan 09:12"),
+                ("scanner", "ok", "last scan 09:12"),
                 (
-                    "大厅后台 Backend",
+                    "backend",
                     "ok",
                     "last contact 09:41 · clock skew 0.2 s · catalog 2026-11-20.1",
                 ),
                 (
-                    "离线号段 Offline numbers",
+                    "offline-numbers",
                     "ok",
                     "A 20 · B 20 · C 20 · D 20 · E 20 · F 20",
                 ),
                 (
-                    "待发送 Outbox",
+                    "outbox",
                     "fault",
                     "3 pending · 1 dead letter (422 body mismatch)",
                 ),
@@ -303,6 +304,20 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             staff.set_kiosk_info("HZ-ZW-01 · hall-kiosk 0.1.0 · 192.0.2.21".into());
             kiosk.open("staff");
             nav.set_screen("staff-status".into());
+            return Ok(());
+        }
+        "staff-outbox" => {
+            let staff = window.global::<Staff>();
+            let rows = vec![crate::ui::DeadRow {
+                key: "7f3a9c21-5b0e-4d8a-9c1f-2e6d4b8a0c13".into(),
+                kind: "rating".into(),
+                error: "422 key_reused: this Idempotency-Key came with a different body".into(),
+            }];
+            staff.set_dead(ModelRc::new(VecModel::from(rows)));
+            staff.set_confirm_key("7f3a9c21-5b0e-4d8a-9c1f-2e6d4b8a0c13".into());
+            staff.set_confirm_action("discard".into());
+            kiosk.open("staff");
+            nav.set_screen("staff-outbox".into());
             return Ok(());
         }
         "out-of-service" => {

@@ -10,7 +10,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::Kiosk;
 use crate::flows::staff::{Denied, StaffGate};
-use crate::ui::{Nav, Shell, Staff, StatusRow};
+use crate::ui::{DeadRow, Nav, Shell, Staff, StatusRow};
 
 /// Longest PIN the pad accepts; longer input is ignored rather than silently truncated.
 const MAX_PIN: usize = 12;
@@ -53,6 +53,14 @@ pub trait StaffActions {
     fn audit(&self, what: &str);
     /// The kiosk was taken out of service or back (the status lamp and heartbeat follow).
     fn set_out_of_service(&self, _on: bool) {}
+    /// Dead letters: (key, kind, error).
+    fn dead_letters(&self) -> Vec<(String, String, String)> {
+        Vec::new()
+    }
+    /// Retries ("retry") or discards ("discard") a dead letter; a notice for the screen.
+    fn dead_letter(&self, _key: &str, action: &str) -> String {
+        format!("{action}: not available on this build")
+    }
 }
 
 /// A kiosk without services (screenshots, early start): status unknown, actions refused.
@@ -135,6 +143,24 @@ impl StaffController {
         staff.on_set_out_of_service(move |on, reason| {
             if let Some(me) = me.upgrade() {
                 me.set_out_of_service(on, &reason);
+            }
+        });
+        let me = Rc::downgrade(self);
+        staff.on_show_outbox(move || {
+            if let Some(me) = me.upgrade() {
+                me.show_outbox();
+            }
+        });
+        let me = Rc::downgrade(self);
+        staff.on_dead_action(move |key, action| {
+            if let Some(me) = me.upgrade() {
+                me.dead_action(&key, &action);
+            }
+        });
+        let me = Rc::downgrade(self);
+        staff.on_back_to_status(move || {
+            if let Some(me) = me.upgrade() {
+                me.show_status();
             }
         });
     }
@@ -226,6 +252,56 @@ impl StaffController {
         let notice = self.actions.borrow().act(action);
         self.with_window(|w| w.global::<Staff>().set_notice(notice.into()));
         self.show_status();
+    }
+
+    /// The dead-letter screen.
+    pub fn show_outbox(&self) {
+        if !self.signed_in.get() {
+            return;
+        }
+        let rows: Vec<DeadRow> = self
+            .actions
+            .borrow()
+            .dead_letters()
+            .into_iter()
+            .map(|(key, kind, error)| DeadRow {
+                key: key.into(),
+                kind: kind.into(),
+                error: error.into(),
+            })
+            .collect();
+        self.with_window(|w| {
+            let staff = w.global::<Staff>();
+            staff.set_dead(ModelRc::new(VecModel::from(rows)));
+            staff.set_confirm_key("".into());
+            staff.set_confirm_action("".into());
+            w.global::<Nav>().set_screen("staff-outbox".into());
+        });
+    }
+
+    /// First tap asks for confirmation; the second, on the same entry and action, acts.
+    fn dead_action(&self, key: &str, action: &str) {
+        if !self.signed_in.get() {
+            return;
+        }
+        let mut confirmed = false;
+        self.with_window(|w| {
+            let staff = w.global::<Staff>();
+            confirmed = staff.get_confirm_key() == key && staff.get_confirm_action() == action;
+            if !confirmed {
+                staff.set_confirm_key(key.into());
+                staff.set_confirm_action(action.into());
+            }
+        });
+        if !confirmed {
+            return;
+        }
+        self.actions
+            .borrow()
+            .audit(&format!("dead letter {key}: {action}"));
+        let notice = self.actions.borrow().dead_letter(key, action);
+        self.show_outbox();
+        self.with_window(|w| w.global::<Staff>().set_notice(notice.into()));
     }
 
     fn set_out_of_service(&self, on: bool, reason: &str) {
