@@ -888,6 +888,36 @@ impl Desk for LiveDesk {
         });
     }
 
+    fn recent_services(&self, request: u64, id_number: String) {
+        let link = self.link.clone();
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            let result = match link.recent_services(&id_number).await {
+                Ok(list) => Ok(list
+                    .into_iter()
+                    .map(|s| crate::app::services::RecentService {
+                        reference: match s.reference {
+                            api::ServiceRef::Ticket { ticket_no } => ServiceRef::Ticket {
+                                date: s.date.replace('-', ""),
+                                ticket_no,
+                            },
+                            api::ServiceRef::Receipt { receipt_no } => {
+                                ServiceRef::Receipt(receipt_no)
+                            }
+                        },
+                        name: s.name,
+                        date: s.date,
+                    })
+                    .collect()),
+                Err(e) => {
+                    tracing::warn!("recent services: {e}");
+                    Err(e.to_string())
+                }
+            };
+            tx.send(AppEvent::RecentServices { request, result });
+        });
+    }
+
     fn rate(&self, request: u64, order: RatingOrder) {
         let link = self.link.clone();
         let tx = self.tx.clone();

@@ -162,3 +162,52 @@ fn a_help_call_lights_the_lamp_buzzes_and_ends_when_staff_clear_it() {
     wait_until(k, "the call to end", || screen(k) == "ticket-categories");
     assert!(!world.gpio.is_on(Output::HelpLamp));
 }
+
+#[test]
+fn rating_by_id_card_lists_the_citizens_recent_services() {
+    use hall_kiosk::ui::TicketFlow;
+    use slint::Model;
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    // A ticket taken with the card: the backend knows it was this person's.
+    tap(k, "取号");
+    tap(k, "企业服务");
+    tap(k, "刷身份证取号");
+    world.reader.present(1);
+    wait_until(k, "the card ticket", || screen(k) == "ticket-issued");
+    let ticket_no = k
+        .window()
+        .global::<TicketFlow>()
+        .get_ticket_no()
+        .to_string();
+    k.go_home();
+    world.reader.remove();
+    pump_for(k, Duration::from_secs(1));
+
+    let rating = k.window().global::<Rating>();
+    tap(k, "好差评");
+    world.reader.present(1);
+    wait_until(k, "the recent services", || {
+        rating.get_start_state() == "list"
+    });
+    let recent = rating.get_recent();
+    assert_eq!(recent.row_count(), 1);
+    let row = recent.row_data(0).unwrap();
+    assert_eq!(row.ref_text, ticket_no.as_str());
+    assert_eq!(row.name, "企业服务");
+    rating.invoke_pick_recent(0);
+    assert_eq!(screen(k), "rating");
+    tap(k, "非常满意");
+    wait_until(k, "the thanks", || screen(k) == "rating-done");
+    let ratings = world.hall.ratings();
+    assert_eq!(ratings[0]["ref"]["ticket_no"], ticket_no.as_str());
+
+    // Someone with no services here is told so, and can still scan.
+    k.go_home();
+    world.reader.remove();
+    pump_for(k, Duration::from_secs(1));
+    tap(k, "好差评");
+    world.reader.present(2);
+    wait_until(k, "the answer", || rating.get_start_state() == "none");
+}

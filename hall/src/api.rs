@@ -295,3 +295,19 @@ pub struct Case {
 pub struct ProgressAnswer {
     pub cases: Vec<Case>,
 }
+
+/// POST /services/recent: what a card holder was served recently, to rate one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentService {
+    #[serde(rename = "ref")]
+    pub reference: ServiceRef,
+    /// The category or item, as the citizen knows it.
+    pub name: String,
+    /// YYYY-MM-DD
+    pub date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentServices {
+    pub services: Vec<RecentService>,
+}

@@ -633,6 +633,28 @@ impl HallLink {
         }
     }
 
+    /// What a card holder was served recently (to rate one), newest last.
+    pub async fn recent_services(
+        &self,
+        id_number: &str,
+    ) -> Result<Vec<api::RecentService>, ClientError> {
+        let r = self
+            .inner
+            .client
+            .post(
+                "/services/recent",
+                Some(Uuid::new_v4()),
+                &json!({ "id_number": id_number }),
+                None,
+            )
+            .await;
+        self.contact(&r);
+        let (_, v) = r?;
+        let answer: api::RecentServices =
+            serde_json::from_value(v).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+        Ok(answer.services)
+    }
+
     /// Whether staff at the backend still have a help request open (GET
     /// /help-requests/{no}); Err when the backend cannot say.
     pub async fn help_open(&self, request_no: &str) -> Result<bool, ClientError> {

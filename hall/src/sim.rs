@@ -553,6 +553,7 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
             record["key"] = json!(key);
             record["source"] = body["source"].clone();
             record["priority"] = body["priority"].clone();
+            record["applicant_id"] = body["applicant"]["id_number"].clone();
             s.tickets.push(record);
             (201, t)
         }
@@ -702,6 +703,46 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
                 .map(|(r, at)| case_of(r, t - at, *at))
                 .collect();
             (200, json!({ "cases": cases }))
+        }
+        "services/recent" => {
+            let id = body["id_number"].as_str().unwrap_or("");
+            if id.is_empty() {
+                return (
+                    422,
+                    error_body("missing_id_number", "id_number is required"),
+                );
+            }
+            let category_name = |code: &Value| {
+                catalog["categories"]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|c| c["code"] == *code))
+                    .map(|c| c["name"].clone())
+                    .unwrap_or_else(|| code.clone())
+            };
+            let mut services: Vec<Value> = s
+                .tickets
+                .iter()
+                .filter(|t| t["applicant_id"] == id)
+                .map(|t| {
+                    json!({
+                        "ref": {"ticket_no": t["ticket_no"]},
+                        "name": category_name(&t["category"]),
+                        "date": t["issued_at"].as_str().unwrap_or("").get(..10).unwrap_or(""),
+                    })
+                })
+                .collect();
+            services.extend(
+                s.submissions
+                    .iter()
+                    .filter(|(r, _)| r["applicant"]["id_number"] == id)
+                    .map(|(r, at)| {
+                        let date = time::OffsetDateTime::from_unix_timestamp(*at)
+                            .map(|t| t.date().to_string())
+                            .unwrap_or_default();
+                        json!({"ref": {"receipt_no": r["receipt_no"]}, "name": r["item_name"], "date": date})
+                    }),
+            );
+            (200, json!({ "services": services }))
         }
         "help-requests" => {
             let no = format!(

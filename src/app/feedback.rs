@@ -13,7 +13,7 @@ use super::services::{
 };
 use super::Kiosk;
 use crate::flows::validate;
-use crate::ui::{Complaint, Nav, Rating, Reason};
+use crate::ui::{Complaint, Nav, Rating, Reason, RecentRow};
 
 pub const REASONS: &[&str] = &[
     "waited_too_long",
@@ -37,6 +37,8 @@ pub struct FeedbackController {
     /// True while the citizen is on a rating screen (so scans are for us).
     rating: Cell<bool>,
     complaining: Cell<bool>,
+    /// The card holder's recent services shown on the rating start screen.
+    recent: RefCell<Vec<ServiceRef>>,
 }
 
 /// Writes keyboard input into a global's text property.
@@ -79,6 +81,7 @@ impl FeedbackController {
             level: Cell::new(0),
             rating: Cell::new(false),
             complaining: Cell::new(false),
+            recent: RefCell::default(),
         })
     }
 
@@ -101,6 +104,15 @@ impl FeedbackController {
 
     pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
         let r = window.global::<Rating>();
+        let me = Rc::downgrade(self);
+        r.on_pick_recent(move |i| {
+            if let Some(me) = me.upgrade() {
+                let chosen = me.recent.borrow().get(i as usize).cloned();
+                if let Some(reference) = chosen {
+                    me.rate(reference);
+                }
+            }
+        });
         let me = Rc::downgrade(self);
         r.on_choose_level(move |l| {
             if let Some(me) = me.upgrade() {
@@ -329,6 +341,44 @@ impl FeedbackController {
 
     pub fn handle(&self, event: &AppEvent) -> bool {
         match event {
+            AppEvent::CardPresented(holder)
+                if self.rating.get() && self.reference.borrow().is_none() =>
+            {
+                if let Some(desk) = self.desk.borrow().clone() {
+                    self.request.set(self.request.get() + 1);
+                    self.ui(|w| w.global::<Rating>().set_start_state("looking-up".into()));
+                    desk.recent_services(self.request.get(), holder.id_number.clone());
+                }
+                true
+            }
+            AppEvent::RecentServices { request, result } if *request == self.request.get() => {
+                match result {
+                    Ok(list) => {
+                        *self.recent.borrow_mut() =
+                            list.iter().map(|s| s.reference.clone()).collect();
+                        let rows: Vec<RecentRow> = list
+                            .iter()
+                            .map(|s| RecentRow {
+                                name: s.name.clone().into(),
+                                ref_text: match &s.reference {
+                                    ServiceRef::Ticket { ticket_no, .. } => ticket_no.clone(),
+                                    ServiceRef::Receipt(no) => no.clone(),
+                                }
+                                .into(),
+                                date: s.date.clone().into(),
+                            })
+                            .collect();
+                        let state = if rows.is_empty() { "none" } else { "list" };
+                        self.ui(|w| {
+                            let r = w.global::<Rating>();
+                            r.set_recent(ModelRc::new(VecModel::from(rows)));
+                            r.set_start_state(state.into());
+                        });
+                    }
+                    Err(_) => self.ui(|w| w.global::<Rating>().set_start_state("offline".into())),
+                }
+                true
+            }
             AppEvent::Scanned(code) if self.rating.get() => {
                 match code {
                     ScannedCode::Ticket { date, ticket_no } => self.rate(ServiceRef::Ticket {
@@ -399,6 +449,7 @@ impl FeedbackController {
         self.rating.set(false);
         self.complaining.set(false);
         *self.reference.borrow_mut() = None;
+        self.recent.borrow_mut().clear();
         self.reasons.borrow_mut().clear();
         self.level.set(0);
         self.ui(|w| {
@@ -409,6 +460,7 @@ impl FeedbackController {
             r.set_result("".into());
             r.set_ref_text("".into());
             r.set_reasons(ModelRc::default());
+            r.set_recent(ModelRc::default());
             let c = w.global::<Complaint>();
             c.set_kind("complaint".into());
             c.set_text("".into());

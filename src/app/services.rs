@@ -203,6 +203,11 @@ pub enum AppEvent {
         request: u64,
         result: Result<ProgressFound, String>,
     },
+    /// A card holder's recent services, to rate one; Err when the backend cannot say.
+    RecentServices {
+        request: u64,
+        result: Result<Vec<RecentService>, String>,
+    },
     /// A material checklist was printed, or why not.
     ChecklistPrinted {
         request: u64,
@@ -274,6 +279,14 @@ pub struct ProgressFound {
     pub offline: bool,
 }
 
+/// A service a card holder was given recently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentService {
+    pub reference: ServiceRef,
+    pub name: String,
+    pub date: String,
+}
+
 /// The hall backend, as the ticket flows use it. Answers arrive as [`AppEvent`]s carrying
 /// the `request` number given here, so a late answer for an abandoned flow is ignored.
 pub trait Desk {
@@ -293,6 +306,8 @@ pub trait Desk {
     /// Calls staff to the kiosk (help lamp, buzzer, backend request) or, with `on` false,
     /// ends the call. Answers with `AppEvent::Help`.
     fn call_help(&self, request: u64, screen: &str, on: bool);
+    /// The card holder's recent services; answers with `AppEvent::RecentServices`.
+    fn recent_services(&self, request: u64, id_number: String);
     /// Rates a service; answers with `AppEvent::Rated`.
     fn rate(&self, request: u64, order: RatingOrder);
     /// Files a complaint and prints its slip; answers with `AppEvent::Complained`.
