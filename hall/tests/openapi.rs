@@ -1,10 +1,20 @@
-//! docs/hall-api.yaml stays true to the code: the paths it documents are exactly the routes
-//! hall-sim serves and cover every path the kiosk's client calls; every schema it refers to
-//! exists; and the request bodies the client sends have the required fields it lists.
+//! docs/hall-api.yaml stays true to the code, cheaply (no server is started):
+//! - the (method, path) pairs it documents are exactly the routes hall-sim serves (read from
+//!   hall/src/sim.rs's router and its `apply` match), and every path the kiosk calls is one;
+//! - every status code hall-sim can answer on a route is documented there, and every success
+//!   code documented is one hall-sim answers;
+//! - the headers of interface v1 are on every operation (Idempotency-Key on every POST but
+//!   /heartbeat);
+//! - every `$ref` resolves;
+//! - for the request bodies the kiosk sends (and a few answers), `required` lists exactly the
+//!   fields that are never null and `properties` exactly the fields serde writes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::json;
 use yaml_rust2::{Yaml, YamlLoader};
+
+type Route = (String, String);
 
 fn doc() -> Yaml {
     let text = std::fs::read_to_string(concat!(
@@ -39,51 +49,175 @@ fn normalize(path: &str) -> String {
     out
 }
 
-fn documented() -> BTreeSet<(String, String)> {
-    let d = doc();
-    let mut set = BTreeSet::new();
-    for (path, ops) in d["paths"].as_hash().expect("paths") {
-        for (method, _) in ops.as_hash().expect("operations") {
-            set.insert((
-                method.as_str().unwrap().to_uppercase(),
-                normalize(path.as_str().unwrap()),
-            ));
+/// (method, path) -> the operation.
+fn operations(d: &Yaml) -> BTreeMap<Route, Yaml> {
+    let mut ops = BTreeMap::new();
+    for (path, item) in d["paths"].as_hash().expect("paths") {
+        for (method, op) in item.as_hash().expect("operations") {
+            ops.insert(
+                (
+                    method.as_str().unwrap().to_uppercase(),
+                    normalize(path.as_str().unwrap()),
+                ),
+                op.clone(),
+            );
         }
     }
-    set
+    ops
 }
 
-/// Routes of hall-sim: its GET/POST routes, and the POST actions its `apply` matches.
-fn served() -> BTreeSet<(String, String)> {
-    let sim = source("src/sim.rs");
-    let mut set = BTreeSet::new();
-    for line in sim.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix(".route(\"/kiosk/v1") {
-            let path = rest.split('"').next().unwrap();
-            if path.contains('*') {
-                continue; // the POST catch-all: its actions are read below
-            }
-            let method = if rest.contains("get(") { "GET" } else { "POST" };
-            set.insert((method.into(), normalize(path)));
-        }
-    }
-    let apply = &sim[sim.find("fn apply(").expect("apply")..];
-    for line in apply.lines().map(str::trim) {
-        if line.starts_with('"') && line.contains("\" =>") {
-            let action = line.trim_start_matches('"').split('"').next().unwrap();
-            set.insert(("POST".into(), format!("/{action}")));
-        }
-        if line.contains("starts_with(\"help-requests/\") && p.ends_with(\"/close\")") {
-            set.insert(("POST".into(), "/help-requests/{}/close".into()));
-        }
-    }
-    set
+fn documented() -> BTreeSet<Route> {
+    operations(&doc()).into_keys().collect()
 }
+
+// ---- what hall-sim serves, read from its source --------------------------------------------
+
+/// The text of `fn name(` up to the next top-level fn.
+fn fn_body<'a>(src: &'a str, name: &str) -> &'a str {
+    let start = src
+        .find(&format!("fn {name}("))
+        .unwrap_or_else(|| panic!("sim.rs has no fn {name}"));
+    let rest = &src[start..];
+    let end = ["\nfn ", "\nasync fn ", "\npub fn ", "\npub async fn "]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+fn code_of(name: &str) -> u16 {
+    match name {
+        "OK" => 200,
+        "CREATED" => 201,
+        "NO_CONTENT" => 204,
+        "NOT_MODIFIED" => 304,
+        "BAD_REQUEST" => 400,
+        "UNAUTHORIZED" => 401,
+        "FORBIDDEN" => 403,
+        "NOT_FOUND" => 404,
+        "CONFLICT" => 409,
+        "UNPROCESSABLE_ENTITY" => 422,
+        "TOO_MANY_REQUESTS" => 429,
+        "INTERNAL_SERVER_ERROR" => 500,
+        "SERVICE_UNAVAILABLE" => 503,
+        other => panic!("StatusCode::{other}: add it to this test's table"),
+    }
+}
+
+/// `StatusCode::NAME`s a function answers with (a fallback `unwrap_or(StatusCode::OK)` of
+/// a stored status is not one).
+fn named_codes(body: &str) -> BTreeSet<u16> {
+    let mut codes = BTreeSet::new();
+    for (i, _) in body.match_indices("StatusCode::") {
+        if body[..i].ends_with("unwrap_or(") {
+            continue;
+        }
+        let name: String = body[i + "StatusCode::".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            codes.insert(code_of(&name));
+        }
+    }
+    codes
+}
+
+/// The statuses of `(201, answer)` tuples in an arm of `apply`.
+fn tuple_codes(arm: &str) -> BTreeSet<u16> {
+    let s: String = arm.chars().filter(|c| !c.is_whitespace()).collect();
+    let b = s.as_bytes();
+    let mut codes = BTreeSet::new();
+    for i in 0..b.len().saturating_sub(4) {
+        if b[i] == b'(' && b[i + 1..i + 4].iter().all(u8::is_ascii_digit) && b[i + 4] == b',' {
+            codes.insert(s[i + 1..i + 4].parse().unwrap());
+        }
+    }
+    codes
+}
+
+fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = s.find(open)? + open.len();
+    let end = s[start..].find(close)?;
+    Some(&s[start..start + end])
+}
+
+/// The POST actions of `apply`, each with the statuses its arm answers.
+fn apply_actions(sim: &str) -> BTreeMap<String, BTreeSet<u16>> {
+    let mut actions: BTreeMap<String, String> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in fn_body(sim, "apply").lines() {
+        let t = line.trim();
+        let start = if t.starts_with('"') && t.contains("\" =>") {
+            Some(Some(format!("/{}", between(t, "\"", "\"").unwrap())))
+        } else if t.starts_with("p if ") {
+            let head = between(t, "starts_with(\"", "\")").expect("a prefix");
+            let tail = between(t, "ends_with(\"", "\")").expect("a suffix");
+            Some(Some(format!("/{head}{{}}{tail}")))
+        } else if t.starts_with("_ =>") {
+            Some(None) // unknown paths: 404 not_found
+        } else {
+            None
+        };
+        if let Some(next) = start {
+            current = next;
+        }
+        if let Some(path) = &current {
+            let text = actions.entry(path.clone()).or_default();
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    actions
+        .into_iter()
+        .map(|(path, arm)| (path, tuple_codes(&arm)))
+        .collect()
+}
+
+/// Every route hall-sim serves, with the statuses it can answer there.
+fn served() -> BTreeMap<Route, BTreeSet<u16>> {
+    let sim = source("src/sim.rs");
+    let gate = named_codes(fn_body(&sim, "gate"));
+    let mut routes = BTreeMap::new();
+    for line in sim.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix(".route(\"/kiosk/v1") else {
+            continue;
+        };
+        let path = rest.split('"').next().unwrap();
+        let call = rest[path.len() + 1..].trim_start_matches([',', ' ']);
+        let method = call.split('(').next().unwrap().to_uppercase();
+        assert!(
+            method == "GET" || method == "POST",
+            "sim.rs route {path}: only get(..) and post(..) are read by this test"
+        );
+        let handler = between(call, "(", ")").unwrap();
+        let body = fn_body(&sim, handler);
+        let mut codes = named_codes(body);
+        if body.contains("gate(") {
+            codes.extend(&gate);
+        }
+        if path.contains('*') {
+            // The POST catch-all: its actions are the arms of `apply`.
+            for (action, arm) in apply_actions(&sim) {
+                let mut all = codes.clone();
+                all.extend(arm);
+                routes.insert((method.clone(), normalize(&action)), all);
+            }
+        } else {
+            routes.insert((method, normalize(path)), codes);
+        }
+    }
+    assert!(routes.len() > 10, "routes read from sim.rs: {routes:?}");
+    routes
+}
+
+// ---- the tests ------------------------------------------------------------------------------
 
 #[test]
 fn documented_paths_are_the_routes_hall_sim_serves() {
     let doc = documented();
-    let sim = served();
+    let sim: BTreeSet<Route> = served().into_keys().collect();
     assert_eq!(
         doc,
         sim,
@@ -96,18 +230,107 @@ fn documented_paths_are_the_routes_hall_sim_serves() {
 #[test]
 fn every_path_the_client_calls_is_documented() {
     let paths: BTreeSet<String> = documented().into_iter().map(|(_, p)| p).collect();
-    for file in ["src/link.rs", "src/store.rs", "../src/runtime.rs"] {
-        let text = source(file);
-        for piece in text.split("\"/").skip(1) {
+    let mut called = Vec::new();
+    // The link: every "/lowercase..." literal is a path of interface v1.
+    for file in ["src/link.rs", "src/store.rs"] {
+        for piece in source(file).split("\"/").skip(1) {
             let literal = piece.split('"').next().unwrap();
-            if literal.is_empty() || !literal.chars().next().unwrap().is_ascii_lowercase() {
-                continue;
+            if literal
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase())
+            {
+                called.push((file, format!("/{literal}")));
             }
-            let path = normalize(&format!("/{literal}"));
+        }
+    }
+    // The app: the path argument of each post_or_queue(kind, path, body).
+    let runtime = source("../src/runtime.rs");
+    for call in runtime.split("post_or_queue(").skip(1) {
+        let at = call
+            .find("\"/")
+            .filter(|at| *at < 200)
+            .expect("a path literal in post_or_queue(..)");
+        let literal = call[at + 2..].split('"').next().unwrap();
+        called.push(("../src/runtime.rs", format!("/{literal}")));
+    }
+    assert!(called.len() > 10);
+    for (file, path) in called {
+        assert!(
+            paths.contains(&normalize(&path)),
+            "{file} calls {path}, not in docs/hall-api.yaml"
+        );
+    }
+}
+
+#[test]
+fn status_codes_are_the_ones_hall_sim_answers() {
+    let ops = operations(&doc());
+    for (route, sim_codes) in served() {
+        let op = ops
+            .get(&route)
+            .unwrap_or_else(|| panic!("{route:?} is not documented"));
+        let doc_codes: BTreeSet<u16> = op["responses"]
+            .as_hash()
+            .expect("responses")
+            .keys()
+            .filter_map(|k| k.as_str()?.parse().ok())
+            .collect();
+        let missing: Vec<_> = sim_codes.difference(&doc_codes).collect();
+        assert!(
+            missing.is_empty(),
+            "{route:?}: hall-sim answers {missing:?}, not documented"
+        );
+        // Implicit 200: a handler answering `Json(..)` names no status.
+        let implicit = if route.0 == "GET" { Some(200) } else { None };
+        for code in doc_codes.iter().filter(|c| (200..300).contains(*c)) {
             assert!(
-                paths.contains(&path),
-                "{file} calls {path}, not in docs/hall-api.yaml"
+                sim_codes.contains(code) || implicit == Some(*code),
+                "{route:?}: documents {code}, hall-sim answers {sim_codes:?}"
             );
+        }
+    }
+}
+
+fn param_refs(op: &Yaml) -> BTreeSet<String> {
+    op["parameters"]
+        .as_vec()
+        .map(|v| {
+            v.iter()
+                .filter_map(|p| p["$ref"].as_str())
+                .map(|r| r.rsplit('/').next().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_operation_carries_the_headers_of_interface_v1() {
+    let d = doc();
+    assert_eq!(
+        d["components"]["securitySchemes"]["bearer"]["scheme"].as_str(),
+        Some("bearer")
+    );
+    assert!(!d["security"].as_vec().expect("global security").is_empty());
+    assert_eq!(
+        d["components"]["parameters"]["KioskId"]["name"].as_str(),
+        Some("X-Kiosk-Id")
+    );
+    assert_eq!(
+        d["components"]["parameters"]["IdempotencyKey"]["name"].as_str(),
+        Some("Idempotency-Key")
+    );
+    for ((method, path), op) in operations(&d) {
+        let params = param_refs(&op);
+        assert!(params.contains("KioskId"), "{method} {path}: X-Kiosk-Id");
+        let keyed = method == "POST" && path != "/heartbeat";
+        assert_eq!(
+            params.contains("IdempotencyKey"),
+            keyed,
+            "{method} {path}: Idempotency-Key on every POST but /heartbeat"
+        );
+        if path == "/catalog" {
+            assert!(params.contains("IfNoneMatch"), "/catalog: If-None-Match");
         }
     }
 }
@@ -134,6 +357,7 @@ fn every_reference_resolves() {
     refs(&d, &mut all);
     assert!(all.len() > 30);
     for r in all {
+        assert!(r.starts_with("#/components/"), "{r}: a local component");
         let mut node = &d;
         for part in r.trim_start_matches("#/").split('/') {
             node = &node[part];
@@ -142,61 +366,211 @@ fn every_reference_resolves() {
     }
 }
 
-fn required(schema: &str) -> BTreeSet<String> {
-    doc()["components"]["schemas"][schema]["required"]
-        .as_vec()
-        .unwrap_or_else(|| panic!("{schema} lists required fields"))
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
+// ---- bodies ---------------------------------------------------------------------------------
+
+fn names(schema: &str, list: &str) -> BTreeSet<String> {
+    let d = doc();
+    let s = &d["components"]["schemas"][schema];
+    assert!(!s.is_badvalue(), "no schema {schema}");
+    match list {
+        "required" => s["required"]
+            .as_vec()
+            .map(|v| v.iter().map(|n| n.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default(),
+        _ => s["properties"]
+            .as_hash()
+            .unwrap_or_else(|| panic!("{schema} lists properties"))
+            .keys()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect(),
+    }
 }
 
-fn keys(v: &serde_json::Value) -> BTreeSet<String> {
-    v.as_object().unwrap().keys().cloned().collect()
+/// `bare`: every Option None; `full`: every Option Some. `required` must be the fields that
+/// are never null (the non-Option ones), `properties` every field serde can write.
+fn same_fields(schema: &str, bare: impl serde::Serialize, full: impl serde::Serialize) {
+    let bare = serde_json::to_value(bare).unwrap();
+    let full = serde_json::to_value(full).unwrap();
+    let never_null: BTreeSet<String> = bare
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k.clone())
+        .collect();
+    let written: BTreeSet<String> = full.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(names(schema, "required"), never_null, "{schema}: required");
+    assert_eq!(names(schema, "properties"), written, "{schema}: properties");
 }
 
 #[test]
-fn the_client_sends_what_the_document_requires() {
+fn required_fields_are_the_fields_the_code_always_sends() {
     use hall_link::api::*;
-    let rating = serde_json::to_value(RatingRequest {
+
+    let applicant = Applicant {
+        name: "李秀英".into(),
+        id_number: "110***********1542".into(),
+    };
+    same_fields("Applicant", &applicant, &applicant);
+
+    let ticket = |priority, applicant| TicketRequest {
+        category: "A".into(),
+        source: Source::IdCard,
+        priority,
+        applicant,
+    };
+    same_fields(
+        "TicketRequest",
+        ticket(None, None),
+        ticket(Some(Priority::Elderly), Some(applicant.clone())),
+    );
+
+    let offline = |priority, applicant| OfflineTicketReport {
+        block_id: "BLK0001".into(),
+        ticket_no: "A9001".into(),
+        category: "A".into(),
+        source: Source::WalkIn,
+        priority,
+        applicant,
+        issued_at: "2026-11-24T09:41:00+08:00".into(),
+    };
+    same_fields(
+        "OfflineTicketReport",
+        offline(None, None),
+        offline(Some(Priority::Other), Some(applicant.clone())),
+    );
+
+    let block = TicketBlockRequest {
+        category: "A".into(),
+        size: 20,
+    };
+    same_fields("TicketBlockRequest", &block, &block);
+
+    let help = HelpRequest {
+        screen: "ticket-categories".into(),
+        reason: "citizen pressed help".into(),
+    };
+    same_fields("HelpRequest", &help, &help);
+
+    let rating = RatingRequest {
         reference: ServiceRef::Ticket {
-            ticket_no: "A001".into(),
+            ticket_no: "A023".into(),
         },
         level: 5,
         reasons: vec![],
         comment: String::new(),
-    })
-    .unwrap();
-    assert!(required("RatingRequest").is_subset(&keys(&rating)));
-    let ticket = serde_json::to_value(TicketRequest {
-        category: "A".into(),
-        source: Source::WalkIn,
-        priority: None,
-        applicant: None,
-    })
-    .unwrap();
-    assert!(required("TicketRequest").is_subset(&keys(&ticket)));
-    let submission = serde_json::to_value(SubmissionRequest {
-        item_code: "x".into(),
+    };
+    same_fields("RatingRequest", &rating, &rating);
+
+    let complaint = |phone, reference| ComplaintRequest {
+        kind: "complaint".into(),
+        text: "等候时间太长".into(),
+        phone,
+        reference,
+    };
+    same_fields(
+        "ComplaintRequest",
+        complaint(None, None),
+        complaint(
+            Some("139****5678".into()),
+            Some(ServiceRef::Receipt {
+                receipt_no: "SB20261124-0007".into(),
+            }),
+        ),
+    );
+
+    let delivery = |address| Delivery {
+        method: DeliveryMethod::Mail,
+        address,
+    };
+    same_fields("Delivery", delivery(None), delivery(Some("合作市".into())));
+    let submission = |address| SubmissionRequest {
+        item_code: "620000-020-GG-01".into(),
         applicant: SubmissionApplicant {
-            name: "n".into(),
-            id_number: "i".into(),
-            phone: "p".into(),
+            name: "李秀英".into(),
+            id_number: "110***********1542".into(),
+            phone: "139****5678".into(),
         },
         form: Default::default(),
-        materials: vec![],
+        materials: vec![SubmittedMaterial {
+            name: "居民身份证".into(),
+            status: MaterialStatus::Shared,
+        }],
         commitment_accepted: false,
-        delivery: Delivery {
-            method: DeliveryMethod::Pickup,
-            address: None,
-        },
-    })
+        delivery: delivery(address),
+    };
+    same_fields(
+        "SubmissionRequest",
+        submission(None),
+        submission(Some("合作市".into())),
+    );
+    let s = submission(None);
+    same_fields("SubmissionApplicant", &s.applicant, &s.applicant);
+    same_fields("SubmittedMaterial", &s.materials[0], &s.materials[0]);
+
+    let heartbeat = Heartbeat {
+        kiosk_id: "HZ-ZW-01".into(),
+        version: "1.0.0".into(),
+        uptime_s: 60,
+        devices: json!({}),
+        outbox: OutboxFigures::default(),
+    };
+    same_fields("Heartbeat", &heartbeat, &heartbeat);
+    same_fields(
+        "OutboxFigures",
+        OutboxFigures::default(),
+        OutboxFigures::default(),
+    );
+
+    // Answers the kiosk reads with no defaults: every field is required.
+    let t = Ticket {
+        ticket_no: "A023".into(),
+        category: "A".into(),
+        waiting_ahead: 4,
+        est_wait_min: 12,
+        issued_at: "2026-11-24T09:41:00+08:00".into(),
+        track_url: "https://hall.example.gov.cn/track/t/20261124/A023".into(),
+    };
+    same_fields("Ticket", &t, &t);
+    let b = TicketBlock {
+        block_id: "BLK0001".into(),
+        category: "A".into(),
+        numbers: vec!["A9001".into()],
+        expires_at: "2026-11-25T09:41:00+08:00".into(),
+    };
+    same_fields("TicketBlock", &b, &b);
+    let q = QueueStatus {
+        updated_at: "2026-11-24T09:41:00+08:00".into(),
+        categories: vec![QueueCategory {
+            code: "A".into(),
+            waiting: 5,
+            est_wait_min: 15,
+        }],
+    };
+    same_fields("QueueStatus", &q, &q);
+    same_fields("QueueCategory", &q.categories[0], &q.categories[0]);
+    let a = Appointment {
+        item: "企业设立登记".into(),
+        slot: "10:00-10:30".into(),
+    };
+    same_fields("Appointment", &a, &a);
+}
+
+#[test]
+fn id_numbers_in_examples_are_masked() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/hall-api.yaml"
+    ))
     .unwrap();
-    assert_eq!(required("SubmissionRequest"), keys(&submission));
-    let heartbeat_fields: BTreeSet<String> =
-        ["kiosk_id", "version", "uptime_s", "devices", "outbox"]
-            .into_iter()
-            .map(String::from)
-            .collect();
-    assert_eq!(required("Heartbeat"), heartbeat_fields);
+    // 18 characters, the last possibly X: a full ID number has no '*'.
+    for word in text.split(|c: char| !c.is_ascii_alphanumeric() && c != '*') {
+        let digits = word.len() == 18
+            && word[..17].bytes().all(|b| b.is_ascii_digit())
+            && (word.as_bytes()[17].is_ascii_digit() || word.ends_with('X'));
+        assert!(
+            !digits,
+            "an unmasked ID number in docs/hall-api.yaml: {word}"
+        );
+    }
 }
