@@ -82,6 +82,14 @@ fn right_pin_opens_status_and_out_of_service_shows_a_notice() {
     enter(&kiosk, "2468");
     let nav = kiosk.window().global::<Nav>();
     assert_eq!(nav.get_screen(), "staff-status");
+    let info = kiosk
+        .window()
+        .global::<hall_kiosk::ui::Staff>()
+        .get_kiosk_info();
+    assert!(
+        info.starts_with("HZ-ZW-01 · hall-kiosk "),
+        "kiosk id and version for staff: {info}"
+    );
     tap(&kiosk, "暂停服务");
     tap(&kiosk, "退出工作人员模式");
     assert_eq!(nav.get_screen(), "out-of-service");

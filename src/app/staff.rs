@@ -229,6 +229,14 @@ impl StaffController {
             return;
         }
         let lines = self.actions.borrow().status();
+        let info = self.kiosk.upgrade().map(|k| {
+            format!(
+                "{} · hall-kiosk {} · {}",
+                k.options().kiosk_id,
+                env!("CARGO_PKG_VERSION"),
+                local_ip().unwrap_or_else(|| "no network".into())
+            )
+        });
         let rows: Vec<StatusRow> = lines
             .into_iter()
             .map(|l| StatusRow {
@@ -240,6 +248,9 @@ impl StaffController {
         self.with_window(|w| {
             let staff = w.global::<Staff>();
             staff.set_status(ModelRc::new(VecModel::from(rows)));
+            if let Some(info) = info {
+                staff.set_kiosk_info(info.into());
+            }
             w.global::<Nav>().set_screen("staff-status".into());
         });
     }
@@ -332,4 +343,12 @@ impl StaffController {
     pub fn signed_in(&self) -> bool {
         self.signed_in.get()
     }
+}
+
+/// The address this kiosk reaches the network from, for staff and hall IT. Connecting a UDP
+/// socket sends nothing; it only asks the kernel which source address a route would use.
+fn local_ip() -> Option<String> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    Some(s.local_addr().ok()?.ip().to_string())
 }
