@@ -95,13 +95,15 @@ impl StaffActions for LiveStaff {
                 "令牌被拒绝 (token refused): check backend.token_file".into()
             } else {
                 format!(
-                    "{} · last answer {}",
+                    "{} · last answer {} · catalog {} confirmed {}",
                     if s.online {
                         "在线 (online)"
                     } else {
                         "离线 (offline)"
                     },
-                    ago(s.last_contact_ms)
+                    ago(s.last_contact_ms),
+                    s.catalog_version.as_deref().unwrap_or("-"),
+                    ago(s.catalog_fetched_ms)
                 )
             },
         });

@@ -283,6 +283,12 @@ fn staff_see_the_printer_and_can_test_it() {
         staff.act("reprint"),
         "今天还没有打印过号票 (no ticket printed yet)"
     );
+    let backend = line_named(staff.status(), "backend");
+    assert!(
+        backend.detail.contains("catalog") && backend.detail.contains("confirmed"),
+        "staff see the catalog's age: {}",
+        backend.detail
+    );
     let names: Vec<String> = staff.status().into_iter().map(|l| l.name).collect();
     assert_eq!(
         names,
@@ -422,4 +428,11 @@ fn staff_retry_or_discard_a_dead_letter_and_discarded_ones_are_kept_for_audit() 
         })
         .unwrap();
     assert_eq!(state, "discarded", "kept for audit, never sent");
+}
+
+fn line_named(
+    lines: Vec<hall_kiosk::app::staff::StatusLine>,
+    name: &str,
+) -> hall_kiosk::app::staff::StatusLine {
+    lines.into_iter().find(|l| l.name == name).unwrap()
 }
