@@ -17,6 +17,9 @@ pub struct Health {
     pub out_of_service: bool,
     /// A citizen's help call is open.
     pub help_open: bool,
+    /// Unix ms of the last card read and the last scan: staff check a device by using it.
+    pub last_read_ms: Option<i64>,
+    pub last_scan_ms: Option<i64>,
 }
 
 pub type SharedHealth = Arc<Mutex<Health>>;
@@ -29,12 +32,19 @@ pub struct LiveStaff {
     pub kiosk_id: String,
 }
 
-fn device_line(code: &str, state: &Option<Result<(), String>>) -> StatusLine {
-    let (level, detail) = match state {
+fn device_line(
+    code: &str,
+    state: &Option<Result<(), String>>,
+    last_use: (&str, Option<i64>),
+) -> StatusLine {
+    let (level, mut detail) = match state {
         None => (Level::Unknown, "未报告 (no report yet)".to_string()),
         Some(Ok(())) => (Level::Ok, "正常 (ready)".to_string()),
         Some(Err(why)) => (Level::Fault, format!("脱机 (offline): {why}")),
     };
+    if let (what, Some(ms)) = last_use {
+        detail.push_str(&format!(" · {what} {}", ago(Some(ms))));
+    }
     StatusLine {
         name: code.into(),
         level,
@@ -79,8 +89,16 @@ impl StaffActions for LiveStaff {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        lines.push(device_line("idcard", &health.reader));
-        lines.push(device_line("scanner", &health.scanner));
+        lines.push(device_line(
+            "idcard",
+            &health.reader,
+            ("last read", health.last_read_ms),
+        ));
+        lines.push(device_line(
+            "scanner",
+            &health.scanner,
+            ("last scan", health.last_scan_ms),
+        ));
         let s = self.link.status();
         lines.push(StatusLine {
             name: "backend".into(),

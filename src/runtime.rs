@@ -254,6 +254,10 @@ impl Services {
                     match ev {
                         ScannerEvent::Scanned(s) => {
                             metrics.scans.inc();
+                            health
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .last_scan_ms = Some(hall_link::store::now_ms());
                             let code = payload::parse(&s.payload, &ctx);
                             tracing::info!("scanned a code: {}", code_kind(&code));
                             tx.send(AppEvent::Scanned(scanned_code(code)));
@@ -296,6 +300,10 @@ impl Services {
                     });
                     match &ev {
                         CardEvent::Presented(_) => {
+                            health
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .last_read_ms = Some(hall_link::store::now_ms());
                             metrics
                                 .card_reads
                                 .get_or_create(&vec![("result", "ok")])

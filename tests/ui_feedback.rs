@@ -181,6 +181,22 @@ fn rating_by_id_card_lists_the_citizens_recent_services() {
         .global::<TicketFlow>()
         .get_ticket_no()
         .to_string();
+    // Staff can tell the reader works from its last read.
+    {
+        use hall_kiosk::app::staff::StaffActions;
+        let reader_line = r
+            .services
+            .staff()
+            .status()
+            .into_iter()
+            .find(|l| l.name == "idcard")
+            .unwrap();
+        assert!(
+            reader_line.detail.contains("last read"),
+            "{}",
+            reader_line.detail
+        );
+    }
     k.go_home();
     world.reader.remove();
     pump_for(k, Duration::from_secs(1));
