@@ -40,9 +40,14 @@ pub fn rig() -> Rig {
     kiosk.set_catalog(&services.initial_catalog().unwrap());
     let events = std::mem::replace(&mut services.events, std::sync::mpsc::channel().1);
     kiosk.attach(Rc::new(services.desk.clone()), events);
-    // Offline blocks come with the first sync; wait for them so every test starts alike.
+    // Offline blocks come with the first sync, one category after another; wait for every
+    // category's block so every test starts alike (a test that takes an offline ticket in
+    // the last category must not race the sync).
+    let categories = services.initial_catalog().unwrap()["categories"]
+        .as_array()
+        .map_or(1, Vec::len);
     let start = Instant::now();
-    while services.link.status().offline_left.is_empty()
+    while services.link.status().offline_left.len() < categories
         && start.elapsed() < Duration::from_secs(10)
     {
         std::thread::sleep(Duration::from_millis(20));
