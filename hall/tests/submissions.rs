@@ -11,7 +11,8 @@ use hall_link::sim::{Fault, HallSim, SimOptions};
 use hall_link::{HallLink, LinkSettings, SubmitError};
 use serde_json::json;
 
-const ID: &str = "110101195306152312";
+/// 李秀英 of the fictional identities (drivers/data/identities.toml); never a real person.
+const ID: &str = "110101195003071542";
 
 async fn setup() -> (HallSim, HallLink, tempfile::TempDir) {
     let sim = HallSim::spawn(SimOptions::default()).await.unwrap();
