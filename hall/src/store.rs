@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
+/// The body of an entry the backend has (or that staff gave up on) without the citizen's
+/// personal data: what stays is what staff statistics need.
+const STRIP_PERSONAL: &str =
+    "json_remove(body, '$.applicant', '$.phone', '$.id_number', '$.form', '$.delivery')";
+
 /// Schema versions, applied in order; `PRAGMA user_version` records how far a file is.
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
@@ -352,7 +357,7 @@ impl Store {
         // Personal data leaves the store once the backend has it: keep only what staff
         // statistics need (kind, time, answer without applicant).
         tx.execute(
-            "UPDATE outbox SET state = 'done', body = json_remove(body, '$.applicant', '$.phone', '$.id_number', '$.form', '$.delivery'), answer = ?2, last_error = NULL WHERE key = ?1",
+            &format!("UPDATE outbox SET state = 'done', body = {STRIP_PERSONAL}, answer = ?2, last_error = NULL WHERE key = ?1"),
             params![key.to_string(), answer.to_string()],
         )?;
         Ok(())
@@ -402,7 +407,7 @@ impl Store {
     /// "discarded", personal data removed) as the audit of what was given up.
     pub fn discard(&mut self, key: Uuid) -> Result<bool, StoreError> {
         let n = self.conn.execute(
-            "UPDATE outbox SET state = 'discarded', body = json_remove(body, '$.applicant', '$.phone', '$.id_number', '$.form', '$.delivery'), last_error = COALESCE(last_error, '') || ' (discarded by staff at ' || ?2 || ')' WHERE key = ?1 AND state = 'dead'",
+            &format!("UPDATE outbox SET state = 'discarded', body = {STRIP_PERSONAL}, last_error = COALESCE(last_error, '') || ' (discarded by staff at ' || ?2 || ')' WHERE key = ?1 AND state = 'dead'"),
             params![key.to_string(), now_ms()],
         )?;
         Ok(n == 1)
