@@ -13,3 +13,4 @@ pub mod gpio;
 pub mod idcard;
 pub mod printer;
 pub mod scanner;
+pub mod sim_pty;

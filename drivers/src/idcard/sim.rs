@@ -2,8 +2,8 @@
 //! with fictional identities, and injects the faults readers show in halls.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -12,6 +12,7 @@ use serialport::{SerialPort, TTYPort};
 
 use super::protocol::{self, Command, Parsed, Status};
 use super::text::{self, Identity, PHOTO_LEN, TEXT_LEN};
+use crate::sim_pty::PtyDevice;
 
 /// The fingerprint block of a 30 10 reply: two 512-byte templates.
 const FINGERPRINT_LEN: usize = 1024;
@@ -68,12 +69,9 @@ struct Inner {
 /// A reader on a pty. The driver opens `path()`; dropping the simulator unplugs it.
 pub struct ReaderSimulator {
     inner: Arc<Inner>,
-    link: PathBuf,
-    dir: PathBuf,
+    device: PtyDevice,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -81,12 +79,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl ReaderSimulator {
     pub fn spawn(identities: Vec<Identity>) -> std::io::Result<ReaderSimulator> {
-        let dir = std::env::temp_dir().join(format!(
-            "hall-kiosk-idcard-sim-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir)?;
         let sim = ReaderSimulator {
             inner: Arc::new(Inner {
                 identities,
@@ -98,8 +90,7 @@ impl ReaderSimulator {
                 stop: AtomicBool::new(false),
                 plugged: AtomicBool::new(false),
             }),
-            link: dir.join("ttyUSB-idcard"),
-            dir,
+            device: PtyDevice::new("idcard", "ttyUSB-idcard")?,
             thread: Mutex::new(None),
         };
         sim.plug()?;
@@ -108,18 +99,13 @@ impl ReaderSimulator {
 
     /// The device path the driver opens (a stable link to the current pty).
     pub fn path(&self) -> String {
-        self.link.display().to_string()
+        self.device.path().display().to_string()
     }
 
     /// Plugs the reader (back) in: a new pty behind the same path.
     pub fn plug(&self) -> std::io::Result<()> {
         self.unplug();
-        let (mut master, slave) = TTYPort::pair().map_err(std::io::Error::from)?;
-        let target = slave
-            .name()
-            .ok_or_else(|| std::io::Error::other("pty without a name"))?;
-        let _ = std::fs::remove_file(&self.link);
-        std::os::unix::fs::symlink(&target, &self.link)?;
+        let (mut master, slave) = self.device.plug()?;
         master
             .set_timeout(Duration::from_millis(20))
             .map_err(std::io::Error::from)?;
@@ -137,7 +123,7 @@ impl ReaderSimulator {
             let _ = t.join();
         }
         self.inner.plugged.store(false, Ordering::SeqCst);
-        let _ = std::fs::remove_file(&self.link);
+        self.device.unplug();
     }
 
     /// Places identity `index` on the reader.
@@ -166,7 +152,6 @@ impl ReaderSimulator {
 impl Drop for ReaderSimulator {
     fn drop(&mut self) {
         self.unplug();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

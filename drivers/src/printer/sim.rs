@@ -21,6 +21,7 @@ use super::escpos_parse::{self, Event, Parsed};
 use super::layout::PaperWidth;
 use super::render;
 use super::status::{Paper, PrinterStatus};
+use crate::sim_pty::PtyDevice;
 
 /// How the simulated printer answers status requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,12 +59,9 @@ struct Inner {
 /// A printer on a pty. The driver opens `path()`; dropping the simulator unplugs it.
 pub struct PrinterSimulator {
     inner: Arc<Inner>,
-    link: PathBuf,
-    dir: PathBuf,
+    device: PtyDevice,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -73,12 +71,6 @@ impl PrinterSimulator {
     /// Starts a printer with `width` paper. With `out_dir`, every cut page is also saved
     /// there as `page-NNNN.png` (and its bytes as `page-NNNN.bin`).
     pub fn spawn(width: PaperWidth, out_dir: Option<PathBuf>) -> std::io::Result<PrinterSimulator> {
-        let dir = std::env::temp_dir().join(format!(
-            "hall-kiosk-printer-sim-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir)?;
         if let Some(d) = &out_dir {
             std::fs::create_dir_all(d)?;
         }
@@ -99,8 +91,7 @@ impl PrinterSimulator {
                 out_dir,
                 saved: AtomicU32::new(0),
             }),
-            link: dir.join("ttyUSB-printer"),
-            dir,
+            device: PtyDevice::new("printer", "ttyUSB-printer")?,
             thread: Mutex::new(None),
         };
         sim.plug()?;
@@ -109,18 +100,13 @@ impl PrinterSimulator {
 
     /// The device path the driver opens (a stable link to the current pty).
     pub fn path(&self) -> String {
-        self.link.display().to_string()
+        self.device.path().display().to_string()
     }
 
     /// Plugs the printer (back) in: a new pty behind the same path.
     pub fn plug(&self) -> std::io::Result<()> {
         self.unplug();
-        let (mut master, slave) = TTYPort::pair().map_err(std::io::Error::from)?;
-        let target = slave
-            .name()
-            .ok_or_else(|| std::io::Error::other("pty without a name"))?;
-        let _ = std::fs::remove_file(&self.link);
-        std::os::unix::fs::symlink(&target, &self.link)?;
+        let (mut master, slave) = self.device.plug()?;
         master
             .set_timeout(Duration::from_millis(10))
             .map_err(std::io::Error::from)?;
@@ -137,7 +123,7 @@ impl PrinterSimulator {
         if let Some(t) = lock(&self.thread).take() {
             let _ = t.join();
         }
-        let _ = std::fs::remove_file(&self.link);
+        self.device.unplug();
     }
 
     pub fn set_paper(&self, paper: Paper) {
@@ -212,7 +198,6 @@ impl PrinterSimulator {
 impl Drop for PrinterSimulator {
     fn drop(&mut self) {
         self.unplug();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

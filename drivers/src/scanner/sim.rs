@@ -9,15 +9,16 @@
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use serialport::{SerialPort, TTYPort};
+use serialport::TTYPort;
 
 use super::line::Terminator;
+use crate::sim_pty::PtyDevice;
 
 /// How the simulated scanner behaves.
 #[derive(Debug, Clone)]
@@ -51,7 +52,7 @@ struct Pty {
 
 struct Inner {
     pty: Mutex<Option<Pty>>,
-    link: PathBuf,
+    device: PtyDevice,
     terminator: Terminator,
     stop: AtomicBool,
 }
@@ -59,12 +60,9 @@ struct Inner {
 /// A serial QR scanner on a pty.
 pub struct ScannerSimulator {
     inner: Arc<Inner>,
-    dir: PathBuf,
     listen_addr: Option<SocketAddr>,
     threads: Vec<JoinHandle<()>>,
 }
-
-static NEXT_ID: AtomicU32 = AtomicU32::new(0);
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -72,12 +70,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Inner {
     fn plug(&self) -> io::Result<()> {
-        let (master, slave) = TTYPort::pair().map_err(io::Error::from)?;
-        let target = slave
-            .name()
-            .ok_or_else(|| io::Error::other("pty without a name"))?;
-        let _ = std::fs::remove_file(&self.link);
-        std::os::unix::fs::symlink(&target, &self.link)?;
+        let (master, slave) = self.device.plug()?;
         *lock(&self.pty) = Some(Pty {
             master,
             _slave: slave,
@@ -103,21 +96,14 @@ impl Inner {
 
 impl ScannerSimulator {
     pub fn spawn(opts: SimOptions) -> io::Result<ScannerSimulator> {
-        let dir = std::env::temp_dir().join(format!(
-            "hall-kiosk-scanner-sim-{}-{}",
-            std::process::id(),
-            NEXT_ID.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir)?;
         let inner = Arc::new(Inner {
             pty: Mutex::new(None),
-            link: dir.join("ttyACM-scanner"),
+            device: PtyDevice::new("scanner", "ttyACM-scanner")?,
             terminator: opts.terminator,
             stop: AtomicBool::new(false),
         });
         let mut sim = ScannerSimulator {
             inner: inner.clone(),
-            dir,
             listen_addr: None,
             threads: Vec::new(),
         };
@@ -146,7 +132,7 @@ impl ScannerSimulator {
 
     /// The device path to open: a symlink to the current pty.
     pub fn path(&self) -> &Path {
-        &self.inner.link
+        self.inner.device.path()
     }
 
     /// Where TCP clients send codes, when [`SimOptions::listen`] is on.
@@ -167,7 +153,7 @@ impl ScannerSimulator {
     /// Pulls the cable: the pty closes (the kiosk reads a hang-up) and the path disappears.
     pub fn unplug(&self) {
         *lock(&self.inner.pty) = None;
-        let _ = std::fs::remove_file(&self.inner.link);
+        self.inner.device.unplug();
     }
 
     /// Plugs a scanner back in at the same path.
@@ -187,7 +173,6 @@ impl Drop for ScannerSimulator {
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
