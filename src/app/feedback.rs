@@ -11,9 +11,9 @@ use super::services::{
     AppEvent, ComplaintOrder, Desk, PrintOutcome, RatingOrder, RatingResult, ScannedCode,
     ServiceRef,
 };
-use super::Kiosk;
+use super::{Kiosk, KioskLink};
 use crate::flows::validate;
-use crate::ui::{Complaint, Nav, Rating, Reason, RecentRow};
+use crate::ui::{Complaint, Rating, Reason, RecentRow};
 
 pub const REASONS: &[&str] = &[
     "waited_too_long",
@@ -89,19 +89,6 @@ impl FeedbackController {
         *self.desk.borrow_mut() = Some(desk);
     }
 
-    fn ui(&self, f: impl FnOnce(&crate::ui::AppWindow)) {
-        if let Some(k) = self.kiosk.upgrade() {
-            f(k.window());
-        }
-    }
-
-    fn screen(&self, name: &str) {
-        if let Some(k) = self.kiosk.upgrade() {
-            k.window().global::<Nav>().set_screen(name.into());
-            k.activity();
-        }
-    }
-
     pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
         let r = window.global::<Rating>();
         let me = Rc::downgrade(self);
@@ -137,7 +124,8 @@ impl FeedbackController {
         let me = Rc::downgrade(self);
         r.on_focus_comment(move || {
             if let Some(me) = me.upgrade() {
-                me.ui(|w| w.global::<Rating>().set_comment_focused(true));
+                me.kiosk
+                    .ui(|w| w.global::<Rating>().set_comment_focused(true));
                 me.attach_keyboard(
                     |w| w.global::<Rating>().get_comment().to_string(),
                     |w, t| w.global::<Rating>().set_comment(t.into()),
@@ -156,13 +144,14 @@ impl FeedbackController {
         let me = Rc::downgrade(self);
         c.on_choose_kind(move |k| {
             if let Some(me) = me.upgrade() {
-                me.ui(|w| w.global::<Complaint>().set_kind(k));
+                me.kiosk.ui(|w| w.global::<Complaint>().set_kind(k));
             }
         });
         let me = Rc::downgrade(self);
         c.on_focus(move |field| {
             if let Some(me) = me.upgrade() {
-                me.ui(|w| w.global::<Complaint>().set_focused(field.clone()));
+                me.kiosk
+                    .ui(|w| w.global::<Complaint>().set_focused(field.clone()));
                 if field == "phone" {
                     me.attach_keyboard(
                         |w| w.global::<Complaint>().get_phone().to_string(),
@@ -191,7 +180,7 @@ impl FeedbackController {
         let me = Rc::downgrade(self);
         c.on_toggle_consent(move || {
             if let Some(me) = me.upgrade() {
-                me.ui(|w| {
+                me.kiosk.ui(|w| {
                     let c = w.global::<Complaint>();
                     c.set_consent(!c.get_consent());
                 });
@@ -227,8 +216,9 @@ impl FeedbackController {
     pub fn start_rating(&self) {
         self.reset();
         self.rating.set(true);
-        self.ui(|w| w.global::<Rating>().set_start_state("scan".into()));
-        self.screen("rating-start");
+        self.kiosk
+            .ui(|w| w.global::<Rating>().set_start_state("scan".into()));
+        self.kiosk.show("rating-start");
     }
 
     /// A ticket or receipt is known (scanned here, or the flow came from a ticket).
@@ -238,16 +228,18 @@ impl FeedbackController {
             ServiceRef::Receipt(no) => no.clone(),
         };
         *self.reference.borrow_mut() = Some(reference);
-        self.ui(|w| w.global::<Rating>().set_ref_text(text.into()));
-        self.screen("rating");
+        self.kiosk
+            .ui(|w| w.global::<Rating>().set_ref_text(text.into()));
+        self.kiosk.show("rating");
     }
 
     fn choose_level(&self, level: u8) {
         self.level.set(level);
-        self.ui(|w| w.global::<Rating>().set_level(i32::from(level)));
+        self.kiosk
+            .ui(|w| w.global::<Rating>().set_level(i32::from(level)));
         if level <= 2 {
             self.show_reasons();
-            self.screen("rating-reasons");
+            self.kiosk.show("rating-reasons");
         } else {
             self.send_rating();
         }
@@ -262,7 +254,7 @@ impl FeedbackController {
                 selected: chosen.iter().any(|c| c == code),
             })
             .collect();
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             w.global::<Rating>()
                 .set_reasons(ModelRc::new(VecModel::from(model)))
         });
@@ -273,7 +265,8 @@ impl FeedbackController {
             return;
         };
         let mut comment = String::new();
-        self.ui(|w| comment = w.global::<Rating>().get_comment().to_string());
+        self.kiosk
+            .ui(|w| comment = w.global::<Rating>().get_comment().to_string());
         if let Some(k) = self.kiosk.upgrade() {
             k.keyboard().detach();
         }
@@ -284,7 +277,8 @@ impl FeedbackController {
             comment,
         };
         self.request.set(self.request.get() + 1);
-        self.ui(|w| w.global::<Rating>().set_result("sending".into()));
+        self.kiosk
+            .ui(|w| w.global::<Rating>().set_result("sending".into()));
         if let Some(desk) = self.desk.borrow().as_ref() {
             desk.rate(self.request.get(), order);
         }
@@ -296,12 +290,12 @@ impl FeedbackController {
     pub fn start_complaint(&self) {
         self.reset();
         self.complaining.set(true);
-        self.screen("complaint");
+        self.kiosk.show("complaint");
     }
 
     fn send_complaint(&self) {
         let (mut kind, mut text, mut phone, mut consent) = Default::default();
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let c = w.global::<Complaint>();
             kind = c.get_kind().to_string();
             text = c.get_text().trim().to_string();
@@ -311,14 +305,16 @@ impl FeedbackController {
         let error = if text.is_empty() {
             "empty"
         } else if !phone.is_empty() && !validate::mobile(&phone) {
-            self.ui(|w| w.global::<Complaint>().set_phone_invalid(true));
+            self.kiosk
+                .ui(|w| w.global::<Complaint>().set_phone_invalid(true));
             return;
         } else if !phone.is_empty() && !consent {
             "consent"
         } else {
             ""
         };
-        self.ui(|w| w.global::<Complaint>().set_error(error.into()));
+        self.kiosk
+            .ui(|w| w.global::<Complaint>().set_error(error.into()));
         if !error.is_empty() {
             return;
         }
@@ -346,7 +342,8 @@ impl FeedbackController {
             {
                 if let Some(desk) = self.desk.borrow().clone() {
                     self.request.set(self.request.get() + 1);
-                    self.ui(|w| w.global::<Rating>().set_start_state("looking-up".into()));
+                    self.kiosk
+                        .ui(|w| w.global::<Rating>().set_start_state("looking-up".into()));
                     desk.recent_services(self.request.get(), holder.id_number.clone());
                 }
                 true
@@ -369,13 +366,15 @@ impl FeedbackController {
                             })
                             .collect();
                         let state = if rows.is_empty() { "none" } else { "list" };
-                        self.ui(|w| {
+                        self.kiosk.ui(|w| {
                             let r = w.global::<Rating>();
                             r.set_recent(ModelRc::new(VecModel::from(rows)));
                             r.set_start_state(state.into());
                         });
                     }
-                    Err(_) => self.ui(|w| w.global::<Rating>().set_start_state("offline".into())),
+                    Err(_) => self
+                        .kiosk
+                        .ui(|w| w.global::<Rating>().set_start_state("offline".into())),
                 }
                 true
             }
@@ -386,7 +385,9 @@ impl FeedbackController {
                         ticket_no: ticket_no.clone(),
                     }),
                     ScannedCode::Receipt(no) => self.rate(ServiceRef::Receipt(no.clone())),
-                    _ => self.ui(|w| w.global::<Rating>().set_start_state("bad-code".into())),
+                    _ => self
+                        .kiosk
+                        .ui(|w| w.global::<Rating>().set_start_state("bad-code".into())),
                 }
                 true
             }
@@ -405,7 +406,8 @@ impl FeedbackController {
                         ServiceRef::Receipt(no) => no.clone(),
                     };
                     *self.reference.borrow_mut() = Some(r);
-                    self.ui(|w| w.global::<Complaint>().set_ref_text(text.into()));
+                    self.kiosk
+                        .ui(|w| w.global::<Complaint>().set_ref_text(text.into()));
                 }
                 true
             }
@@ -415,9 +417,9 @@ impl FeedbackController {
                     RatingResult::Queued => "queued",
                     RatingResult::AlreadyRated => "already",
                 };
-                self.ui(|w| w.global::<Rating>().set_result(r.into()));
+                self.kiosk.ui(|w| w.global::<Rating>().set_result(r.into()));
                 self.rating.set(false);
-                self.screen("rating-done");
+                self.kiosk.show("rating-done");
                 true
             }
             AppEvent::Complained {
@@ -426,7 +428,7 @@ impl FeedbackController {
                 provisional,
                 slip,
             } if *request == self.request.get() => {
-                self.ui(|w| {
+                self.kiosk.ui(|w| {
                     let c = w.global::<Complaint>();
                     c.set_complaint_no(complaint_no.clone().into());
                     c.set_provisional(*provisional);
@@ -436,7 +438,7 @@ impl FeedbackController {
                     ));
                 });
                 self.complaining.set(false);
-                self.screen("complaint-done");
+                self.kiosk.show("complaint-done");
                 true
             }
             _ => false,
@@ -452,7 +454,7 @@ impl FeedbackController {
         self.recent.borrow_mut().clear();
         self.reasons.borrow_mut().clear();
         self.level.set(0);
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let r = w.global::<Rating>();
             r.set_level(0);
             r.set_comment("".into());

@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::services::{AppEvent, Desk, PrintOutcome};
-use super::Kiosk;
+use super::{Kiosk, KioskLink};
 use crate::flows::guide::{GuideItem, Guides};
 use crate::ui::{Choice, Guide, GuideRow, MaterialRow, Nav};
 
@@ -48,7 +48,8 @@ impl GuideController {
                     PrintOutcome::PaperOut => "paper_out",
                     PrintOutcome::PrinterOffline => "failed",
                 };
-                self.with_window(|w| w.global::<Guide>().set_print_state(state.into()));
+                self.kiosk
+                    .ui(|w| w.global::<Guide>().set_print_state(state.into()));
                 true
             }
             _ => false,
@@ -68,7 +69,7 @@ impl GuideController {
                 name: c.name.clone().into(),
             })
             .collect();
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             w.global::<Guide>()
                 .set_categories(ModelRc::new(VecModel::from(categories)))
         });
@@ -77,12 +78,6 @@ impl GuideController {
 
     pub fn guides(&self) -> Rc<Guides> {
         self.guides.borrow().clone()
-    }
-
-    fn with_window(&self, f: impl FnOnce(&crate::ui::AppWindow)) {
-        if let Some(k) = self.kiosk.upgrade() {
-            f(k.window());
-        }
     }
 
     pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
@@ -110,7 +105,8 @@ impl GuideController {
         let me = Rc::downgrade(self);
         g.on_back_to_list(move || {
             if let Some(me) = me.upgrade() {
-                me.with_window(|w| w.global::<Nav>().set_screen("guide-list".into()));
+                me.kiosk
+                    .ui(|w| w.global::<Nav>().set_screen("guide-list".into()));
             }
         });
         let me = Rc::downgrade(self);
@@ -136,7 +132,8 @@ impl GuideController {
         self.category.borrow_mut().clear();
         *self.current.borrow_mut() = None;
         self.refresh_list();
-        self.with_window(|w| w.global::<Nav>().set_screen("guide-list".into()));
+        self.kiosk
+            .ui(|w| w.global::<Nav>().set_screen("guide-list".into()));
     }
 
     pub fn key(&self, key: &str) {
@@ -194,7 +191,7 @@ impl GuideController {
         } else {
             guides.in_category(&category).map(row).collect()
         };
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             let g = w.global::<Guide>();
             g.set_query(query.into());
             g.set_category(category.into());
@@ -223,7 +220,7 @@ impl GuideController {
                     .collect::<Vec<_>>(),
             ))
         };
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             let g = w.global::<Guide>();
             g.set_name(item.name.clone().into());
             g.set_department(item.department.clone().into());
@@ -253,10 +250,12 @@ impl GuideController {
             return;
         };
         let Some(desk) = self.desk.borrow().clone() else {
-            self.with_window(|w| w.global::<Guide>().set_print_state("failed".into()));
+            self.kiosk
+                .ui(|w| w.global::<Guide>().set_print_state("failed".into()));
             return;
         };
-        self.with_window(|w| w.global::<Guide>().set_print_state("printing".into()));
+        self.kiosk
+            .ui(|w| w.global::<Guide>().set_print_state("printing".into()));
         self.request.set(self.request.get() + 1);
         desk.print_checklist(self.request.get(), item, &windows_of(&guides, item));
     }

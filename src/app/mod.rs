@@ -98,6 +98,28 @@ pub struct Kiosk {
     events: RefCell<Option<std::sync::mpsc::Receiver<services::AppEvent>>>,
 }
 
+/// What every flow controller does through its weak link to the kiosk: change what the
+/// window shows, and move to another screen (which counts as activity for the idle timer).
+pub(crate) trait KioskLink {
+    fn ui(&self, f: impl FnOnce(&AppWindow));
+    fn show(&self, screen: &str);
+}
+
+impl KioskLink for std::rc::Weak<Kiosk> {
+    fn ui(&self, f: impl FnOnce(&AppWindow)) {
+        if let Some(k) = self.upgrade() {
+            f(k.window());
+        }
+    }
+
+    fn show(&self, screen: &str) {
+        if let Some(k) = self.upgrade() {
+            k.window().global::<Nav>().set_screen(screen.into());
+            k.activity();
+        }
+    }
+}
+
 thread_local! {
     // The UI thread's kiosk, for events sent from other threads (see events.rs).
     static CURRENT: RefCell<std::rc::Weak<Kiosk>> = const { RefCell::new(std::rc::Weak::new()) };

@@ -7,8 +7,8 @@ use std::rc::{Rc, Weak};
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::services::{AppEvent, Desk, ProgressKey, ScannedCode};
-use super::Kiosk;
-use crate::ui::{CaseRow, Nav, Progress};
+use super::{Kiosk, KioskLink};
+use crate::ui::{CaseRow, Progress};
 
 pub struct ProgressController {
     kiosk: Weak<Kiosk>,
@@ -45,19 +45,6 @@ impl ProgressController {
         *self.desk.borrow_mut() = Some(desk);
     }
 
-    fn ui(&self, f: impl FnOnce(&crate::ui::AppWindow)) {
-        if let Some(k) = self.kiosk.upgrade() {
-            f(k.window());
-        }
-    }
-
-    fn screen(&self, name: &str) {
-        if let Some(k) = self.kiosk.upgrade() {
-            k.window().global::<Nav>().set_screen(name.into());
-            k.activity();
-        }
-    }
-
     pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
         let me = Rc::downgrade(self);
         window.global::<Progress>().on_again(move || {
@@ -70,16 +57,18 @@ impl ProgressController {
     pub fn start(&self) {
         self.reset();
         self.active.set(true);
-        self.screen("progress");
+        self.kiosk.show("progress");
     }
 
     fn ask(&self, key: ProgressKey) {
         let Some(desk) = self.desk.borrow().clone() else {
-            self.ui(|w| w.global::<Progress>().set_state("failed".into()));
+            self.kiosk
+                .ui(|w| w.global::<Progress>().set_state("failed".into()));
             return;
         };
         self.request.set(self.request.get() + 1);
-        self.ui(|w| w.global::<Progress>().set_state("looking".into()));
+        self.kiosk
+            .ui(|w| w.global::<Progress>().set_state("looking".into()));
         desk.progress(self.request.get(), key);
     }
 
@@ -135,13 +124,13 @@ impl ProgressController {
                             .collect();
                         let none = rows.is_empty();
                         let offline = found.offline;
-                        self.ui(|w| {
+                        self.kiosk.ui(|w| {
                             let p = w.global::<Progress>();
                             p.set_cases(ModelRc::new(VecModel::from(rows)));
                             p.set_offline(offline);
                             p.set_state(if none { "none" } else { "found" }.into());
                         });
-                        self.screen("progress-result");
+                        self.kiosk.show("progress-result");
                     }
                     Err(why) => {
                         let state = if why == "offline" {
@@ -149,7 +138,8 @@ impl ProgressController {
                         } else {
                             "failed"
                         };
-                        self.ui(|w| w.global::<Progress>().set_state(state.into()));
+                        self.kiosk
+                            .ui(|w| w.global::<Progress>().set_state(state.into()));
                     }
                 }
                 true
@@ -163,7 +153,7 @@ impl ProgressController {
     pub fn reset(&self) {
         self.active.set(false);
         self.request.set(self.request.get() + 1);
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let p = w.global::<Progress>();
             p.set_cases(ModelRc::default());
             p.set_offline(false);

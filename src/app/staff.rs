@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
-use super::Kiosk;
+use super::{Kiosk, KioskLink};
 use crate::flows::staff::{Denied, StaffGate};
 use crate::ui::{DeadRow, Nav, Shell, Staff, StatusRow};
 
@@ -165,17 +165,11 @@ impl StaffController {
         });
     }
 
-    fn with_window(&self, f: impl FnOnce(&crate::ui::AppWindow)) {
-        if let Some(k) = self.kiosk.upgrade() {
-            f(k.window());
-        }
-    }
-
     /// The hidden long press: opens the PIN pad.
     pub fn start(&self) {
         self.pin.borrow_mut().clear();
         self.signed_in.set(false);
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             staff.set_message("".into());
             w.global::<Nav>().set_screen("staff-pin".into());
@@ -185,7 +179,7 @@ impl StaffController {
 
     fn show_pin(&self) {
         let n = self.pin.borrow().chars().count();
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             staff.set_pin_length(n as i32);
             staff.set_pin_dots("● ".repeat(n).trim_end().into());
@@ -204,7 +198,7 @@ impl StaffController {
             }
             Err(Denied::Wrong { tries_left }) => {
                 tracing::warn!("staff PIN wrong; {tries_left} tries left");
-                self.with_window(|w| {
+                self.kiosk.ui(|w| {
                     let staff = w.global::<Staff>();
                     staff.set_message("wrong".into());
                     staff.set_tries_left(tries_left as i32);
@@ -215,7 +209,7 @@ impl StaffController {
                 self.actions
                     .borrow()
                     .audit("staff mode locked: too many wrong PINs");
-                self.with_window(|w| {
+                self.kiosk.ui(|w| {
                     let staff = w.global::<Staff>();
                     staff.set_message("locked".into());
                     staff.set_locked_minutes(remaining.as_secs().div_ceil(60) as i32);
@@ -245,7 +239,7 @@ impl StaffController {
                 detail: l.detail.into(),
             })
             .collect();
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             staff.set_status(ModelRc::new(VecModel::from(rows)));
             if let Some(info) = info {
@@ -261,7 +255,8 @@ impl StaffController {
         }
         self.actions.borrow().audit(action);
         let notice = self.actions.borrow().act(action);
-        self.with_window(|w| w.global::<Staff>().set_notice(notice.into()));
+        self.kiosk
+            .ui(|w| w.global::<Staff>().set_notice(notice.into()));
         self.show_status();
     }
 
@@ -281,7 +276,7 @@ impl StaffController {
                 error: error.into(),
             })
             .collect();
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             staff.set_dead(ModelRc::new(VecModel::from(rows)));
             staff.set_confirm_key("".into());
@@ -296,7 +291,7 @@ impl StaffController {
             return;
         }
         let mut confirmed = false;
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             confirmed = staff.get_confirm_key() == key && staff.get_confirm_action() == action;
             if !confirmed {
@@ -312,7 +307,8 @@ impl StaffController {
             .audit(&format!("dead letter {key}: {action}"));
         let notice = self.actions.borrow().dead_letter(key, action);
         self.show_outbox();
-        self.with_window(|w| w.global::<Staff>().set_notice(notice.into()));
+        self.kiosk
+            .ui(|w| w.global::<Staff>().set_notice(notice.into()));
     }
 
     fn set_out_of_service(&self, on: bool, reason: &str) {
@@ -323,7 +319,7 @@ impl StaffController {
             .borrow()
             .audit(&format!("out of service: {on} ({reason})"));
         self.actions.borrow().set_out_of_service(on);
-        self.with_window(|w| {
+        self.kiosk.ui(|w| {
             w.global::<Staff>().set_out_of_service(on);
             w.global::<Shell>().set_out_of_service(on);
         });

@@ -10,11 +10,11 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::keyboard::{KeyboardTarget, Mode};
 use super::services::{AppEvent, CardHolder, Desk, PrintOutcome, SubmissionOrder};
-use super::Kiosk;
+use super::{Kiosk, KioskLink};
 use crate::flows::form::{self, Field, Kind, Prefill, Values};
 use crate::flows::guide::GuideItem;
 use crate::flows::privacy::mask_id;
-use crate::ui::{FormFieldRow, ItemChoice, MaterialPick, Nav, ReviewRow, Submit};
+use crate::ui::{FormFieldRow, ItemChoice, MaterialPick, ReviewRow, Submit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
@@ -119,19 +119,6 @@ impl SubmitController {
             .collect();
     }
 
-    fn ui(&self, f: impl FnOnce(&crate::ui::AppWindow)) {
-        if let Some(k) = self.kiosk.upgrade() {
-            f(k.window());
-        }
-    }
-
-    fn screen(&self, name: &str) {
-        if let Some(k) = self.kiosk.upgrade() {
-            k.window().global::<Nav>().set_screen(name.into());
-            k.activity();
-        }
-    }
-
     pub fn active(&self) -> bool {
         self.stage.get() != Stage::Idle
     }
@@ -220,12 +207,12 @@ impl SubmitController {
                 name: i.name.clone().into(),
             })
             .collect();
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             w.global::<Submit>()
                 .set_items(ModelRc::new(VecModel::from(items)))
         });
         self.stage.set(Stage::Pick);
-        self.screen("submit-pick");
+        self.kiosk.show("submit-pick");
     }
 
     /// A matter chosen (here, or "Apply here" on its guide page).
@@ -264,16 +251,18 @@ impl SubmitController {
                 can_commit: m.waivable,
             })
             .collect();
-        self.ui(|w| w.global::<Submit>().set_item_name(item.name.clone().into()));
+        self.kiosk
+            .ui(|w| w.global::<Submit>().set_item_name(item.name.clone().into()));
         *self.item.borrow_mut() = Some(item);
         self.stage.set(Stage::Card);
-        self.screen("submit-card");
+        self.kiosk.show("submit-card");
     }
 
     fn fail(&self, why: &str) {
-        self.ui(|w| w.global::<Submit>().set_failure(why.into()));
+        self.kiosk
+            .ui(|w| w.global::<Submit>().set_failure(why.into()));
         self.stage.set(Stage::Done);
-        self.screen("submit-failed");
+        self.kiosk.show("submit-failed");
     }
 
     /// Card, scanner and backend events; true when this flow took the event.
@@ -284,18 +273,20 @@ impl SubmitController {
                     .valid_until
                     .is_some_and(|d| d < time::OffsetDateTime::now_utc().date())
                 {
-                    self.ui(|w| w.global::<Submit>().set_card_problem("expired".into()));
+                    self.kiosk
+                        .ui(|w| w.global::<Submit>().set_card_problem("expired".into()));
                     return true;
                 }
                 self.card(holder.clone());
                 true
             }
             AppEvent::CardUnreadable(_) if self.stage.get() == Stage::Card => {
-                self.ui(|w| w.global::<Submit>().set_card_problem("read_failed".into()));
+                self.kiosk
+                    .ui(|w| w.global::<Submit>().set_card_problem("read_failed".into()));
                 true
             }
             AppEvent::ReaderOffline if self.stage.get() == Stage::Card => {
-                self.ui(|w| {
+                self.kiosk.ui(|w| {
                     w.global::<Submit>()
                         .set_card_problem("reader_offline".into())
                 });
@@ -309,7 +300,7 @@ impl SubmitController {
                 }
                 match result {
                     Ok(r) => {
-                        self.ui(|w| {
+                        self.kiosk.ui(|w| {
                             let s = w.global::<Submit>();
                             s.set_receipt_no(r.receipt_no.clone().into());
                             s.set_provisional(r.provisional);
@@ -331,7 +322,7 @@ impl SubmitController {
                         *self.holder.borrow_mut() = None;
                         self.address.borrow_mut().clear();
                         self.stage.set(Stage::Done);
-                        self.screen("submit-done");
+                        self.kiosk.show("submit-done");
                     }
                     Err(code) => self.fail(if code == "store" { "store" } else { "refused" }),
                 }
@@ -358,7 +349,7 @@ impl SubmitController {
         *self.holder.borrow_mut() = Some(holder);
         self.stage.set(Stage::Form);
         self.show_form();
-        self.screen("submit-form");
+        self.kiosk.show("submit-form");
     }
 
     /// Whether a field's value came from the card and is shown, not typed. The address is
@@ -404,7 +395,7 @@ impl SubmitController {
             })
             .collect();
         let focused = self.focused.borrow().clone();
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let s = w.global::<Submit>();
             s.set_fields(ModelRc::new(VecModel::from(rows)));
             s.set_focused(focused.into());
@@ -437,7 +428,8 @@ impl SubmitController {
             });
             k.keyboard().attach_labeled(target, mode, max, &label);
         }
-        self.ui(|w| w.global::<Submit>().set_focused(key.into()));
+        self.kiosk
+            .ui(|w| w.global::<Submit>().set_focused(key.into()));
     }
 
     fn unfocus(&self) {
@@ -445,7 +437,8 @@ impl SubmitController {
         if let Some(k) = self.kiosk.upgrade() {
             k.keyboard().detach();
         }
-        self.ui(|w| w.global::<Submit>().set_focused("".into()));
+        self.kiosk
+            .ui(|w| w.global::<Submit>().set_focused("".into()));
     }
 
     /// A keystroke, or a choice: kept as the field allows, checked at once.
@@ -522,7 +515,7 @@ impl SubmitController {
             self.focused.borrow().clone(),
         );
         let accepted = self.commitment.get();
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let s = w.global::<Submit>();
             s.set_materials(ModelRc::new(VecModel::from(rows)));
             s.set_commitment_needed(needs);
@@ -548,7 +541,7 @@ impl SubmitController {
                 self.unfocus();
                 self.stage.set(Stage::Materials);
                 self.show_materials();
-                self.screen("submit-materials");
+                self.kiosk.show("submit-materials");
             }
             Stage::Materials => {
                 let error = {
@@ -571,7 +564,7 @@ impl SubmitController {
                 self.unfocus();
                 self.stage.set(Stage::Review);
                 self.show_review();
-                self.screen("submit-review");
+                self.kiosk.show("submit-review");
             }
             _ => {}
         }
@@ -613,7 +606,7 @@ impl SubmitController {
                 "窗口领取 (pick up at the window)".into()
             },
         ));
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             w.global::<Submit>()
                 .set_review(ModelRc::new(VecModel::from(rows)))
         });
@@ -630,12 +623,12 @@ impl SubmitController {
                 self.unfocus();
                 self.stage.set(Stage::Form);
                 self.show_form();
-                self.screen("submit-form");
+                self.kiosk.show("submit-form");
             }
             Stage::Review => {
                 self.stage.set(Stage::Materials);
                 self.show_materials();
-                self.screen("submit-materials");
+                self.kiosk.show("submit-materials");
             }
             _ => {}
         }
@@ -688,7 +681,7 @@ impl SubmitController {
         };
         self.request.set(self.request.get() + 1);
         self.stage.set(Stage::Sending);
-        self.screen("submit-sending");
+        self.kiosk.show("submit-sending");
         desk.submit(self.request.get(), order);
     }
 
@@ -707,7 +700,7 @@ impl SubmitController {
         self.address.borrow_mut().clear();
         self.focused.borrow_mut().clear();
         *self.materials_error.borrow_mut() = "";
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let s = w.global::<Submit>();
             s.set_fields(ModelRc::default());
             s.set_review(ModelRc::default());

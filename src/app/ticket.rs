@@ -12,12 +12,12 @@ use super::services::{
     AppEvent, CardHolder, CheckinFailure, CheckinKey, Desk, IssuedTicket, PrintOutcome,
     QueueFigures, ScannedCode, Source, TicketFailure, TicketOrder,
 };
-use super::Kiosk;
+use super::{Kiosk, KioskLink};
 use crate::flows::guide::Guides;
 use crate::flows::privacy::{mask_id, mask_name};
 use crate::flows::ticket::{card_expired, priority_for, ticketing_open, Priority};
 use crate::platform::hours::OpeningHours;
-use crate::ui::{CategoryRow, Checkin, Nav, Theme, TicketFlow};
+use crate::ui::{CategoryRow, Checkin, Theme, TicketFlow};
 
 /// How long the ticket stays on screen after it printed.
 const SHOW_PRINTED_S: i32 = 10;
@@ -88,19 +88,6 @@ impl TicketController {
         self.kiosk.upgrade()
     }
 
-    fn ui(&self, f: impl FnOnce(&crate::ui::AppWindow)) {
-        if let Some(k) = self.kiosk() {
-            f(k.window());
-        }
-    }
-
-    fn screen(&self, name: &str) {
-        self.ui(|w| w.global::<Nav>().set_screen(name.into()));
-        if let Some(k) = self.kiosk() {
-            k.activity();
-        }
-    }
-
     fn next_request(&self) -> u64 {
         self.request.set(self.request.get() + 1);
         self.request.get()
@@ -118,7 +105,7 @@ impl TicketController {
         flow.on_choose_priority(move |p| {
             if let Some(me) = me.upgrade() {
                 me.priority.set(Priority::from_code(&p));
-                me.ui(|w| w.global::<TicketFlow>().set_priority(p));
+                me.kiosk.ui(|w| w.global::<TicketFlow>().set_priority(p));
             }
         });
         let me = Rc::downgrade(self);
@@ -138,7 +125,7 @@ impl TicketController {
             if let Some(me) = me.upgrade() {
                 me.wait.stop();
                 me.stage.set(Stage::Method);
-                me.screen("ticket-method");
+                me.kiosk.show("ticket-method");
             }
         });
         let me = Rc::downgrade(self);
@@ -159,7 +146,7 @@ impl TicketController {
         if let Some(desk) = self.desk.borrow().as_ref() {
             desk.refresh_queue();
         }
-        self.screen("ticket-categories");
+        self.kiosk.show("ticket-categories");
     }
 
     fn show_categories_model(&self) {
@@ -186,7 +173,7 @@ impl TicketController {
             })
             .collect();
         let live = !queue.is_empty();
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let flow = w.global::<TicketFlow>();
             flow.set_categories(ModelRc::new(VecModel::from(rows)));
             flow.set_queue_live(live);
@@ -216,16 +203,16 @@ impl TicketController {
                         }
                     })
                     .unwrap_or_default();
-                self.ui(|w| {
+                self.kiosk.ui(|w| {
                     let flow = w.global::<TicketFlow>();
                     flow.set_failure("closed".into());
                     flow.set_next_opening(next.into());
                 });
-                self.screen("ticket-failed");
+                self.kiosk.show("ticket-failed");
                 return;
             }
         }
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let flow = w.global::<TicketFlow>();
             flow.set_category_code(code.into());
             flow.set_category_name(category.name.clone().into());
@@ -233,13 +220,14 @@ impl TicketController {
             flow.set_card_problem("".into());
         });
         self.stage.set(Stage::Method);
-        self.screen("ticket-method");
+        self.kiosk.show("ticket-method");
     }
 
     fn wait_for_card(self: &Rc<Self>) {
         self.stage.set(Stage::CardWait);
-        self.ui(|w| w.global::<TicketFlow>().set_card_problem("".into()));
-        self.screen("ticket-card-wait");
+        self.kiosk
+            .ui(|w| w.global::<TicketFlow>().set_card_problem("".into()));
+        self.kiosk.show("ticket-card-wait");
         let me = Rc::downgrade(self);
         self.wait.start(
             TimerMode::SingleShot,
@@ -247,7 +235,8 @@ impl TicketController {
             move || {
                 if let Some(me) = me.upgrade() {
                     if me.stage.get() == Stage::CardWait {
-                        me.ui(|w| w.global::<TicketFlow>().set_card_problem("no_card".into()));
+                        me.kiosk
+                            .ui(|w| w.global::<TicketFlow>().set_card_problem("no_card".into()));
                     }
                 }
             },
@@ -262,7 +251,7 @@ impl TicketController {
             Some(t) => priority_for(self.priority.get(), birth, t),
             None => (self.priority.get(), false),
         };
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let flow = w.global::<TicketFlow>();
             flow.set_priority(priority.map_or("", |p| p.code()).into());
             flow.set_priority_from_card(from_card);
@@ -279,7 +268,7 @@ impl TicketController {
         };
         let request = self.next_request();
         self.stage.set(Stage::Issuing);
-        self.screen("ticket-printing");
+        self.kiosk.show("ticket-printing");
         self.guard_timeout(request);
         match self.desk.borrow().as_ref() {
             Some(desk) => desk.take_ticket(request, order),
@@ -314,7 +303,7 @@ impl TicketController {
         let windows = category.map(|c| c.windows.join(", ")).unwrap_or_default();
         let holder = self.holder.borrow().clone();
         let issued = ticket.issued_at;
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let flow = w.global::<TicketFlow>();
             flow.set_category_name(name.clone().into());
             flow.set_windows(windows.clone().into());
@@ -348,7 +337,7 @@ impl TicketController {
                 }
             }
         });
-        self.screen("ticket-issued");
+        self.kiosk.show("ticket-issued");
         let request = self.next_request();
         if let Some(desk) = self.desk.borrow().as_ref() {
             desk.print_ticket(request, &ticket, &name, &windows);
@@ -362,18 +351,20 @@ impl TicketController {
             PrintOutcome::PaperOut => ("paper_out", SHOW_ON_SCREEN_S),
             PrintOutcome::PrinterOffline => ("printer_offline", SHOW_ON_SCREEN_S),
         };
-        self.ui(|w| w.global::<TicketFlow>().set_print_state(state.into()));
+        self.kiosk
+            .ui(|w| w.global::<TicketFlow>().set_print_state(state.into()));
         self.count_home(seconds);
     }
 
     fn count_home(self: &Rc<Self>, seconds: i32) {
-        self.ui(|w| w.global::<TicketFlow>().set_home_in(seconds));
+        self.kiosk
+            .ui(|w| w.global::<TicketFlow>().set_home_in(seconds));
         let me = Rc::downgrade(self);
         self.countdown
             .start(TimerMode::Repeated, Duration::from_secs(1), move || {
                 let Some(me) = me.upgrade() else { return };
                 let mut left = 0;
-                me.ui(|w| {
+                me.kiosk.ui(|w| {
                     let flow = w.global::<TicketFlow>();
                     left = (flow.get_home_in() - 1).max(0);
                     flow.set_home_in(left);
@@ -395,8 +386,9 @@ impl TicketController {
             TicketFailure::Refused(_) | TicketFailure::Unavailable(_) => "unavailable",
         };
         self.stage.set(Stage::Idle);
-        self.ui(|w| w.global::<TicketFlow>().set_failure(code.into()));
-        self.screen("ticket-failed");
+        self.kiosk
+            .ui(|w| w.global::<TicketFlow>().set_failure(code.into()));
+        self.kiosk.show("ticket-failed");
     }
 
     // ---- appointment check-in --------------------------------------------------------
@@ -405,14 +397,16 @@ impl TicketController {
     pub fn start_checkin(&self) {
         self.reset();
         self.stage.set(Stage::Checkin);
-        self.ui(|w| w.global::<Checkin>().set_state("waiting".into()));
-        self.screen("checkin");
+        self.kiosk
+            .ui(|w| w.global::<Checkin>().set_state("waiting".into()));
+        self.kiosk.show("checkin");
     }
 
     fn look_up(self: &Rc<Self>, key: CheckinKey) {
         let request = self.next_request();
         self.stage.set(Stage::CheckinLookup);
-        self.ui(|w| w.global::<Checkin>().set_state("looking-up".into()));
+        self.kiosk
+            .ui(|w| w.global::<Checkin>().set_state("looking-up".into()));
         self.guard_timeout(request);
         let holder = self.holder.borrow().clone();
         if let Some(desk) = self.desk.borrow().as_ref() {
@@ -429,8 +423,9 @@ impl TicketController {
             CheckinFailure::Offline => "offline",
         };
         self.stage.set(Stage::Idle);
-        self.ui(|w| w.global::<Checkin>().set_state(state.into()));
-        self.screen("checkin-not-found");
+        self.kiosk
+            .ui(|w| w.global::<Checkin>().set_state(state.into()));
+        self.kiosk.show("checkin-not-found");
     }
 
     // ---- events ------------------------------------------------------------------------
@@ -441,7 +436,7 @@ impl TicketController {
             AppEvent::CardPresented(holder) => self.card(holder.clone()),
             AppEvent::CardUnreadable(_) => {
                 if matches!(self.stage.get(), Stage::CardWait | Stage::Checkin) {
-                    self.ui(|w| {
+                    self.kiosk.ui(|w| {
                         w.global::<TicketFlow>()
                             .set_card_problem("read_failed".into())
                     });
@@ -449,7 +444,7 @@ impl TicketController {
             }
             AppEvent::ReaderOffline => {
                 if matches!(self.stage.get(), Stage::CardWait | Stage::Checkin) {
-                    self.ui(|w| {
+                    self.kiosk.ui(|w| {
                         w.global::<TicketFlow>()
                             .set_card_problem("reader_offline".into())
                     });
@@ -499,7 +494,8 @@ impl TicketController {
             None
         };
         if let Some(p) = problem {
-            self.ui(|w| w.global::<TicketFlow>().set_card_problem(p.into()));
+            self.kiosk
+                .ui(|w| w.global::<TicketFlow>().set_card_problem(p.into()));
             return;
         }
         *self.holder.borrow_mut() = Some(holder.clone());
@@ -518,14 +514,16 @@ impl TicketController {
         match code {
             ScannedCode::Appointment(c) => self.look_up(CheckinKey::Code(c.clone())),
             ScannedCode::OtherHallAppointment => self.checkin_failed(CheckinFailure::OtherHall),
-            _ => self.ui(|w| w.global::<Checkin>().set_state("bad-code".into())),
+            _ => self
+                .kiosk
+                .ui(|w| w.global::<Checkin>().set_state("bad-code".into())),
         }
     }
 
     /// Card removed: its data leaves the screen and the session at once.
     fn forget_card(&self) {
         *self.holder.borrow_mut() = None;
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let flow = w.global::<TicketFlow>();
             flow.set_holder_name("".into());
             flow.set_holder_id("".into());
@@ -542,7 +540,7 @@ impl TicketController {
         *self.holder.borrow_mut() = None;
         *self.ticket.borrow_mut() = None;
         self.category.borrow_mut().clear();
-        self.ui(|w| {
+        self.kiosk.ui(|w| {
             let flow = w.global::<TicketFlow>();
             flow.set_priority("".into());
             flow.set_priority_from_card(false);
