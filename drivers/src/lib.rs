@@ -8,7 +8,9 @@
 //! - [`printer`]: ESC/POS thermal receipt printers, layouts, and a rendering simulator.
 //! - [`scanner`]: QR scanners (serial line, HID keyboard wedge, camera) and payload schemes.
 //! - [`gpio`]: lamps, buzzer, help button and sensors (rppal, or simulated).
+//! - [`alive`]: the beats device workers stamp, which the app's watchdog reads.
 
+pub mod alive;
 pub mod gpio;
 pub mod idcard;
 pub mod printer;

@@ -141,6 +141,17 @@ pub struct OutboxFigures {
     pub dead: u64,
 }
 
+/// One staff action at the kiosk, for the hall's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAction {
+    /// RFC 3339, the kiosk's clock when it happened (delivery may come later).
+    pub at: String,
+    /// "pin" (the shared staff PIN) or the staff id from a signed staff QR code.
+    pub staff: String,
+    /// What was done, e.g. "signed in", "paper-replaced", "out of service: on (paper jam)".
+    pub action: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpRequest {
     pub screen: String,

@@ -59,7 +59,11 @@ pub struct Client {
     base: String,
     token: String,
     kiosk_id: String,
+    observer: std::sync::Arc<std::sync::RwLock<Option<Observer>>>,
 }
+
+/// Told the duration of each request and whether an answer came (see `HallLink::observe_latency`).
+pub type Observer = std::sync::Arc<dyn Fn(Duration, bool) + Send + Sync>;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -100,7 +104,26 @@ impl Client {
             base: s.base_url.trim_end_matches('/').to_string(),
             token: s.token.clone(),
             kiosk_id: s.kiosk_id.clone(),
+            observer: Default::default(),
         })
+    }
+
+    pub fn set_observer(&self, f: Observer) {
+        *self.observer.write().unwrap_or_else(|p| p.into_inner()) = Some(f);
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, ClientError> {
+        let start = std::time::Instant::now();
+        let resp = req.send().await;
+        if let Some(f) = self
+            .observer
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            f(start.elapsed(), resp.is_ok());
+        }
+        resp.map_err(|e| ClientError::Network(e.to_string()))
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
@@ -126,10 +149,7 @@ impl Client {
         if let Some(t) = timeout {
             req = req.timeout(t);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let resp = self.send(req).await?;
         Self::answer(resp).await
     }
 
@@ -144,10 +164,7 @@ impl Client {
         if let Some(e) = etag {
             req = req.header("If-None-Match", e);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let resp = self.send(req).await?;
         let status = resp.status();
         let etag = resp
             .headers()

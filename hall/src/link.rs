@@ -148,6 +148,8 @@ pub struct LinkStatus {
     pub catalog_fetched_ms: Option<i64>,
     pub offline_left: Vec<(String, u32)>,
     pub outbox: api::OutboxFigures,
+    /// Unix ms the oldest entry still waiting to be sent was committed.
+    pub oldest_pending_ms: Option<i64>,
     /// Set when the store was found corrupt at start and recreated.
     pub store_recreated: Option<String>,
 }
@@ -161,6 +163,8 @@ struct Inner {
     wake: Notify,
     stop: tokio::sync::watch::Sender<bool>,
     started: std::time::Instant,
+    /// Unix ms the delivery actor last went round its loop; 0 until it starts.
+    actor_beat_ms: std::sync::atomic::AtomicI64,
 }
 
 #[derive(Clone)]
@@ -189,6 +193,7 @@ impl HallLink {
                 wake: Notify::new(),
                 stop,
                 started: std::time::Instant::now(),
+                actor_beat_ms: std::sync::atomic::AtomicI64::new(0),
             }),
         };
         link.refresh_local_status();
@@ -225,11 +230,12 @@ impl HallLink {
     }
 
     fn refresh_local_status(&self) {
-        let (left, counts, catalog) = {
+        let (left, counts, oldest, catalog) = {
             let store = self.store();
             (
                 store.offline_left().unwrap_or_default(),
                 store.counts().unwrap_or_default(),
+                store.oldest_pending_ms().ok().flatten(),
                 store.catalog().ok().flatten(),
             )
         };
@@ -243,6 +249,7 @@ impl HallLink {
         self.set_status(|s| {
             s.offline_left = left;
             s.outbox = counts;
+            s.oldest_pending_ms = oldest;
             s.catalog_version = version;
             s.catalog_fetched_ms = catalog.map(|c| c.2);
         });
@@ -893,6 +900,9 @@ impl HallLink {
         tokio::spawn(async move {
             let mut upkeep = tokio::time::interval(Duration::from_secs(60));
             loop {
+                link.inner
+                    .actor_beat_ms
+                    .store(now_ms(), std::sync::atomic::Ordering::Relaxed);
                 tokio::select! {
                     _ = stop.changed() => break,
                     _ = upkeep.tick() => {
@@ -913,6 +923,23 @@ impl HallLink {
 
     pub fn shutdown(&self) {
         let _ = self.inner.stop.send(true);
+    }
+
+    /// How long since the delivery actor last went round its loop (None before it starts).
+    /// It goes round at least every 2 s, plus one delivery pass; a pass that never ends
+    /// (a hung request, a lock never released) shows here as a growing age.
+    pub fn actor_age(&self) -> Option<Duration> {
+        let ms = self
+            .inner
+            .actor_beat_ms
+            .load(std::sync::atomic::Ordering::Relaxed);
+        (ms > 0).then(|| Duration::from_millis((now_ms() - ms).max(0) as u64))
+    }
+
+    /// Calls `f` with the duration of every request to the backend and whether it got an
+    /// answer (any status) rather than a network error or timeout: hall IT's latency figures.
+    pub fn observe_latency(&self, f: impl Fn(Duration, bool) + Send + Sync + 'static) {
+        self.inner.client.set_observer(std::sync::Arc::new(f));
     }
 
     /// Staff: dead letters, retry one.

@@ -92,6 +92,8 @@ struct Sim {
     /// Submissions with the Unix second they arrived (their progress advances with time).
     pub submissions: Vec<(Value, i64)>,
     pub help: Vec<(String, bool)>,
+    /// Staff actions at the kiosk (the audit trail), as sent.
+    pub staff_actions: Vec<Value>,
     pub heartbeats: Vec<Value>,
     appointments: Vec<Appointment>,
     blocks: u32,
@@ -231,6 +233,10 @@ impl HallSim {
     }
     pub fn requests(&self) -> u64 {
         self.with(|s| s.requests)
+    }
+    /// The staff audit trail the kiosk sent.
+    pub fn staff_actions(&self) -> Vec<Value> {
+        self.with(|s| s.staff_actions.clone())
     }
 }
 
@@ -761,6 +767,13 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
                 h.1 = false;
             }
             (200, json!({"closed": true}))
+        }
+        "staff-actions" => {
+            if body["action"].as_str().is_none_or(str::is_empty) {
+                return (422, error_body("missing_action", "action is required"));
+            }
+            s.staff_actions.push(body.clone());
+            (201, json!({"recorded": true}))
         }
         _ => (404, error_body("not_found", "no such endpoint")),
     }

@@ -438,6 +438,16 @@ impl Store {
         })
     }
 
+    /// When the oldest entry still waiting to be sent was committed (Unix ms): an outbox
+    /// whose oldest entry keeps ageing is stuck, whatever its depth.
+    pub fn oldest_pending_ms(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'inflight')",
+            [],
+            |r| r.get::<_, Option<i64>>(0),
+        )?)
+    }
+
     /// The answer stored for a delivered entry.
     pub fn answer(&self, key: Uuid) -> Result<Option<serde_json::Value>, StoreError> {
         let a: Option<Option<String>> = self

@@ -452,6 +452,13 @@ fn required_fields_are_the_fields_the_code_always_sends() {
     };
     same_fields("HelpRequest", &help, &help);
 
+    let action = hall_link::api::StaffAction {
+        at: "2026-11-24T10:02:11+08:00".into(),
+        staff: "pin".into(),
+        action: "paper-replaced".into(),
+    };
+    same_fields("StaffAction", &action, &action);
+
     let rating = RatingRequest {
         reference: ServiceRef::Ticket {
             ticket_no: "A023".into(),

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use crate::alive::Beat;
+
 use super::reader::{CardReader, IdCardError, SerialCardReader};
 use super::text::IdCard;
 
@@ -41,9 +43,16 @@ pub enum CardEvent {
 /// Stops the watch when dropped.
 pub struct WatchHandle {
     stop: Arc<AtomicBool>,
+    beat: Beat,
 }
 
 impl WatchHandle {
+    /// Stamped every time round the watch loop and while it sleeps: it stops ageing only
+    /// while the thread is stuck (in a reader call, or on a full event channel).
+    pub fn beat(&self) -> Beat {
+        self.beat.clone()
+    }
+
     pub fn shutdown(&self) {
         self.stop.store(true, Ordering::SeqCst);
     }
@@ -59,14 +68,16 @@ pub fn spawn_card_watch(cfg: WatchConfig) -> (mpsc::Receiver<CardEvent>, WatchHa
     let (tx, rx) = mpsc::channel(16);
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
+    let beat = Beat::new();
+    let b = beat.clone();
     std::thread::Builder::new()
         .name("idcard-watch".into())
-        .spawn(move || run(&cfg, &tx, &flag))
+        .spawn(move || run(&cfg, &tx, &flag, &b))
         .expect("spawning the card watch thread");
-    (rx, WatchHandle { stop })
+    (rx, WatchHandle { stop, beat })
 }
 
-fn run(cfg: &WatchConfig, tx: &mpsc::Sender<CardEvent>, stop: &AtomicBool) {
+fn run(cfg: &WatchConfig, tx: &mpsc::Sender<CardEvent>, stop: &AtomicBool, beat: &Beat) {
     let period = Duration::from_secs_f32(1.0 / cfg.poll_hz.clamp(0.5, 20.0));
     let mut backoff = Duration::from_millis(200);
     let mut offline_said = false;
@@ -79,7 +90,7 @@ fn run(cfg: &WatchConfig, tx: &mpsc::Sender<CardEvent>, stop: &AtomicBool) {
                     offline_said = true;
                     let _ = tx.blocking_send(CardEvent::ReaderOffline(e.to_string()));
                 }
-                sleep(stop, backoff);
+                sleep(stop, backoff, beat);
                 backoff = (backoff * 2).min(Duration::from_secs(5));
                 continue;
             }
@@ -90,7 +101,7 @@ fn run(cfg: &WatchConfig, tx: &mpsc::Sender<CardEvent>, stop: &AtomicBool) {
         ever_open = true;
         offline_said = false;
         backoff = Duration::from_millis(200);
-        let err = watch_open(&mut reader, tx, stop, period);
+        let err = watch_open(&mut reader, tx, stop, period, beat);
         if let Some(e) = err {
             offline_said = true;
             let _ = tx.blocking_send(CardEvent::ReaderOffline(e.to_string()));
@@ -104,6 +115,7 @@ fn watch_open(
     tx: &mpsc::Sender<CardEvent>,
     stop: &AtomicBool,
     period: Duration,
+    beat: &Beat,
 ) -> Option<IdCardError> {
     let mut holding = false;
     while !stop.load(Ordering::SeqCst) {
@@ -138,15 +150,16 @@ fn watch_open(
             Err(e) if e.is_offline() => return Some(e),
             Err(e) => tracing::debug!("card reader: {e}"),
         }
-        sleep(stop, period);
+        sleep(stop, period, beat);
     }
     None
 }
 
-fn sleep(stop: &AtomicBool, d: Duration) {
+fn sleep(stop: &AtomicBool, d: Duration, beat: &Beat) {
     let step = Duration::from_millis(20);
     let mut left = d;
     while !left.is_zero() && !stop.load(Ordering::SeqCst) {
+        beat.beat();
         let s = left.min(step);
         std::thread::sleep(s);
         left -= s;

@@ -218,9 +218,23 @@ pub fn open_device(cfg: &ScannerConfig) -> Result<Box<dyn ScanDevice>, ScanError
 pub struct ScannerHandle {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    beat: crate::alive::Beat,
+    ended: Arc<AtomicBool>,
 }
 
 impl ScannerHandle {
+    /// Stamped every poll (at least every 50 ms while the worker runs). A worker that ended
+    /// (a port naming no device) is not hung: check [`ScannerHandle::is_running`] too.
+    pub fn beat(&self) -> crate::alive::Beat {
+        self.beat.clone()
+    }
+
+    /// [`ScannerHandle::is_running`] as a closure another thread can keep.
+    pub fn running_flag(&self) -> impl Fn() -> bool + Send + Sync + 'static {
+        let ended = self.ended.clone();
+        move || !ended.load(Ordering::SeqCst)
+    }
+
     /// True while the worker thread runs (it ends when stopped or the receiver is dropped).
     pub fn is_running(&self) -> bool {
         self.thread.as_ref().is_some_and(|t| !t.is_finished())
@@ -255,16 +269,34 @@ pub fn spawn_scanner(cfg: ScannerConfig) -> (mpsc::Receiver<ScannerEvent>, Scann
     let device = open_device(&cfg);
     let window = Duration::from_millis(cfg.duplicate_window_ms);
     let flag = stop.clone();
+    let beat = crate::alive::Beat::new();
+    let b = beat.clone();
+    let ended = Arc::new(AtomicBool::new(false));
+    let e2 = ended.clone();
     let thread = std::thread::Builder::new()
         .name("scanner".into())
-        .spawn(move || match device {
-            Ok(dev) => run_device(dev, window, &tx, &flag),
-            Err(e) => {
-                let _ = tx.try_send(ScannerEvent::Offline(e.to_string()));
+        .spawn(move || {
+            match device {
+                Ok(dev) => run_device(dev, window, &tx, &flag, &b),
+                Err(e) => {
+                    let _ = tx.try_send(ScannerEvent::Offline(e.to_string()));
+                }
             }
+            e2.store(true, Ordering::SeqCst);
         })
         .ok();
-    (rx, ScannerHandle { stop, thread })
+    if thread.is_none() {
+        ended.store(true, Ordering::SeqCst);
+    }
+    (
+        rx,
+        ScannerHandle {
+            stop,
+            thread,
+            beat,
+            ended,
+        },
+    )
 }
 
 /// False when the app dropped the receiver, which ends the worker.
@@ -279,9 +311,10 @@ fn send(tx: &mpsc::Sender<ScannerEvent>, ev: ScannerEvent) -> bool {
     }
 }
 
-fn sleep_unless_stopped(total: Duration, stop: &AtomicBool) {
+fn sleep_unless_stopped(total: Duration, stop: &AtomicBool, beat: &crate::alive::Beat) {
     let end = Instant::now() + total;
     while !stop.load(Ordering::SeqCst) {
+        beat.beat();
         let now = Instant::now();
         if now >= end {
             break;
@@ -296,6 +329,7 @@ pub fn run_device(
     duplicate_window: Duration,
     tx: &mpsc::Sender<ScannerEvent>,
     stop: &AtomicBool,
+    beat: &crate::alive::Beat,
 ) {
     let source = dev.source();
     let mut dedup = dedup::Deduper::new(duplicate_window);
@@ -332,7 +366,7 @@ pub fn run_device(
                     break;
                 }
             }
-            sleep_unless_stopped(backoff, stop);
+            sleep_unless_stopped(backoff, stop, beat);
             backoff = (backoff * 2).min(BACKOFF_MAX);
             continue;
         }
@@ -342,6 +376,7 @@ pub fn run_device(
             break;
         }
         while running() {
+            beat.beat();
             match dev.poll(POLL_WAIT) {
                 Ok(reads) => {
                     if !deliver(reads, &mut dedup) {
@@ -358,7 +393,7 @@ pub fn run_device(
                     if !send(tx, ScannerEvent::Offline(e.to_string())) {
                         break 'outer;
                     }
-                    sleep_unless_stopped(backoff, stop);
+                    sleep_unless_stopped(backoff, stop, beat);
                     continue 'outer;
                 }
             }
