@@ -17,6 +17,13 @@ pub struct Health {
     pub out_of_service: bool,
     /// A citizen's help call is open.
     pub help_open: bool,
+    /// Its number at the backend (None while it waits to be sent) and when it was made.
+    pub help_no: Option<String>,
+    pub help_since_ms: Option<i64>,
+    /// The cabinet's paper-low sensor (for printers that report no near-end of their own).
+    pub paper_low_sensor: bool,
+    /// Five wrong staff PINs locked staff mode: someone is trying PINs.
+    pub staff_locked: bool,
     /// Unix ms of the last card read and the last scan: staff check a device by using it.
     pub last_read_ms: Option<i64>,
     pub last_scan_ms: Option<i64>,
@@ -139,6 +146,17 @@ impl StaffActions for LiveStaff {
                 s.outbox.pending, s.outbox.dead
             ),
         });
+        if health.help_open {
+            lines.push(StatusLine {
+                name: "help".into(),
+                level: Level::Warn,
+                detail: format!(
+                    "{} · {}",
+                    health.help_no.as_deref().unwrap_or("待发送 (not sent yet)"),
+                    ago(health.help_since_ms)
+                ),
+            });
+        }
         let left: Vec<String> = s
             .offline_left
             .iter()
@@ -200,8 +218,41 @@ impl StaffActions for LiveStaff {
         }
     }
 
-    fn audit(&self, what: &str) {
-        tracing::info!(target: "audit", "staff: {what}");
+    fn audit(&self, who: &str, what: &str) {
+        tracing::info!(target: "audit", staff = who, "staff: {what}");
+        // Through the outbox: an action taken while the backend is down still reaches
+        // the hall's audit trail, with the time it happened.
+        let body = serde_json::to_value(hall_link::api::StaffAction {
+            at: time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            staff: who.to_string(),
+            action: what.to_string(),
+        })
+        .unwrap_or_default();
+        let link = self.link.clone();
+        self.handle.spawn(async move {
+            if let Err(e) = link
+                .post_or_queue("staff_action", "/staff-actions", body)
+                .await
+            {
+                tracing::error!(target: "alert", "staff action could not be stored: {e}");
+            }
+        });
+    }
+
+    fn help_open(&self) -> bool {
+        self.health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .help_open
+    }
+
+    fn set_staff_locked(&self, on: bool) {
+        self.health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .staff_locked = on;
     }
 
     fn dead_letters(&self) -> Vec<(String, String, String)> {

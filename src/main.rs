@@ -73,10 +73,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Staff credentials: PIN hashes for the config, signed staff QR codes.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+    /// The screen on a device.
+    Display {
+        #[command(subcommand)]
+        command: DisplayCommand,
+    },
     /// Run the reference hall backend (interface v1) on a local address.
     HallSim {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Read a PIN from standard input and print its argon2 hash for `staff.pin_hashes`.
+    HashPin,
+    /// Print the text of a signed staff QR code (print it as a QR code on the badge).
+    Code {
+        /// The hex HMAC key file (the kiosk's `staff.qr_key_file`).
+        #[arg(long)]
+        key_file: PathBuf,
+        /// Who the code names in the audit trail, e.g. a staff number.
+        #[arg(long)]
+        staff_id: String,
+        /// How long the code is valid.
+        #[arg(long, default_value_t = 12)]
+        hours: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum DisplayCommand {
+    /// Print the udev rule that calibrates the touch screen for `display.rotation` (or
+    /// `display.touch_calibration`); install it as /etc/udev/rules.d/98-hall-kiosk-touch.rules.
+    TouchRule {
+        #[arg(long, default_value = "/etc/hall-kiosk/kiosk.toml")]
+        config: PathBuf,
     },
 }
 
@@ -202,6 +240,16 @@ fn main() -> ExitCode {
         Command::Ticket { command } => link_cmd(LinkCmd::Ticket(command)),
         Command::Outbox { command } => link_cmd(LinkCmd::Outbox(command)),
         Command::HallSim { listen } => hall_sim(listen),
+        Command::Staff { command } => staff_cmd(command),
+        Command::Display {
+            command: DisplayCommand::TouchRule { config },
+        } => match Config::load(&config) {
+            Ok(c) => {
+                print!("{}", c.display.touch_rule());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
         Command::Doctor { config, json } => {
             let checks = hall_kiosk::platform::doctor::run(&config);
             if json {
@@ -228,6 +276,7 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
+            apply_rotation(&config);
             run_ui(ui_options(&config), services)
         }
         Command::Demo { data_dir, config } => {
@@ -245,6 +294,52 @@ fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             run_ui(ui_options(&config), services)
+        }
+    }
+}
+
+fn staff_cmd(command: StaffCommand) -> ExitCode {
+    match command {
+        StaffCommand::HashPin => {
+            let mut pin = String::new();
+            if let Err(e) = std::io::stdin().read_line(&mut pin) {
+                return fail(format!("cannot read the PIN: {e}"));
+            }
+            let pin = pin.trim();
+            if pin.len() < 4 || pin.len() > 12 || !pin.bytes().all(|b| b.is_ascii_digit()) {
+                return fail("a staff PIN is 4 to 12 digits (the pad has digits only)");
+            }
+            println!("{}", hall_kiosk::flows::staff::hash_pin(pin));
+            ExitCode::SUCCESS
+        }
+        StaffCommand::Code {
+            key_file,
+            staff_id,
+            hours,
+        } => {
+            use kiosk_drivers::scanner::payload::HmacVerifier;
+            if staff_id.is_empty()
+                || staff_id.len() > 32
+                || !staff_id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return fail("--staff-id: 1 to 32 letters, digits, '-' or '_'");
+            }
+            let key = match std::fs::read_to_string(&key_file)
+                .map_err(|e| e.to_string())
+                .and_then(|t| HmacVerifier::from_hex(&t).map_err(|e| e.to_string()))
+            {
+                Ok(k) => k,
+                Err(e) => return fail(format!("{}: {e}", key_file.display())),
+            };
+            let expires =
+                time::OffsetDateTime::now_utc().unix_timestamp() + i64::from(hours) * 3600;
+            println!(
+                "{}",
+                key.signed(&format!("hk:staff:v1:{staff_id}:{expires}"))
+            );
+            ExitCode::SUCCESS
         }
     }
 }
@@ -275,6 +370,38 @@ fn ui_options(config: &Config) -> UiOptions {
             .unwrap_or(hall_kiosk::platform::hours::OpeningHours::Always),
         staff_pin_hashes: config.staff.pin_hashes.clone(),
         staff_lockout: std::time::Duration::from_secs(config.staff.lockout_s),
+        staff_idle_timeout_s: config.staff.idle_timeout_s,
+        screen: screen_options(config),
+    }
+}
+
+fn screen_options(config: &Config) -> hall_kiosk::app::screen::ScreenOptions {
+    let d = &config.display;
+    let backlight = match hall_kiosk::platform::backlight::Backlight::find(
+        &d.backlight,
+        Path::new("/sys"),
+    ) {
+        None => None,
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            tracing::warn!(backlight = %d.backlight, "backlight unusable, brightness fixed: {e}");
+            None
+        }
+    };
+    hall_kiosk::app::screen::ScreenOptions {
+        rest_after_hours: d.blank_after_hours,
+        rest_after: std::time::Duration::from_secs(u64::from(d.blank_idle_s)),
+        backlight,
+        brightness_percent: d.brightness_percent,
+    }
+}
+
+/// The panel's mounting for the LinuxKMS backend, which reads it when it opens the display;
+/// a value already in the environment (a technician trying one out) wins.
+fn apply_rotation(config: &Config) {
+    if config.display.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+        // SAFETY (edition 2021: safe): called before the UI and the runtime start threads.
+        std::env::set_var("SLINT_KMS_ROTATION", config.display.rotation.to_string());
     }
 }
 
@@ -287,6 +414,7 @@ fn run_ui(options: UiOptions, services: Services) -> ExitCode {
     kiosk
         .staff()
         .set_actions(std::rc::Rc::new(services.staff()));
+    let liveness = services.liveness.clone();
     let Services {
         runtime,
         link,
@@ -308,20 +436,50 @@ fn run_ui(options: UiOptions, services: Services) -> ExitCode {
     kiosk.pump();
     log_first_frame(&kiosk);
     // Ready once the event loop runs and has drawn the home screen; the watchdog is fed
-    // from the same loop, so a hung UI thread stops feeding it and systemd restarts us.
+    // from the same loop, so a hung UI thread stops feeding it and systemd restarts us, and
+    // only while every background task shows life, so a hung task does too.
     slint::Timer::single_shot(std::time::Duration::from_millis(0), systemd::ready);
     let watchdog = slint::Timer::default();
     if let Some(every) = systemd::watchdog_interval() {
-        watchdog.start(slint::TimerMode::Repeated, every, systemd::watchdog_ping);
+        tracing::info!(tasks = ?liveness.names(), "watchdog waits on the UI loop and these tasks");
+        let said = std::cell::Cell::new(false);
+        watchdog.start(slint::TimerMode::Repeated, every, move || {
+            let stale = liveness.stale();
+            if stale.is_empty() {
+                said.set(false);
+                systemd::watchdog_ping();
+            } else if !said.replace(true) {
+                tracing::error!(target: "alert", ?stale, "a background task is hung: the watchdog is no longer fed and systemd will restart the kiosk");
+            }
+        });
     }
     let result = kiosk.window().run();
+    let restart = kiosk.restart_requested();
     link.shutdown();
     drop(demo);
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match result {
+        Ok(()) if restart => restart_self(),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(format!("the UI stopped: {e}")),
     }
+}
+
+/// Staff asked for a restart. Under systemd, exiting is enough (`Restart=always`); the demo
+/// and a kiosk run by hand start themselves again, with the same arguments.
+fn restart_self() -> ExitCode {
+    tracing::info!(target: "audit", "restarting at staff's request");
+    if systemd::supervised() {
+        return ExitCode::SUCCESS;
+    }
+    use std::os::unix::process::CommandExt;
+    let err = match std::env::current_exe() {
+        Ok(exe) => std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .exec(),
+        Err(e) => e,
+    };
+    fail(format!("restart failed: {err}"))
 }
 
 /// Logs when the UI is up, counted from the process start (the kernel's start time of this

@@ -30,6 +30,10 @@ pub struct Metrics {
     pub scans: Counter,
     pub outbox_pending: Gauge,
     pub outbox_dead: Gauge,
+    /// Seconds since the oldest entry still waiting was committed (0 when none waits).
+    pub outbox_oldest_seconds: Gauge,
+    /// Seconds each request to the hall backend took; result: answered | failed
+    pub backend_seconds: Family<Labels, Histogram>,
     /// Seconds the backend took to issue a ticket (the citizen's wait at the screen).
     pub ticket_seconds: Histogram,
     /// device: printer | idcard | scanner | backend; 1 up, 0 down
@@ -52,6 +56,10 @@ impl Metrics {
             scans: Counter::default(),
             outbox_pending: Gauge::default(),
             outbox_dead: Gauge::default(),
+            outbox_oldest_seconds: Gauge::default(),
+            backend_seconds: Family::new_with_constructor(|| {
+                Histogram::new(exponential_buckets(0.005, 2.0, 12))
+            }),
             ticket_seconds: Histogram::new(exponential_buckets(0.01, 2.0, 10)),
             device_up: Family::default(),
             lamp: Gauge::default(),
@@ -78,6 +86,16 @@ impl Metrics {
             "outbox_dead",
             "Dead letters for staff",
             m.outbox_dead.clone(),
+        );
+        registry.register(
+            "outbox_oldest_seconds",
+            "Age of the oldest entry waiting to be sent",
+            m.outbox_oldest_seconds.clone(),
+        );
+        registry.register(
+            "backend_request_seconds",
+            "Time of each request to the hall backend",
+            m.backend_seconds.clone(),
         );
         registry.register(
             "ticket_seconds",

@@ -40,8 +40,17 @@ fn device_state(state: &Option<Result<(), String>>) -> &'static str {
     }
 }
 
-/// Pure: the assessment of a kiosk in this state.
-pub fn assess(printer: Option<Known>, health: &Health, link: &LinkStatus) -> Assessment {
+/// An outbox whose oldest entry has waited this long is stuck (the backend refuses or
+/// never answers), however few entries it holds.
+pub const OUTBOX_STUCK_MS: i64 = 15 * 60 * 1000;
+
+/// Pure: the assessment of a kiosk in this state at `now_ms` (Unix ms).
+pub fn assess(
+    printer: Option<Known>,
+    health: &Health,
+    link: &LinkStatus,
+    now_ms: i64,
+) -> Assessment {
     let mut red = Vec::new();
     let mut yellow = Vec::new();
     if health.out_of_service {
@@ -66,6 +75,10 @@ pub fn assess(printer: Option<Known>, health: &Health, link: &LinkStatus) -> Ass
             format!("unreachable ({kind})")
         }
     };
+    if health.paper_low_sensor && !yellow.contains(&"paper_near_end") && !red.contains(&"paper_out")
+    {
+        yellow.push("paper_near_end");
+    }
     if matches!(health.reader, Some(Err(_))) {
         red.push("reader_offline");
     }
@@ -79,6 +92,15 @@ pub fn assess(printer: Option<Known>, health: &Health, link: &LinkStatus) -> Ass
     }
     if link.outbox.dead > 0 {
         yellow.push("dead_letters");
+    }
+    if link
+        .oldest_pending_ms
+        .is_some_and(|t| now_ms - t > OUTBOX_STUCK_MS)
+    {
+        yellow.push("outbox_stuck");
+    }
+    if health.staff_locked {
+        yellow.push("staff_locked");
     }
     if link.offline_left.iter().any(|(_, n)| *n < 5) {
         yellow.push("offline_numbers_low");
@@ -128,13 +150,19 @@ impl Monitor {
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         let link = self.link.status();
+        let now = hall_link::store::now_ms();
         let a = assess(
             self.printer.as_ref().map(PrintService::known),
             &health,
             &link,
+            now,
         );
         let m = &self.metrics;
         m.outbox_pending.set(link.outbox.pending as i64);
+        m.outbox_oldest_seconds.set(
+            link.oldest_pending_ms
+                .map_or(0, |t| (now - t).max(0) / 1000),
+        );
         m.outbox_dead.set(link.outbox.dead as i64);
         m.lamp.set(match a.lamp {
             Lamp::Green => 0,
@@ -202,6 +230,7 @@ mod tests {
             Some(Known::Condition(Condition::Ready)),
             &healthy(),
             &online(),
+            0,
         );
         assert_eq!(a.lamp, Lamp::Green);
         assert!(a.alerts.is_empty());
@@ -214,6 +243,7 @@ mod tests {
             Some(Known::Condition(Condition::PaperNearEnd)),
             &healthy(),
             &online(),
+            0,
         );
         assert_eq!(low.lamp, Lamp::Yellow);
         assert_eq!(low.alerts, ["paper_near_end"]);
@@ -221,6 +251,7 @@ mod tests {
             Some(Known::Condition(Condition::PaperOut)),
             &healthy(),
             &online(),
+            0,
         );
         assert_eq!(out.lamp, Lamp::Red);
         assert_eq!(out.devices["alerts"][0], "paper_out");
@@ -230,16 +261,48 @@ mod tests {
     fn out_of_service_and_reader_offline_are_red_link_down_is_yellow() {
         let mut h = healthy();
         h.out_of_service = true;
-        assert_eq!(assess(None, &h, &online()).lamp, Lamp::Red);
+        assert_eq!(assess(None, &h, &online(), 0).lamp, Lamp::Red);
         let mut h = healthy();
         h.reader = Some(Err("unplugged".into()));
-        assert_eq!(assess(None, &h, &online()).alerts, ["reader_offline"]);
+        assert_eq!(assess(None, &h, &online(), 0).alerts, ["reader_offline"]);
         let down = LinkStatus {
             online: false,
             ..online()
         };
-        let a = assess(None, &healthy(), &down);
+        let a = assess(None, &healthy(), &down, 0);
         assert_eq!(a.lamp, Lamp::Yellow);
         assert_eq!(a.alerts, ["backend_offline"]);
+    }
+
+    #[test]
+    fn paper_low_sensor_stuck_outbox_and_staff_lockout_are_yellow() {
+        let mut h = healthy();
+        h.paper_low_sensor = true;
+        let a = assess(Some(Known::Condition(Condition::Ready)), &h, &online(), 0);
+        assert_eq!(
+            (a.lamp, a.alerts.as_slice()),
+            (Lamp::Yellow, &["paper_near_end"][..])
+        );
+        // The printer's own near-end and the sensor are one alert, not two.
+        let a = assess(
+            Some(Known::Condition(Condition::PaperNearEnd)),
+            &h,
+            &online(),
+            0,
+        );
+        assert_eq!(a.alerts, ["paper_near_end"]);
+
+        let waiting = LinkStatus {
+            oldest_pending_ms: Some(1_000),
+            ..online()
+        };
+        let fresh = assess(None, &healthy(), &waiting, 1_000 + OUTBOX_STUCK_MS);
+        assert!(fresh.alerts.is_empty(), "{:?}", fresh.alerts);
+        let stuck = assess(None, &healthy(), &waiting, 1_001 + OUTBOX_STUCK_MS);
+        assert_eq!(stuck.alerts, ["outbox_stuck"]);
+
+        let mut h = healthy();
+        h.staff_locked = true;
+        assert_eq!(assess(None, &h, &online(), 0).alerts, ["staff_locked"]);
     }
 }

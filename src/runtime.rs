@@ -30,7 +30,9 @@ use crate::live_staff::{LiveStaff, SharedHealth};
 use crate::metrics::Metrics;
 use crate::monitor::Monitor;
 use crate::platform::config::Config;
+use crate::platform::liveness::Liveness;
 use crate::printing::PrintService;
+use kiosk_drivers::alive::Beat;
 
 /// Why the services could not start.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +109,8 @@ pub struct Services {
     pub demo: Option<DemoWorld>,
     pub health: SharedHealth,
     pub metrics: Arc<Metrics>,
+    /// The background tasks the systemd watchdog waits on.
+    pub liveness: Arc<Liveness>,
     monitor: Arc<Monitor>,
     kiosk_id: String,
     _scanner: Option<scanner::ScannerHandle>,
@@ -168,8 +172,26 @@ impl Services {
         };
         let link = HallLink::open(settings)?;
         {
+            let m = metrics.clone();
+            link.observe_latency(move |took, answered| {
+                let result = if answered { "answered" } else { "failed" };
+                m.backend_seconds
+                    .get_or_create(&vec![("result", result)])
+                    .observe(took.as_secs_f64());
+            });
+        }
+        {
             let _guard = runtime.enter();
             link.start();
+        }
+        let mut liveness = Liveness::default();
+        {
+            // One delivery pass may wait out a few backend timeouts; minutes of silence
+            // mean the actor is hung, and a restart resumes delivery from the store.
+            let link = link.clone();
+            liveness.watch("outbox delivery", Duration::from_secs(180), move || {
+                link.actor_age()
+            });
         }
         // The first sync (catalog, offline blocks) runs in the background: the home screen
         // comes up at once from the cached catalog.
@@ -204,12 +226,20 @@ impl Services {
             };
         if let Some(mut inputs) = gpio.events() {
             let tx = tx.clone();
+            let health = health.clone();
             runtime.spawn(async move {
                 while let Some(ev) = inputs.recv().await {
                     match (ev.input, ev.active) {
                         (Input::HelpButton, true) => tx.send(AppEvent::HelpButton),
-                        (Input::PaperLow, true) => {
-                            tracing::warn!(target: "alert", "paper-low sensor: change the roll soon")
+                        (Input::Presence, true) => tx.send(AppEvent::Presence),
+                        (Input::PaperLow, low) => {
+                            if low {
+                                tracing::warn!(target: "alert", "paper-low sensor: change the roll soon");
+                            }
+                            health
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .paper_low_sensor = low;
                         }
                         _ => {}
                     }
@@ -239,7 +269,7 @@ impl Services {
             let ctx = SchemeContext {
                 hall_id: "hezuo".into(),
                 hall_hosts: vec![config.public_host()],
-                verifier: None,
+                verifier: staff_verifier(config, demo_dir.is_some()),
             };
             runtime.spawn(async move {
                 while let Some(ev) = rx_scan.recv().await {
@@ -272,6 +302,11 @@ impl Services {
                     }
                 }
             });
+            let beat = handle.beat();
+            let running = handle.running_flag();
+            liveness.watch("scanner", Duration::from_secs(30), move || {
+                running().then(|| beat.age())
+            });
             Some(handle)
         };
 
@@ -289,6 +324,10 @@ impl Services {
             let mut cfg = idcard::WatchConfig::new(reader_port);
             cfg.baud = config.devices.idcard.baud;
             let (mut rx_card, handle) = idcard::spawn_card_watch(cfg);
+            let beat = handle.beat();
+            liveness.watch("card watch", Duration::from_secs(30), move || {
+                Some(beat.age())
+            });
             let tx = tx.clone();
             let health = health.clone();
             let metrics = metrics.clone();
@@ -362,11 +401,18 @@ impl Services {
             )
         });
         if let Some(p) = printer.clone() {
-            // Staff hear of paper running low before a citizen meets it.
+            // Staff hear of paper running low before a citizen meets it. A poll that never
+            // returns (a USB printer wedged in a write) stops the beat.
+            let beat = Beat::new();
+            let b = beat.clone();
+            liveness.watch("printer status", Duration::from_secs(120), move || {
+                Some(b.age())
+            });
             runtime.spawn(async move {
                 loop {
                     let p = p.clone();
                     let _ = tokio::task::spawn_blocking(move || p.poll()).await;
+                    beat.beat();
                     tokio::time::sleep(Duration::from_secs(30)).await;
                 }
             });
@@ -382,10 +428,15 @@ impl Services {
             last: Mutex::new(None),
         });
         {
+            // The monitor's loop also proves the tokio runtime itself is not wedged.
             let monitor = monitor.clone();
+            let beat = Beat::new();
+            let b = beat.clone();
+            liveness.watch("monitor", Duration::from_secs(60), move || Some(b.age()));
             runtime.spawn(async move {
                 loop {
                     monitor.tick().await;
+                    beat.beat();
                     tokio::time::sleep(Duration::from_secs(5)).await;
                 }
             });
@@ -422,6 +473,7 @@ impl Services {
             demo,
             health,
             metrics,
+            liveness: Arc::new(liveness),
             monitor,
             kiosk_id: config.kiosk.id.clone(),
             _scanner: scanner_handle,
@@ -502,7 +554,10 @@ fn scanned_code(code: KioskCode) -> ScannedCode {
         },
         KioskCode::Receipt { receipt_no } => ScannedCode::Receipt(receipt_no),
         KioskCode::ProvisionalReceipt { key } => ScannedCode::Receipt(key.to_string()),
-        KioskCode::Staff { staff_id, .. } => ScannedCode::Staff { staff_id },
+        KioskCode::Staff { staff_id, expires } => ScannedCode::Staff {
+            staff_id,
+            expires: expires.unix_timestamp(),
+        },
         KioskCode::BadSignature => ScannedCode::BadSignature,
         KioskCode::HallUrl(_) | KioskCode::Unknown(_) => ScannedCode::Unknown,
     }
@@ -826,10 +881,12 @@ impl Desk for LiveDesk {
         if on {
             self.metrics.help_calls.inc();
         }
-        self.health
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .help_open = on;
+        {
+            let mut h = self.health.lock().unwrap_or_else(|p| p.into_inner());
+            h.help_open = on;
+            h.help_since_ms = on.then(hall_link::store::now_ms);
+            h.help_no = None;
+        }
         let link = self.link.clone();
         let tx = self.tx.clone();
         let help_no = self.help_no.clone();
@@ -852,6 +909,7 @@ impl Desk for LiveDesk {
                     _ => None,
                 };
                 *help_no.lock().unwrap_or_else(|p| p.into_inner()) = no.clone();
+                health.lock().unwrap_or_else(|p| p.into_inner()).help_no = no.clone();
                 tx.send(AppEvent::Help {
                     request,
                     request_no: no.clone(),
@@ -872,7 +930,12 @@ impl Desk for LiveDesk {
                         gpio.lock()
                             .unwrap_or_else(|p| p.into_inner())
                             .set(Output::HelpLamp, false);
-                        health.lock().unwrap_or_else(|p| p.into_inner()).help_open = false;
+                        {
+                            let mut h = health.lock().unwrap_or_else(|p| p.into_inner());
+                            h.help_open = false;
+                            h.help_no = None;
+                            h.help_since_ms = None;
+                        }
                         tracing::info!(request = %no, "help call cleared by staff");
                         tx.send(AppEvent::Help {
                             request,
@@ -1003,6 +1066,28 @@ impl Desk for LiveDesk {
                 slip,
             });
         });
+    }
+}
+
+/// The verifier of signed staff QR codes: the hall's key from `staff.qr_key_file`, or in
+/// the demo the published test key. Without one, staff codes are refused.
+fn staff_verifier(
+    config: &Config,
+    demo: bool,
+) -> Option<Box<dyn payload::CodeVerifier + Send + Sync>> {
+    match &config.staff.qr_key_file {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| payload::HmacVerifier::from_hex(&t).map_err(|e| e.to_string()))
+        {
+            Ok(v) => Some(Box::new(v)),
+            Err(e) => {
+                tracing::warn!(target: "alert", file = %path.display(), "staff QR key unusable, staff codes refused: {e}");
+                None
+            }
+        },
+        None if demo => Some(Box::new(payload::HmacVerifier::new(payload::TEST_KEY))),
+        None => None,
     }
 }
 

@@ -402,3 +402,114 @@ async fn doctor_checks_everything_and_fails_when_citizens_would_not_be_served() 
     assert_eq!(table.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&table.stdout).contains("FAIL  config"));
 }
+
+#[test]
+fn staff_hash_pin_makes_a_hash_the_gate_accepts_and_refuses_a_bad_pin() {
+    use std::io::Write;
+    let run = |pin: &str| {
+        let mut child = kiosk()
+            .args(["staff", "hash-pin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(pin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run("2468\n");
+    assert!(out.status.success());
+    let hash = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(hash.starts_with("$argon2"), "{hash}");
+    let mut gate =
+        hall_kiosk::flows::staff::StaffGate::new(vec![hash], std::time::Duration::from_secs(60));
+    assert!(gate.try_pin("2468", std::time::Instant::now()).is_ok());
+    let bad = run("12ab\n");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("4 to 12 digits"));
+}
+
+#[test]
+fn staff_code_is_accepted_by_a_kiosk_with_the_same_key_and_refused_with_another() {
+    use kiosk_drivers::scanner::payload::{self, HmacVerifier, KioskCode, SchemeContext};
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("staff-qr.key");
+    std::fs::write(&key, "00112233445566778899aabbccddeeff\n").unwrap();
+    let out = kiosk()
+        .args(["staff", "code", "--staff-id", "W0012", "--hours", "8"])
+        .arg("--key-file")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let code = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let ctx = |hex: &str| SchemeContext {
+        hall_id: "hezuo".into(),
+        hall_hosts: vec![],
+        verifier: Some(Box::new(HmacVerifier::from_hex(hex).unwrap())),
+    };
+    match payload::parse(&code, &ctx("00112233445566778899aabbccddeeff")) {
+        KioskCode::Staff { staff_id, expires } => {
+            assert_eq!(staff_id, "W0012");
+            let left = expires - time::OffsetDateTime::now_utc();
+            assert!(left > time::Duration::hours(7) && left <= time::Duration::hours(8));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        payload::parse(&code, &ctx("ffeeddccbbaa99887766554433221100")),
+        KioskCode::BadSignature
+    );
+    let bad = kiosk()
+        .args(["staff", "code", "--staff-id", "W 12"])
+        .arg("--key-file")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+}
+
+#[test]
+fn display_touch_rule_follows_the_rotation_and_a_bad_rotation_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(&path, EXAMPLE.replace("rotation = 0 ", "rotation = 180 ")).unwrap();
+    let out = kiosk()
+        .args(["display", "touch-rule", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rule = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        rule.contains(
+            r#"ENV{ID_INPUT_TOUCHSCREEN}=="1", ENV{LIBINPUT_CALIBRATION_MATRIX}="-1 0 1 0 -1 1""#
+        ),
+        "{rule}"
+    );
+    std::fs::write(&path, EXAMPLE.replace("rotation = 0 ", "rotation = 45 ")).unwrap();
+    let out = kiosk()
+        .args(["config", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("display.rotation: must be 0, 90, 180 or 270, not 45"),
+        "{err}"
+    );
+}

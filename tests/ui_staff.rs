@@ -90,7 +90,7 @@ fn right_pin_opens_status_and_out_of_service_shows_a_notice() {
         info.starts_with("HZ-ZW-01 · hall-kiosk "),
         "kiosk id and version for staff: {info}"
     );
-    tap(&kiosk, "暂停服务");
+    tap(&kiosk, "设备维护");
     tap(&kiosk, "退出工作人员模式");
     assert_eq!(nav.get_screen(), "out-of-service");
     assert!(shows(&kiosk, "本机正在维护"));

@@ -362,6 +362,12 @@ fn metrics_count_a_ticket_and_its_print_and_are_served_as_openmetrics_text() {
     );
     assert!(text.contains("hall_kiosk_prints_total{kind=\"ticket\",outcome=\"printed\"} 1"));
     assert!(text.contains("hall_kiosk_ticket_seconds_count 1"));
+    // Every request to the backend is timed for hall IT, labelled by whether it got an answer.
+    assert!(
+        text.contains("hall_kiosk_backend_request_seconds_count{result=\"answered\"}"),
+        "{text}"
+    );
+    assert!(text.contains("hall_kiosk_outbox_oldest_seconds 0"));
     assert!(
         text.ends_with("# EOF\n"),
         "OpenMetrics text ends with # EOF"

@@ -48,6 +48,11 @@ impl IdleTimer {
             });
     }
 
+    /// The countdown's length from the next touch on (staff mode has a shorter one).
+    pub fn set_timeout(&self, seconds: u32) {
+        self.timeout_s.set(seconds);
+    }
+
     /// Holds the countdown off for longer than usual (e.g. while staff come to a help call).
     pub fn extend(&self, window: &AppWindow, seconds: u32) {
         let left = self.left.get().max(seconds);

@@ -14,6 +14,7 @@ pub mod idle;
 pub mod keyboard;
 pub mod progress;
 pub mod qr;
+pub mod screen;
 pub mod screens;
 pub mod services;
 pub mod staff;
@@ -46,6 +47,10 @@ pub struct UiOptions {
     /// argon2 hashes of staff PINs.
     pub staff_pin_hashes: Vec<String>,
     pub staff_lockout: Duration,
+    /// Staff mode leaves itself after this long untouched.
+    pub staff_idle_timeout_s: u32,
+    /// Rest after hours and brightness.
+    pub screen: screen::ScreenOptions,
 }
 
 impl Default for UiOptions {
@@ -62,6 +67,8 @@ impl Default for UiOptions {
             opening_hours: crate::platform::hours::OpeningHours::Always,
             staff_pin_hashes: Vec::new(),
             staff_lockout: Duration::from_secs(300),
+            staff_idle_timeout_s: 60,
+            screen: screen::ScreenOptions::default(),
         }
     }
 }
@@ -95,7 +102,9 @@ pub struct Kiosk {
     feedback: Rc<feedback::FeedbackController>,
     submit: Rc<submit::SubmitController>,
     progress: Rc<progress::ProgressController>,
+    screen: Rc<screen::ScreenController>,
     events: RefCell<Option<std::sync::mpsc::Receiver<services::AppEvent>>>,
+    restart: std::cell::Cell<bool>,
 }
 
 /// What every flow controller does through its weak link to the kiosk: change what the
@@ -145,7 +154,9 @@ impl Kiosk {
             feedback: feedback::FeedbackController::new(me.clone()),
             submit: submit::SubmitController::new(me.clone()),
             progress: progress::ProgressController::new(me.clone(), options.utc_offset),
+            screen: screen::ScreenController::new(me.clone(), &options.screen),
             events: RefCell::new(None),
+            restart: std::cell::Cell::new(false),
             idle: idle::IdleTimer::new(options.idle_timeout_s),
             window,
             options,
@@ -167,6 +178,7 @@ impl Kiosk {
         kiosk.feedback.wire(&kiosk.window);
         kiosk.submit.wire(&kiosk.window);
         kiosk.progress.wire(&kiosk.window);
+        kiosk.screen.wire(&kiosk.window);
         kiosk.wire();
         CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
         kiosk.apply_options();
@@ -327,9 +339,20 @@ impl Kiosk {
                 return;
             }
             AppEvent::HelpButton => {
+                self.screen.activity();
                 if !self.help.active() {
                     self.open("help");
                 }
+                return;
+            }
+            AppEvent::Presence => {
+                self.screen.activity();
+                return;
+            }
+            AppEvent::Scanned(services::ScannedCode::Staff { staff_id, expires }) => {
+                self.screen.activity();
+                let now = self.now().unix_timestamp();
+                self.staff().sign_in_by_code(staff_id, *expires, now);
                 return;
             }
             AppEvent::DemoStatus(s) => {
@@ -339,6 +362,13 @@ impl Kiosk {
             AppEvent::CardRemoved => self.session.borrow_mut().card_present = false,
             AppEvent::CardPresented(_) => self.session.borrow_mut().card_present = true,
             _ => {}
+        }
+        if matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_)) {
+            self.screen.activity();
+        }
+        // Staff testing a device see what it read; citizens' flows never get it.
+        if self.staff().take_test_event(&event) {
+            return;
         }
         if self.help.handle(&event)
             || self.feedback.handle(&event)
@@ -420,9 +450,16 @@ impl Kiosk {
 
     /// A touch anywhere on a control: restarts the idle countdown (away from home).
     pub fn activity(self: &Rc<Self>) {
+        self.screen.activity();
         if self.window.global::<Nav>().get_screen() == "home" {
             return;
         }
+        let staff = self.staff.borrow().as_ref().is_some_and(|s| s.signed_in());
+        self.idle.set_timeout(if staff {
+            self.options.staff_idle_timeout_s
+        } else {
+            self.options.idle_timeout_s
+        });
         let weak = Rc::downgrade(self);
         self.idle.touch(&self.window, move || {
             if let Some(k) = weak.upgrade() {
@@ -470,5 +507,20 @@ impl Kiosk {
 
     pub fn session_started(&self) -> bool {
         self.session.borrow().started
+    }
+
+    pub fn screen(&self) -> &Rc<screen::ScreenController> {
+        &self.screen
+    }
+
+    /// Staff asked for a restart: the event loop ends, and the caller restarts the kiosk
+    /// (systemd on a device; the demo starts itself again).
+    pub fn request_restart(&self) {
+        self.restart.set(true);
+        let _ = slint::quit_event_loop();
+    }
+
+    pub fn restart_requested(&self) -> bool {
+        self.restart.get()
     }
 }

@@ -50,7 +50,10 @@ pub const SCREENS: &[&str] = &[
     "staff-pin",
     "staff-status",
     "staff-outbox",
+    "staff-test",
     "out-of-service",
+    "out-of-service-printer",
+    "screen-resting",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -276,6 +279,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
                     "SAM 05.01-20260101-0012345678 · last read 09:40",
                 ),
                 ("scanner", "ok", "last scan 09:12"),
+                ("help", "warn", "H20261124-007 · 2 min ago"),
                 (
                     "backend",
                     "ok",
@@ -303,7 +307,30 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             )));
             staff.set_kiosk_info("HZ-ZW-01 · hall-kiosk 0.1.0 · 192.0.2.21".into());
             kiosk.open("staff");
+            staff.set_help_open(true);
+            staff.set_has_backlight(true);
+            staff.set_brightness(80);
             nav.set_screen("staff-status".into());
+            return Ok(());
+        }
+        "staff-test" => {
+            kiosk.open("staff");
+            let staff = window.global::<Staff>();
+            staff.set_test_kind("card".into());
+            staff.set_test_state("ok".into());
+            staff.set_test_result("李*英 · 110***********1542".into());
+            nav.set_screen("staff-test".into());
+            return Ok(());
+        }
+        "out-of-service-printer" => {
+            let shell = window.global::<Shell>();
+            shell.set_out_of_service(true);
+            kiosk.go_home();
+            shell.set_out_of_service_reason("printer".into());
+            return Ok(());
+        }
+        "screen-resting" => {
+            window.global::<Shell>().set_resting(true);
             return Ok(());
         }
         "staff-outbox" => {

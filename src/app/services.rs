@@ -111,9 +111,16 @@ pub struct QueueFigures {
 pub enum ScannedCode {
     Appointment(String),
     OtherHallAppointment,
-    Ticket { date: String, ticket_no: String },
+    Ticket {
+        date: String,
+        ticket_no: String,
+    },
     Receipt(String),
-    Staff { staff_id: String },
+    /// A staff code with a valid signature; `expires` is Unix seconds.
+    Staff {
+        staff_id: String,
+        expires: i64,
+    },
     BadSignature,
     Unknown,
 }
@@ -215,6 +222,8 @@ pub enum AppEvent {
     },
     /// The physical help button was pressed.
     HelpButton,
+    /// The presence sensor (PIR) saw someone come up to the kiosk.
+    Presence,
     /// The demo's control keys act on the simulators.
     DemoStatus(String),
 }

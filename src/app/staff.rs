@@ -1,6 +1,6 @@
-//! Staff mode controller: PIN entry, the status screen, and staff actions. Every action is
-//! logged with what and when (staff sign in with a shared PIN, so "who" is the kiosk's
-//! staff role; a staff QR code names the person).
+//! Staff mode controller: PIN entry or a signed staff QR code, the status screen, device
+//! tests and staff actions. Every action is logged and sent to the backend with who, what
+//! and when (a shared PIN signs in as "pin"; a staff QR code names the person).
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -49,10 +49,17 @@ pub trait StaffActions {
     /// Runs an action ("test-print", "paper-replaced", "reprint", "flush"); returns a short
     /// notice for the screen.
     fn act(&self, action: &str) -> String;
-    /// Records a staff action for the audit log and the backend.
-    fn audit(&self, what: &str);
+    /// Records a staff action for the audit log and the backend; `who` is "pin" or the
+    /// staff id of a signed code.
+    fn audit(&self, who: &str, what: &str);
     /// The kiosk was taken out of service or back (the status lamp and heartbeat follow).
     fn set_out_of_service(&self, _on: bool) {}
+    /// Staff mode was locked after wrong PINs (an alert until staff next sign in).
+    fn set_staff_locked(&self, _on: bool) {}
+    /// A citizen's help call is open at this kiosk.
+    fn help_open(&self) -> bool {
+        false
+    }
     /// Dead letters: (key, kind, error).
     fn dead_letters(&self) -> Vec<(String, String, String)> {
         Vec::new()
@@ -73,9 +80,16 @@ impl StaffActions for NoServices {
     fn act(&self, action: &str) -> String {
         format!("{action}: not available on this build")
     }
-    fn audit(&self, what: &str) {
-        tracing::info!(target: "audit", "staff: {what}");
+    fn audit(&self, who: &str, what: &str) {
+        tracing::info!(target: "audit", staff = who, "staff: {what}");
     }
+}
+
+/// A device test staff started: the next read or scan is shown to them, not to a flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Test {
+    Card,
+    Scan,
 }
 
 pub struct StaffController {
@@ -84,6 +98,9 @@ pub struct StaffController {
     pin: RefCell<String>,
     actions: RefCell<Rc<dyn StaffActions>>,
     signed_in: std::cell::Cell<bool>,
+    /// "pin", or the staff id of the signed code used to sign in.
+    who: RefCell<String>,
+    test: std::cell::Cell<Option<Test>>,
 }
 
 impl StaffController {
@@ -94,6 +111,8 @@ impl StaffController {
             pin: RefCell::default(),
             actions: RefCell::new(Rc::new(NoServices)),
             signed_in: std::cell::Cell::new(false),
+            who: RefCell::new("pin".into()),
+            test: std::cell::Cell::new(None),
         })
     }
 
@@ -160,8 +179,109 @@ impl StaffController {
         let me = Rc::downgrade(self);
         staff.on_back_to_status(move || {
             if let Some(me) = me.upgrade() {
+                me.test.set(None);
                 me.show_status();
             }
+        });
+    }
+
+    fn audit(&self, what: &str) {
+        let who = self.who.borrow().clone();
+        self.actions.borrow().audit(&who, what);
+    }
+
+    /// A scanned staff code with a valid signature (the scanner checked it); `expires` and
+    /// `now` are Unix seconds. An expired code is refused, and said so in the log.
+    pub fn sign_in_by_code(&self, staff_id: &str, expires: i64, now: i64) {
+        if expires <= now {
+            tracing::warn!(target: "alert", staff = staff_id, "expired staff code refused");
+            self.actions
+                .borrow()
+                .audit(staff_id, "expired staff code refused");
+            return;
+        }
+        if self.gate.borrow().is_locked(Instant::now()) {
+            tracing::warn!(target: "alert", staff = staff_id, "staff code while staff mode is locked");
+        }
+        *self.who.borrow_mut() = staff_id.to_string();
+        self.signed_in.set(true);
+        self.test.set(None);
+        self.pin.borrow_mut().clear();
+        self.actions.borrow().set_staff_locked(false);
+        self.audit("signed in with staff code");
+        if let Some(k) = self.kiosk.upgrade() {
+            k.activity();
+        }
+        self.show_status();
+    }
+
+    /// While staff test the reader or the scanner, its next event is theirs: shown on the
+    /// test screen (the ID number masked) and not given to any citizen flow.
+    pub fn take_test_event(&self, event: &super::services::AppEvent) -> bool {
+        use super::services::{AppEvent, ScannedCode};
+        let Some(test) = self.test.get().filter(|_| self.signed_in.get()) else {
+            return false;
+        };
+        let (ok, result) = match (test, event) {
+            (Test::Card, AppEvent::CardPresented(h)) => (
+                true,
+                format!(
+                    "{} · {}",
+                    crate::flows::privacy::mask_name(&h.name),
+                    kiosk_drivers::idcard::text::mask_id(&h.id_number)
+                ),
+            ),
+            (Test::Card, AppEvent::CardUnreadable(kind)) => (false, kind.clone()),
+            (Test::Card, AppEvent::ReaderOffline) => (false, "offline".into()),
+            (Test::Scan, AppEvent::Scanned(code)) => (
+                !matches!(code, ScannedCode::BadSignature),
+                match code {
+                    ScannedCode::Appointment(_) | ScannedCode::OtherHallAppointment => {
+                        "appointment"
+                    }
+                    ScannedCode::Ticket { .. } => "ticket",
+                    ScannedCode::Receipt(_) => "receipt",
+                    ScannedCode::Staff { .. } => "staff",
+                    ScannedCode::BadSignature => "bad-signature",
+                    ScannedCode::Unknown => "other",
+                }
+                .into(),
+            ),
+            // Card removal and other events during a test are not the test's.
+            (_, AppEvent::CardRemoved) => return true,
+            _ => return false,
+        };
+        self.test.set(None);
+        let what = match test {
+            Test::Card => "card read",
+            Test::Scan => "scan",
+        };
+        self.audit(&format!(
+            "test {what}: {}",
+            if ok { "ok" } else { "failed" }
+        ));
+        self.kiosk.ui(|w| {
+            let staff = w.global::<Staff>();
+            staff.set_test_state(if ok { "ok" } else { "failed" }.into());
+            staff.set_test_result(result.into());
+        });
+        true
+    }
+
+    fn start_test(&self, test: Test) {
+        self.test.set(Some(test));
+        self.kiosk.ui(|w| {
+            let staff = w.global::<Staff>();
+            staff.set_test_kind(
+                match test {
+                    Test::Card => "card",
+                    Test::Scan => "scan",
+                }
+                .into(),
+            );
+            staff.set_test_state("waiting".into());
+            staff.set_test_result("".into());
+            w.global::<Nav>().set_screen("staff-test".into());
         });
     }
 
@@ -169,6 +289,7 @@ impl StaffController {
     pub fn start(&self) {
         self.pin.borrow_mut().clear();
         self.signed_in.set(false);
+        self.test.set(None);
         self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             staff.set_message("".into());
@@ -192,8 +313,10 @@ impl StaffController {
         self.show_pin();
         match result {
             Ok(()) => {
+                *self.who.borrow_mut() = "pin".into();
                 self.signed_in.set(true);
-                self.actions.borrow().audit("signed in with PIN");
+                self.actions.borrow().set_staff_locked(false);
+                self.audit("signed in with PIN");
                 self.show_status();
             }
             Err(Denied::Wrong { tries_left }) => {
@@ -208,7 +331,8 @@ impl StaffController {
                 tracing::warn!(target: "alert", "staff mode locked after repeated wrong PINs");
                 self.actions
                     .borrow()
-                    .audit("staff mode locked: too many wrong PINs");
+                    .audit("pin", "staff mode locked: too many wrong PINs");
+                self.actions.borrow().set_staff_locked(true);
                 self.kiosk.ui(|w| {
                     let staff = w.global::<Staff>();
                     staff.set_message("locked".into());
@@ -231,6 +355,11 @@ impl StaffController {
                 local_ip().unwrap_or_else(|| "no network".into())
             )
         });
+        let help_open = self.actions.borrow().help_open()
+            || self.kiosk.upgrade().is_some_and(|k| k.help().active());
+        let (brightness, backlight) = self.kiosk.upgrade().map_or((0, false), |k| {
+            (k.screen().brightness(), k.screen().has_backlight())
+        });
         let rows: Vec<StatusRow> = lines
             .into_iter()
             .map(|l| StatusRow {
@@ -242,6 +371,9 @@ impl StaffController {
         self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             staff.set_status(ModelRc::new(VecModel::from(rows)));
+            staff.set_help_open(help_open);
+            staff.set_brightness(i32::from(brightness));
+            staff.set_has_backlight(backlight);
             if let Some(info) = info {
                 staff.set_kiosk_info(info.into());
             }
@@ -253,7 +385,42 @@ impl StaffController {
         if !self.signed_in.get() {
             return;
         }
-        self.actions.borrow().audit(action);
+        match action {
+            "test-card" => return self.start_test(Test::Card),
+            "test-scan" => return self.start_test(Test::Scan),
+            "brightness-up" | "brightness-down" => {
+                let step = if action == "brightness-up" { 10 } else { -10 };
+                let p = self
+                    .kiosk
+                    .upgrade()
+                    .map_or(0, |k| k.screen().step_brightness(step));
+                self.audit(&format!("brightness {p} %"));
+                return self.show_status();
+            }
+            "clear-help" => {
+                self.audit("cleared the help call");
+                if let Some(k) = self.kiosk.upgrade() {
+                    k.help().end(false);
+                }
+                self.kiosk.ui(|w| {
+                    w.global::<Staff>()
+                        .set_notice("已结束帮办呼叫 (help call cleared)".into())
+                });
+                return self.show_status();
+            }
+            "restart" => {
+                let confirmed = self.confirm("restart", "restart");
+                if confirmed {
+                    self.audit("restarted the kiosk");
+                    if let Some(k) = self.kiosk.upgrade() {
+                        k.request_restart();
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
+        self.audit(action);
         let notice = self.actions.borrow().act(action);
         self.kiosk
             .ui(|w| w.global::<Staff>().set_notice(notice.into()));
@@ -290,46 +457,60 @@ impl StaffController {
         if !self.signed_in.get() {
             return;
         }
-        let mut confirmed = false;
-        self.kiosk.ui(|w| {
-            let staff = w.global::<Staff>();
-            confirmed = staff.get_confirm_key() == key && staff.get_confirm_action() == action;
-            if !confirmed {
-                staff.set_confirm_key(key.into());
-                staff.set_confirm_action(action.into());
-            }
-        });
-        if !confirmed {
+        if !self.confirm(key, action) {
             return;
         }
-        self.actions
-            .borrow()
-            .audit(&format!("dead letter {key}: {action}"));
+        self.audit(&format!("dead letter {key}: {action}"));
         let notice = self.actions.borrow().dead_letter(key, action);
         self.show_outbox();
         self.kiosk
             .ui(|w| w.global::<Staff>().set_notice(notice.into()));
     }
 
+    /// True on the second tap of the same action on the same thing; the first tap only
+    /// asks (the screen shows "tap again").
+    fn confirm(&self, key: &str, action: &str) -> bool {
+        let mut confirmed = false;
+        self.kiosk.ui(|w| {
+            let staff = w.global::<Staff>();
+            confirmed = staff.get_confirm_key() == key && staff.get_confirm_action() == action;
+            if confirmed {
+                staff.set_confirm_key("".into());
+                staff.set_confirm_action("".into());
+            } else {
+                staff.set_confirm_key(key.into());
+                staff.set_confirm_action(action.into());
+            }
+        });
+        confirmed
+    }
+
+    /// `reason` is a code the out-of-service screen explains to citizens: "maintenance",
+    /// "printer", "network" or "closed".
     fn set_out_of_service(&self, on: bool, reason: &str) {
         if !self.signed_in.get() {
             return;
         }
-        self.actions
-            .borrow()
-            .audit(&format!("out of service: {on} ({reason})"));
+        self.audit(&format!(
+            "out of service: {} ({reason})",
+            if on { "on" } else { "off" }
+        ));
         self.actions.borrow().set_out_of_service(on);
         self.kiosk.ui(|w| {
             w.global::<Staff>().set_out_of_service(on);
-            w.global::<Shell>().set_out_of_service(on);
+            let shell = w.global::<Shell>();
+            shell.set_out_of_service(on);
+            shell.set_out_of_service_reason(if on { reason } else { "" }.into());
         });
     }
 
     /// Leaves staff mode (button or idle).
     pub fn leave(&self) {
-        if self.signed_in.replace(false) {
-            self.actions.borrow().audit("left staff mode");
+        if self.signed_in.get() {
+            self.audit("left staff mode");
+            self.signed_in.set(false);
         }
+        self.test.set(None);
         self.pin.borrow_mut().clear();
         if let Some(k) = self.kiosk.upgrade() {
             k.go_home();

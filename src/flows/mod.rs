@@ -5,6 +5,7 @@ pub mod form;
 pub mod guide;
 pub mod pinyin_ime;
 pub mod privacy;
+pub mod screen_rest;
 pub mod staff;
 pub mod ticket;
 pub mod validate;

@@ -26,6 +26,85 @@ pub struct Config {
     pub log: LogSection,
     #[serde(default)]
     pub metrics: MetricsSection,
+    #[serde(default)]
+    pub display: DisplaySection,
+}
+
+/// The screen on a device: how the panel is mounted, its backlight, and rest after hours.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplaySection {
+    /// Degrees the picture is turned for a panel mounted on its side (LinuxKMS): 0, 90,
+    /// 180 or 270.
+    #[serde(default)]
+    pub rotation: u16,
+    /// The libinput calibration matrix of the touch screen (six numbers, row-major, as in
+    /// LIBINPUT_CALIBRATION_MATRIX); by default the one that matches `rotation`. It is
+    /// applied by a udev rule: `kiosk display touch-rule --config FILE`.
+    #[serde(default)]
+    pub touch_calibration: Option<[f32; 6]>,
+    /// "auto" (the first of /sys/class/backlight), "none", or a /sys/class/backlight/NAME.
+    #[serde(default = "default_backlight")]
+    pub backlight: String,
+    /// Brightness at start-up, in percent; staff change it on the status screen.
+    #[serde(default = "default_brightness")]
+    pub brightness_percent: u8,
+    /// Outside the kiosk's opening hours the screen goes dark when no one uses it, and
+    /// wakes on a touch (which does nothing else) or the presence sensor.
+    #[serde(default = "default_true")]
+    pub blank_after_hours: bool,
+    /// How long the home screen stays lit, untouched, after hours.
+    #[serde(default = "default_blank_idle")]
+    pub blank_idle_s: u32,
+}
+
+impl Default for DisplaySection {
+    fn default() -> Self {
+        DisplaySection {
+            rotation: 0,
+            touch_calibration: None,
+            backlight: default_backlight(),
+            brightness_percent: default_brightness(),
+            blank_after_hours: true,
+            blank_idle_s: default_blank_idle(),
+        }
+    }
+}
+
+fn default_backlight() -> String {
+    "auto".into()
+}
+fn default_brightness() -> u8 {
+    80
+}
+fn default_true() -> bool {
+    true
+}
+fn default_blank_idle() -> u32 {
+    120
+}
+
+impl DisplaySection {
+    /// The touch calibration in force: the configured one, or the matrix that turns touch
+    /// coordinates with the picture.
+    pub fn touch_matrix(&self) -> [f32; 6] {
+        self.touch_calibration.unwrap_or(match self.rotation {
+            90 => [0.0, 1.0, 0.0, -1.0, 0.0, 1.0],
+            180 => [-1.0, 0.0, 1.0, 0.0, -1.0, 1.0],
+            270 => [0.0, -1.0, 1.0, 1.0, 0.0, 0.0],
+            _ => [1.0, 0.0, 0.0, 0.0, 1.0, 0.0],
+        })
+    }
+
+    /// The udev rule that gives every touch screen this calibration (libinput reads it).
+    pub fn touch_rule(&self) -> String {
+        let m = self.touch_matrix().map(|v| v.to_string()).join(" ");
+        format!(
+            "# hall kiosk: touch calibration for display.rotation = {}\n\
+             ENV{{ID_INPUT_TOUCHSCREEN}}==\"1\", ENV{{LIBINPUT_CALIBRATION_MATRIX}}=\"{m}\"\n",
+            self.rotation
+        )
+    }
 }
 
 /// The Prometheus text endpoint for hall IT. Off unless `listen` is set.
@@ -347,6 +426,34 @@ impl Config {
             key: key.into(),
             message,
         };
+        if !matches!(self.display.rotation, 0 | 90 | 180 | 270) {
+            return Err(bad(
+                "display.rotation",
+                format!("must be 0, 90, 180 or 270, not {}", self.display.rotation),
+            ));
+        }
+        if !(10..=100).contains(&self.display.brightness_percent) {
+            return Err(bad(
+                "display.brightness_percent",
+                format!(
+                    "must be 10 to 100 so the screen stays readable, not {}",
+                    self.display.brightness_percent
+                ),
+            ));
+        }
+        let bl = &self.display.backlight;
+        if !(bl == "auto" || bl == "none" || bl.starts_with("/sys/class/backlight/")) {
+            return Err(bad(
+                "display.backlight",
+                format!("must be \"auto\", \"none\" or /sys/class/backlight/NAME, not {bl:?}"),
+            ));
+        }
+        if self.display.blank_idle_s < 30 {
+            return Err(bad(
+                "display.blank_idle_s",
+                "must be at least 30 seconds".into(),
+            ));
+        }
         if !matches!(self.devices.printer.width_mm, 58 | 80) {
             return Err(bad(
                 "devices.printer.width_mm",

@@ -1,9 +1,11 @@
 //! What the kiosk needs from the machine it runs on: configuration, logging, opening hours
 //! and (on a device) systemd notification.
 
+pub mod backlight;
 pub mod config;
 pub mod doctor;
 pub mod hours;
+pub mod liveness;
 pub mod logging;
 pub mod probe;
 pub mod systemd;

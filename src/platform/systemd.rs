@@ -1,6 +1,7 @@
 //! systemd integration on a device: `READY=1` once the home screen is up, and `WATCHDOG=1`
-//! from the UI event loop, so a hung UI thread leads to a restart. Outside systemd
-//! (`NOTIFY_SOCKET` unset) every call is a no-op.
+//! from the UI event loop while the background tasks are alive (see `liveness`), so a hung
+//! UI thread or a hung task leads to a restart. Outside systemd (`NOTIFY_SOCKET` unset)
+//! every call is a no-op.
 
 use std::time::Duration;
 
@@ -23,4 +24,9 @@ pub fn watchdog_interval() -> Option<Duration> {
 
 pub fn watchdog_ping() {
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+}
+
+/// True when systemd supervises this process (a restart is then systemd's job).
+pub fn supervised() -> bool {
+    std::env::var_os("NOTIFY_SOCKET").is_some()
 }

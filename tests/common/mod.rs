@@ -21,17 +21,23 @@ pub struct Rig {
 }
 
 pub fn rig() -> Rig {
+    rig_with(|_| {})
+}
+
+/// The rig with some of the kiosk's options changed.
+pub fn rig_with(change: impl FnOnce(&mut UiOptions)) -> Rig {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     let config = Config::parse(EXAMPLE, Path::new("kiosk.toml")).unwrap();
     let mut services = Services::start(&config, Some(dir.path())).unwrap();
-    let kiosk = Kiosk::new(UiOptions {
+    let mut options = UiOptions {
         opening_hours: hall_kiosk::platform::hours::OpeningHours::Always,
         // Within the categories' opening hours (08:30-17:30), whenever the test runs.
         fixed_clock: Some(time::macros::datetime!(2026-11-24 10:00 +08:00)),
         ..UiOptions::default()
-    })
-    .unwrap();
+    };
+    change(&mut options);
+    let kiosk = Kiosk::new(options).unwrap();
     kiosk
         .window()
         .window()
@@ -40,6 +46,7 @@ pub fn rig() -> Rig {
     kiosk.set_catalog(&services.initial_catalog().unwrap());
     let events = std::mem::replace(&mut services.events, std::sync::mpsc::channel().1);
     kiosk.attach(Rc::new(services.desk.clone()), events);
+    kiosk.staff().set_actions(Rc::new(services.staff()));
     // Offline blocks come with the first sync, one category after another; wait for every
     // category's block so every test starts alike (a test that takes an offline ticket in
     // the last category must not race the sync).

@@ -1,0 +1,92 @@
+//! After hours the home screen rests dark when no one uses it; the touch that wakes it
+//! does nothing else, and during opening hours it never rests.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use hall_kiosk::app::{Kiosk, UiOptions};
+use hall_kiosk::platform::hours::OpeningHours;
+use hall_kiosk::ui::{Nav, Shell};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use slint::platform::PointerEventButton;
+use slint::ComponentHandle;
+
+fn kiosk(at: time::OffsetDateTime, backlight: Option<&std::path::Path>) -> Rc<Kiosk> {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut screen = hall_kiosk::app::screen::ScreenOptions {
+        rest_after: Duration::from_secs(60),
+        ..Default::default()
+    };
+    screen.backlight =
+        backlight.map(|d| hall_kiosk::platform::backlight::Backlight::open(d).unwrap());
+    let kiosk = Kiosk::new(UiOptions {
+        opening_hours: OpeningHours::parse("mon-fri 08:30-17:30").unwrap(),
+        fixed_clock: Some(at),
+        screen,
+        ..UiOptions::default()
+    })
+    .unwrap();
+    kiosk
+        .window()
+        .window()
+        .set_size(slint::PhysicalSize::new(1080, 1920));
+    kiosk.window().show().unwrap();
+    kiosk
+}
+
+fn wait(seconds: u64) {
+    for _ in 0..seconds {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+    }
+}
+
+fn tile(kiosk: &Kiosk, label: &str) -> ElementHandle {
+    ElementHandle::find_by_accessible_label(kiosk.window(), label)
+        .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
+        .unwrap_or_else(|| panic!("a button labelled {label:?}"))
+}
+
+#[test]
+fn after_hours_the_screen_rests_and_the_waking_touch_does_nothing_else() {
+    let sys = tempfile::tempdir().unwrap();
+    let panel = sys.path().join("class/backlight/10-0045");
+    std::fs::create_dir_all(&panel).unwrap();
+    std::fs::write(panel.join("max_brightness"), "255").unwrap();
+    std::fs::write(panel.join("brightness"), "255").unwrap();
+    std::fs::write(panel.join("bl_power"), "0").unwrap();
+    let k = kiosk(
+        time::macros::datetime!(2026-11-24 22:00 +08:00),
+        Some(&panel),
+    );
+    let shell = k.window().global::<Shell>();
+    let read = |f: &str| std::fs::read_to_string(panel.join(f)).unwrap();
+    assert_eq!(read("brightness"), "204", "80 % at start-up");
+    wait(55);
+    assert!(!shell.get_resting(), "not before blank_idle_s");
+    wait(10);
+    assert!(shell.get_resting());
+    assert_eq!(read("bl_power"), "4", "backlight off while resting");
+
+    // A touch where the 取号 tile is: it wakes the screen, and does not open the tile.
+    tile(&k, "取号").mock_single_click(PointerEventButton::Left);
+    assert!(!shell.get_resting());
+    assert_eq!(read("bl_power"), "0");
+    assert_eq!(k.window().global::<Nav>().get_screen(), "home");
+    tile(&k, "取号").mock_single_click(PointerEventButton::Left);
+    assert_eq!(
+        k.window().global::<Nav>().get_screen(),
+        "ticket-categories",
+        "awake, touches act again"
+    );
+    // Away from home it never rests, however long the quiet lasts (the idle timeout
+    // brings it home first, and the rest starts counting from there).
+    wait(30);
+    assert!(!shell.get_resting());
+}
+
+#[test]
+fn during_opening_hours_the_screen_never_rests() {
+    let k = kiosk(time::macros::datetime!(2026-11-24 10:00 +08:00), None);
+    wait(600);
+    assert!(!k.window().global::<Shell>().get_resting());
+}

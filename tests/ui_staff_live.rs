@@ -1,0 +1,206 @@
+//! Staff mode on a live kiosk (hall-sim on loopback, device simulators on ptys): signed
+//! staff QR codes, device tests with the real reader and scanner, clearing a help call,
+//! the audit trail at the backend, restart, and the tasks the watchdog waits on.
+
+mod common;
+
+use common::{rig, rig_with, screen, tap, wait_until};
+use hall_kiosk::ui::Staff;
+use kiosk_drivers::scanner::payload::{HmacVerifier, TEST_KEY};
+use slint::ComponentHandle;
+
+/// The rig's fixed clock (2026-11-24 10:00 +08:00) in Unix seconds.
+const NOW: i64 = 1_795_485_600;
+
+fn staff_code(staff_id: &str, expires: i64) -> Vec<u8> {
+    HmacVerifier::new(TEST_KEY)
+        .signed(&format!("hk:staff:v1:{staff_id}:{expires}"))
+        .into_bytes()
+}
+
+#[test]
+fn a_signed_staff_code_signs_in_and_forged_or_expired_ones_do_not() {
+    assert_eq!(
+        time::macros::datetime!(2026-11-24 10:00 +08:00).unix_timestamp(),
+        NOW
+    );
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+
+    let mut forged = staff_code("W0012", NOW + 3600);
+    let last = forged.len() - 1;
+    forged[last] = if forged[last] == b'0' { b'1' } else { b'0' };
+    world.scanner.scan(&forged).unwrap();
+    world.scanner.scan(&staff_code("W0012", NOW - 60)).unwrap();
+    common::pump_for(k, std::time::Duration::from_millis(600));
+    assert_eq!(screen(k), "home", "a forged or expired code opens nothing");
+    assert!(!k.staff().signed_in());
+
+    world
+        .scanner
+        .scan(&staff_code("W0012", NOW + 3600))
+        .unwrap();
+    wait_until(k, "staff status", || screen(k) == "staff-status");
+    assert!(k.staff().signed_in());
+    // The audit trail reaches the backend, naming the person from the code.
+    let hall = world.hall.clone();
+    wait_until(k, "the audit entry at the backend", || {
+        hall.staff_actions()
+            .iter()
+            .any(|a| a["staff"] == "W0012" && a["action"] == "signed in with staff code")
+    });
+    let refused = hall
+        .staff_actions()
+        .iter()
+        .filter(|a| a["action"] == "expired staff code refused")
+        .count();
+    assert_eq!(refused, 1, "{:?}", hall.staff_actions());
+    assert_eq!(screen(k), "staff-status");
+    tap(k, "退出工作人员模式");
+    wait_until(k, "leaving staff mode in the audit", || {
+        hall.staff_actions()
+            .iter()
+            .any(|a| a["staff"] == "W0012" && a["action"] == "left staff mode")
+    });
+    assert_eq!(screen(k), "home");
+}
+
+#[test]
+fn staff_test_the_reader_and_the_scanner_and_no_citizen_flow_sees_it() {
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    world
+        .scanner
+        .scan(&staff_code("W0012", NOW + 3600))
+        .unwrap();
+    wait_until(k, "staff status", || screen(k) == "staff-status");
+    let staff = k.window().global::<Staff>();
+
+    tap(k, "测试读卡");
+    assert_eq!(screen(k), "staff-test");
+    assert_eq!(staff.get_test_state(), "waiting");
+    world.reader.present(0);
+    wait_until(k, "the test read", || staff.get_test_state() != "waiting");
+    assert_eq!(staff.get_test_state(), "ok");
+    let result = staff.get_test_result().to_string();
+    assert!(result.contains("***********"), "ID masked: {result}");
+    assert!(
+        result.chars().filter(char::is_ascii_digit).count() <= 7,
+        "no whole ID number: {result}"
+    );
+    assert_eq!(
+        screen(k),
+        "staff-test",
+        "the read went to the test, not a flow"
+    );
+    world.reader.remove();
+
+    tap(k, "返回上一步");
+    tap(k, "测试扫码");
+    assert_eq!(staff.get_test_state(), "waiting");
+    world
+        .scanner
+        .scan(b"https://hall.example.gov.cn/track/t/20261124/A017")
+        .unwrap();
+    wait_until(k, "the test scan", || staff.get_test_state() != "waiting");
+    assert_eq!(
+        (
+            staff.get_test_state().as_str(),
+            staff.get_test_result().as_str()
+        ),
+        ("ok", "ticket")
+    );
+    assert_eq!(screen(k), "staff-test");
+}
+
+#[test]
+fn staff_clear_a_help_call_at_the_kiosk_and_the_lamp_and_backend_follow() {
+    use kiosk_drivers::gpio::Output;
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    k.open("help");
+    let hall = world.hall.clone();
+    wait_until(k, "the help request at the backend", || {
+        hall.help_requests().iter().any(|(_, open)| *open)
+    });
+    assert!(world.gpio.is_on(Output::HelpLamp));
+
+    // Staff arrive and sign in with their code; the status screen names the open call.
+    world
+        .scanner
+        .scan(&staff_code("W0012", NOW + 3600))
+        .unwrap();
+    wait_until(k, "staff status", || screen(k) == "staff-status");
+    let staff = k.window().global::<Staff>();
+    assert!(staff.get_help_open());
+    let rows: Vec<String> = slint::Model::iter(&staff.get_status())
+        .map(|r| r.name.to_string())
+        .collect();
+    assert!(rows.contains(&"help".to_string()), "{rows:?}");
+
+    tap(k, "结束帮办呼叫");
+    wait_until(k, "the call closed at the backend", || {
+        hall.help_requests().iter().all(|(_, open)| !*open)
+    });
+    assert!(!world.gpio.is_on(Output::HelpLamp));
+    assert!(!staff.get_help_open());
+    assert_eq!(screen(k), "staff-status", "staff stay in staff mode");
+}
+
+#[test]
+fn restart_asks_for_a_second_tap_and_the_watchdog_waits_on_every_task() {
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    world
+        .scanner
+        .scan(&staff_code("W0012", NOW + 3600))
+        .unwrap();
+    wait_until(k, "staff status", || screen(k) == "staff-status");
+    tap(k, "重启本机");
+    assert!(!k.restart_requested(), "one tap only asks");
+    tap(k, "再点一次即重启");
+    assert!(k.restart_requested());
+
+    let names = r.services.liveness.names();
+    for task in [
+        "outbox delivery",
+        "scanner",
+        "card watch",
+        "printer status",
+        "monitor",
+    ] {
+        assert!(names.contains(&task), "{task} watched: {names:?}");
+    }
+    wait_until(k, "the delivery actor's first round", || {
+        r.services.link.actor_age().is_some()
+    });
+    assert!(
+        r.services.liveness.stale().is_empty(),
+        "{:?}",
+        r.services.liveness.stale()
+    );
+}
+
+#[test]
+fn the_presence_sensor_wakes_a_screen_resting_after_hours() {
+    use kiosk_drivers::gpio::Input;
+    let r = rig_with(|o| {
+        o.opening_hours =
+            hall_kiosk::platform::hours::OpeningHours::parse("mon-fri 08:30-17:30").unwrap();
+        o.fixed_clock = Some(time::macros::datetime!(2026-11-24 21:00 +08:00));
+    });
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    let shell = k.window().global::<hall_kiosk::ui::Shell>();
+    for _ in 0..125 {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(1));
+    }
+    assert!(shell.get_resting(), "after hours, 120 s untouched on home");
+    world.gpio.set_input(Input::Presence, true);
+    wait_until(k, "the screen to wake", || !shell.get_resting());
+    assert_eq!(screen(k), "home");
+}
