@@ -293,7 +293,11 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            run_ui(ui_options(&config), services)
+            let mut options = ui_options(&config);
+            if options.staff_pin_hashes.is_empty() {
+                options.staff_pin_hashes = vec![hall_kiosk::app::demo::DEMO_PIN_HASH.into()];
+            }
+            run_ui(options, services)
         }
     }
 }
