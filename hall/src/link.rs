@@ -769,10 +769,15 @@ impl HallLink {
 
     /// Sync for technicians: catalog, blocks, heartbeat. Ok when the backend was reached.
     pub async fn sync(&self) -> Result<(), LinkError> {
-        self.refresh_catalog().await?;
+        // Each step on its own: a backend whose catalog route fails must still get the
+        // heartbeat (hall IT would otherwise see a silent kiosk) and give offline numbers.
+        let catalog = self.refresh_catalog().await;
         let categories = self.category_codes();
-        self.top_up_blocks(&categories).await?;
-        self.heartbeat().await?;
+        let blocks = self.top_up_blocks(&categories).await;
+        let heartbeat = self.heartbeat().await;
+        catalog?;
+        blocks?;
+        heartbeat?;
         Ok(())
     }
 
