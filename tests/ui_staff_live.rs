@@ -18,6 +18,18 @@ fn staff_code(staff_id: &str, expires: i64) -> Vec<u8> {
         .into_bytes()
 }
 
+/// Staff W0012 show their code to the scanner.
+fn sign_in(r: &common::Rig) {
+    let world = r.services.demo.as_ref().unwrap();
+    world
+        .scanner
+        .scan(&staff_code("W0012", NOW + 3600))
+        .unwrap();
+    wait_until(&r.kiosk, "staff status", || {
+        screen(&r.kiosk) == "staff-status"
+    });
+}
+
 #[test]
 fn a_signed_staff_code_signs_in_and_forged_or_expired_ones_do_not() {
     assert_eq!(
@@ -37,11 +49,7 @@ fn a_signed_staff_code_signs_in_and_forged_or_expired_ones_do_not() {
     assert_eq!(screen(k), "home", "a forged or expired code opens nothing");
     assert!(!k.staff().signed_in());
 
-    world
-        .scanner
-        .scan(&staff_code("W0012", NOW + 3600))
-        .unwrap();
-    wait_until(k, "staff status", || screen(k) == "staff-status");
+    sign_in(&r);
     assert!(k.staff().signed_in());
     // The audit trail reaches the backend, naming the person from the code.
     let hall = world.hall.clone();
@@ -71,11 +79,7 @@ fn staff_test_the_reader_and_the_scanner_and_no_citizen_flow_sees_it() {
     let r = rig();
     let k = &r.kiosk;
     let world = r.services.demo.as_ref().unwrap();
-    world
-        .scanner
-        .scan(&staff_code("W0012", NOW + 3600))
-        .unwrap();
-    wait_until(k, "staff status", || screen(k) == "staff-status");
+    sign_in(&r);
     let staff = k.window().global::<Staff>();
 
     tap(k, "测试读卡");
@@ -129,11 +133,7 @@ fn staff_clear_a_help_call_at_the_kiosk_and_the_lamp_and_backend_follow() {
     assert!(world.gpio.is_on(Output::HelpLamp));
 
     // Staff arrive and sign in with their code; the status screen names the open call.
-    world
-        .scanner
-        .scan(&staff_code("W0012", NOW + 3600))
-        .unwrap();
-    wait_until(k, "staff status", || screen(k) == "staff-status");
+    sign_in(&r);
     let staff = k.window().global::<Staff>();
     assert!(staff.get_help_open());
     let rows: Vec<String> = slint::Model::iter(&staff.get_status())
@@ -154,12 +154,7 @@ fn staff_clear_a_help_call_at_the_kiosk_and_the_lamp_and_backend_follow() {
 fn restart_asks_for_a_second_tap_and_the_watchdog_waits_on_every_task() {
     let r = rig();
     let k = &r.kiosk;
-    let world = r.services.demo.as_ref().unwrap();
-    world
-        .scanner
-        .scan(&staff_code("W0012", NOW + 3600))
-        .unwrap();
-    wait_until(k, "staff status", || screen(k) == "staff-status");
+    sign_in(&r);
     tap(k, "重启本机");
     assert!(!k.restart_requested(), "one tap only asks");
     tap(k, "再点一次即重启");
