@@ -31,6 +31,19 @@ pub struct Health {
 
 pub type SharedHealth = Arc<Mutex<Health>>;
 
+/// Where staff's "out of service" is kept, so a kiosk the watchdog restarts stays out of
+/// service until staff put it back.
+fn out_of_service_file(link: &HallLink) -> std::path::PathBuf {
+    link.settings().data_dir.join("out-of-service")
+}
+
+/// The reason code staff gave when they took the kiosk out of service, if they did.
+pub fn kept_out_of_service(link: &HallLink) -> Option<String> {
+    std::fs::read_to_string(out_of_service_file(link))
+        .ok()
+        .map(|r| r.trim().to_string())
+}
+
 pub struct LiveStaff {
     pub link: HallLink,
     pub printer: Option<PrintService>,
@@ -281,10 +294,22 @@ impl StaffActions for LiveStaff {
         }
     }
 
-    fn set_out_of_service(&self, on: bool) {
+    fn set_out_of_service(&self, on: bool, reason: &str) {
         self.health
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .out_of_service = on;
+        let file = out_of_service_file(&self.link);
+        let done = if on {
+            std::fs::write(&file, reason)
+        } else {
+            std::fs::remove_file(&file).or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Ok(()),
+                _ => Err(e),
+            })
+        };
+        if let Err(e) = done {
+            tracing::warn!(file = %file.display(), "out-of-service state not kept across a restart: {e}");
+        }
     }
 }

@@ -418,6 +418,11 @@ fn run_ui(options: UiOptions, services: Services) -> ExitCode {
     kiosk
         .staff()
         .set_actions(std::rc::Rc::new(services.staff()));
+    if let Some(reason) = hall_kiosk::live_staff::kept_out_of_service(&services.link) {
+        tracing::info!(%reason, "out of service, as staff left it before the restart");
+        kiosk.staff().show_out_of_service(true, &reason);
+        kiosk.go_home();
+    }
     let liveness = services.liveness.clone();
     let Services {
         runtime,

@@ -171,6 +171,10 @@ impl Services {
             }
         };
         let link = HallLink::open(settings)?;
+        health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .out_of_service = crate::live_staff::kept_out_of_service(&link).is_some();
         {
             let m = metrics.clone();
             link.observe_latency(move |took, answered| {

@@ -20,10 +20,15 @@ fn staff_code(staff_id: &str, expires: i64) -> Vec<u8> {
 
 /// Staff W0012 show their code to the scanner.
 fn sign_in(r: &common::Rig) {
+    sign_in_as(r, "W0012");
+}
+
+/// Another person's code (the scanner drops the same code shown twice within a second).
+fn sign_in_as(r: &common::Rig, staff_id: &str) {
     let world = r.services.demo.as_ref().unwrap();
     world
         .scanner
-        .scan(&staff_code("W0012", NOW + 3600))
+        .scan(&staff_code(staff_id, NOW + 3600))
         .unwrap();
     wait_until(&r.kiosk, "staff status", || {
         screen(&r.kiosk) == "staff-status"
@@ -157,6 +162,12 @@ fn restart_asks_for_a_second_tap_and_the_watchdog_waits_on_every_task() {
     sign_in(&r);
     tap(k, "重启本机");
     assert!(!k.restart_requested(), "one tap only asks");
+    tap(k, "测试打印");
+    tap(k, "重启本机");
+    assert!(
+        !k.restart_requested(),
+        "the question lapsed when staff did something else"
+    );
     tap(k, "再点一次即重启");
     assert!(k.restart_requested());
 
@@ -197,5 +208,39 @@ fn the_presence_sensor_wakes_a_screen_resting_after_hours() {
     assert!(shell.get_resting(), "after hours, 120 s untouched on home");
     world.gpio.set_input(Input::Presence, true);
     wait_until(k, "the screen to wake", || !shell.get_resting());
+    assert_eq!(screen(k), "home");
+}
+
+#[test]
+fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
+    use hall_kiosk::live_staff::kept_out_of_service;
+    let r = rig();
+    let k = &r.kiosk;
+    sign_in(&r);
+    tap(k, "打印机故障");
+    tap(k, "退出工作人员模式");
+    assert_eq!(screen(k), "out-of-service");
+    let shell = k.window().global::<hall_kiosk::ui::Shell>();
+    assert_eq!(shell.get_out_of_service_reason(), "printer");
+    assert!(common::shows(k, "凭条打印机需要处理。"));
+    assert_eq!(
+        kept_out_of_service(&r.services.link).as_deref(),
+        Some("printer")
+    );
+
+    // A kiosk started again on the same data (the watchdog's restart) is still out of service.
+    let config = hall_kiosk::platform::config::Config::parse(
+        hall_kiosk::platform::config::EXAMPLE,
+        std::path::Path::new("kiosk.toml"),
+    )
+    .unwrap();
+    let again = hall_kiosk::runtime::Services::start(&config, Some(r.dir.path())).unwrap();
+    assert!(again.health.lock().unwrap().out_of_service);
+    drop(again);
+
+    sign_in_as(&r, "W0013");
+    tap(k, "恢复服务");
+    assert_eq!(kept_out_of_service(&r.services.link), None);
+    tap(k, "退出工作人员模式");
     assert_eq!(screen(k), "home");
 }

@@ -52,8 +52,9 @@ pub trait StaffActions {
     /// Records a staff action for the audit log and the backend; `who` is "pin" or the
     /// staff id of a signed code.
     fn audit(&self, who: &str, what: &str);
-    /// The kiosk was taken out of service or back (the status lamp and heartbeat follow).
-    fn set_out_of_service(&self, _on: bool) {}
+    /// The kiosk was taken out of service (with the reason's code) or back; the status lamp
+    /// and heartbeat follow, and the state outlives a restart.
+    fn set_out_of_service(&self, _on: bool, _reason: &str) {}
     /// Staff mode was locked after wrong PINs (an alert until staff next sign in).
     fn set_staff_locked(&self, _on: bool) {}
     /// A citizen's help call is open at this kiosk.
@@ -346,6 +347,12 @@ impl StaffController {
         if !self.signed_in.get() {
             return;
         }
+        // A first tap that asked "tap again" lapses when staff do anything else.
+        self.kiosk.ui(|w| {
+            let staff = w.global::<Staff>();
+            staff.set_confirm_key("".into());
+            staff.set_confirm_action("".into());
+        });
         let lines = self.actions.borrow().status();
         let info = self.kiosk.upgrade().map(|k| {
             format!(
@@ -495,7 +502,13 @@ impl StaffController {
             "out of service: {} ({reason})",
             if on { "on" } else { "off" }
         ));
-        self.actions.borrow().set_out_of_service(on);
+        self.actions.borrow().set_out_of_service(on, reason);
+        self.show_out_of_service(on, reason);
+    }
+
+    /// Shows the kiosk out of service (or back) without a sign-in: at start-up, when staff
+    /// had taken it out of service before a restart.
+    pub fn show_out_of_service(&self, on: bool, reason: &str) {
         self.kiosk.ui(|w| {
             w.global::<Staff>().set_out_of_service(on);
             let shell = w.global::<Shell>();

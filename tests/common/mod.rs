@@ -98,3 +98,10 @@ pub fn pump_for(kiosk: &Rc<Kiosk>, d: Duration) {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// True when something on screen carries this accessible label.
+pub fn shows(kiosk: &Kiosk, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(kiosk.window(), label)
+        .next()
+        .is_some()
+}
