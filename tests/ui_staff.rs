@@ -126,3 +126,25 @@ fn five_wrong_pins_lock_staff_mode() {
         "the typed PIN is cleared after each try"
     );
 }
+
+#[test]
+fn staff_mode_leaves_itself_after_its_own_shorter_idle_time() {
+    let kiosk = kiosk();
+    kiosk.open("staff");
+    enter(&kiosk, "2468");
+    let nav = kiosk.window().global::<Nav>();
+    assert_eq!(nav.get_screen(), "staff-status");
+    for _ in 0..59 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(nav.get_screen(), "staff-status");
+    for _ in 0..2 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(
+        nav.get_screen(),
+        "home",
+        "staff.idle_timeout_s (60 s), not the citizens' 90 s"
+    );
+    assert!(!kiosk.staff().signed_in());
+}

@@ -318,6 +318,10 @@ impl StaffController {
                 self.signed_in.set(true);
                 self.actions.borrow().set_staff_locked(false);
                 self.audit("signed in with PIN");
+                // Restarts the idle countdown with staff mode's own, shorter length.
+                if let Some(k) = self.kiosk.upgrade() {
+                    k.activity();
+                }
                 self.show_status();
             }
             Err(Denied::Wrong { tries_left }) => {
