@@ -408,6 +408,51 @@ fn display() -> Check {
     }
 }
 
+fn backlight(config: &Config, sys: &Path) -> Check {
+    use crate::platform::backlight::Backlight;
+    match Backlight::find(&config.display.backlight, sys) {
+        None => check(
+            "backlight",
+            Verdict::Skip,
+            "none (HDMI screen or display.backlight = \"none\"): brightness fixed, the screen rests with a black page",
+        ),
+        Some(Err(e)) => check("backlight", Verdict::Warn, e.to_string()),
+        Some(Ok(b)) => {
+            let writable = std::fs::OpenOptions::new()
+                .write(true)
+                .open(b.dir().join("brightness"))
+                .is_ok();
+            if writable {
+                check("backlight", Verdict::Ok, b.dir().display().to_string())
+            } else {
+                check(
+                    "backlight",
+                    Verdict::Warn,
+                    format!(
+                        "{}: brightness not writable by this user (udev rule in 99-hall-kiosk.rules, group video)",
+                        b.dir().display()
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// Staff's "out of service", kept across restarts (see live_staff).
+fn service(config: &Config) -> Check {
+    match std::fs::read_to_string(config.kiosk.data_dir.join("out-of-service")) {
+        Ok(reason) => check(
+            "in-service",
+            Verdict::Warn,
+            format!(
+                "taken out of service by staff ({}); staff put it back on the status screen",
+                reason.trim()
+            ),
+        ),
+        Err(_) => check("in-service", Verdict::Ok, "serving citizens"),
+    }
+}
+
 /// Runs every check. The config is checked first; without it nothing else can be.
 pub fn run(config_path: &Path) -> Vec<Check> {
     let config = match Config::load(config_path) {
@@ -444,6 +489,8 @@ pub fn run(config_path: &Path) -> Vec<Check> {
     out.push(scanner(&config));
     out.push(font());
     out.push(display());
+    out.push(backlight(&config, Path::new("/sys")));
+    out.push(service(&config));
     out
 }
 
@@ -465,4 +512,43 @@ pub fn table(checks: &[Check]) -> String {
         s.push_str(&format!("{mark}  {:<16} {}\n", c.name, c.detail));
     }
     s
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::*;
+
+    fn config(data: &Path, backlight: &str) -> Config {
+        let text = crate::platform::config::EXAMPLE
+            .replace("/var/lib/hall-kiosk", data.to_str().unwrap())
+            .replace(
+                "backlight = \"auto\"",
+                &format!("backlight = \"{backlight}\""),
+            );
+        Config::parse(&text, Path::new("kiosk.toml")).unwrap()
+    }
+
+    #[test]
+    fn backlight_found_missing_and_staff_out_of_service_are_reported() {
+        let sys = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let c = config(data.path(), "auto");
+        assert_eq!(backlight(&c, sys.path()).verdict, Verdict::Skip, "HDMI");
+        let panel = sys.path().join("class/backlight/10-0045");
+        std::fs::create_dir_all(&panel).unwrap();
+        std::fs::write(panel.join("max_brightness"), "255").unwrap();
+        std::fs::write(panel.join("brightness"), "200").unwrap();
+        let b = backlight(&c, sys.path());
+        assert_eq!(b.verdict, Verdict::Ok, "{}", b.detail);
+        assert_eq!(
+            backlight(&config(data.path(), "none"), sys.path()).verdict,
+            Verdict::Skip
+        );
+
+        assert_eq!(service(&c).verdict, Verdict::Ok);
+        std::fs::write(data.path().join("out-of-service"), "printer").unwrap();
+        let s = service(&c);
+        assert_eq!(s.verdict, Verdict::Warn);
+        assert!(s.detail.contains("printer"), "{}", s.detail);
+    }
 }
