@@ -124,6 +124,11 @@ impl StaffActions for LiveStaff {
             name: "backend".into(),
             level: if s.auth_failed {
                 Level::Fault
+            } else if s
+                .clock_skew_s
+                .is_some_and(|k| k.abs() > crate::monitor::CLOCK_SKEW_S)
+            {
+                Level::Warn
             } else if s.online {
                 Level::Ok
             } else {
@@ -133,13 +138,14 @@ impl StaffActions for LiveStaff {
                 "令牌被拒绝 (token refused): check backend.token_file".into()
             } else {
                 format!(
-                    "{} · last answer {} · catalog {} confirmed {}",
+                    "{} · last answer {} · clock {} · catalog {} confirmed {}",
                     if s.online {
                         "在线 (online)"
                     } else {
                         "离线 (offline)"
                     },
                     ago(s.last_contact_ms),
+                    s.clock_skew_s.map_or("-".into(), |k| format!("{k:+} s")),
                     s.catalog_version.as_deref().unwrap_or("-"),
                     ago(s.catalog_fetched_ms)
                 )

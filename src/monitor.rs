@@ -40,6 +40,10 @@ fn device_state(state: &Option<Result<(), String>>) -> &'static str {
     }
 }
 
+/// A clock this far off the backend's (seconds) makes ages, expiry dates and "today"
+/// wrong on tickets and slips.
+pub const CLOCK_SKEW_S: i64 = 60;
+
 /// An outbox whose oldest entry has waited this long is stuck (the backend refuses or
 /// never answers), however few entries it holds.
 pub const OUTBOX_STUCK_MS: i64 = 15 * 60 * 1000;
@@ -101,6 +105,9 @@ pub fn assess(
     }
     if health.staff_locked {
         yellow.push("staff_locked");
+    }
+    if link.clock_skew_s.is_some_and(|k| k.abs() > CLOCK_SKEW_S) {
+        yellow.push("clock_skew");
     }
     if link.offline_left.iter().any(|(_, n)| *n < 5) {
         yellow.push("offline_numbers_low");
@@ -304,5 +311,16 @@ mod tests {
         let mut h = healthy();
         h.staff_locked = true;
         assert_eq!(assess(None, &h, &online(), 0).alerts, ["staff_locked"]);
+
+        let skewed = LinkStatus {
+            clock_skew_s: Some(-61),
+            ..online()
+        };
+        assert_eq!(assess(None, &healthy(), &skewed, 0).alerts, ["clock_skew"]);
+        let close = LinkStatus {
+            clock_skew_s: Some(60),
+            ..online()
+        };
+        assert!(assess(None, &healthy(), &close, 0).alerts.is_empty());
     }
 }

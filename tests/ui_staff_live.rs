@@ -184,6 +184,9 @@ fn restart_asks_for_a_second_tap_and_the_watchdog_waits_on_every_task() {
     wait_until(k, "the delivery actor's first round", || {
         r.services.link.actor_age().is_some()
     });
+    // The clock is compared with the backend's on every answer (its Date header).
+    let skew = r.services.link.status().clock_skew_s;
+    assert!(skew.is_some_and(|s| s.abs() <= 2), "{skew:?}");
     assert!(
         r.services.liveness.stale().is_empty(),
         "{:?}",

@@ -60,6 +60,9 @@ pub struct Client {
     token: String,
     kiosk_id: String,
     observer: std::sync::Arc<std::sync::RwLock<Option<Observer>>>,
+    /// Seconds the kiosk's clock is ahead of the backend's (negative: behind), from the
+    /// Date header of the last answer.
+    skew_s: std::sync::Arc<std::sync::Mutex<Option<i64>>>,
 }
 
 /// Told the duration of each request and whether an answer came (see `HallLink::observe_latency`).
@@ -105,6 +108,7 @@ impl Client {
             token: s.token.clone(),
             kiosk_id: s.kiosk_id.clone(),
             observer: Default::default(),
+            skew_s: Default::default(),
         })
     }
 
@@ -123,7 +127,26 @@ impl Client {
         {
             f(start.elapsed(), resp.is_ok());
         }
+        if let Some(server) = resp
+            .as_ref()
+            .ok()
+            .and_then(|r| r.headers().get("date"))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+        {
+            let now = std::time::SystemTime::now();
+            let skew = match now.duration_since(server) {
+                Ok(ahead) => ahead.as_secs() as i64,
+                Err(behind) => -(behind.duration().as_secs() as i64),
+            };
+            *self.skew_s.lock().unwrap_or_else(|p| p.into_inner()) = Some(skew);
+        }
         resp.map_err(|e| ClientError::Network(e.to_string()))
+    }
+
+    /// The clock skew measured on the last answer (None before any answer).
+    pub fn skew_s(&self) -> Option<i64> {
+        *self.skew_s.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {

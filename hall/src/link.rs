@@ -150,6 +150,9 @@ pub struct LinkStatus {
     pub outbox: api::OutboxFigures,
     /// Unix ms the oldest entry still waiting to be sent was committed.
     pub oldest_pending_ms: Option<i64>,
+    /// Seconds this kiosk's clock is ahead of the backend's, from the last answer's Date
+    /// header (whole seconds: the header has no finer resolution).
+    pub clock_skew_s: Option<i64>,
     /// Set when the store was found corrupt at start and recreated.
     pub store_recreated: Option<String>,
 }
@@ -250,6 +253,7 @@ impl HallLink {
             s.offline_left = left;
             s.outbox = counts;
             s.oldest_pending_ms = oldest;
+            s.clock_skew_s = self.inner.client.skew_s();
             s.catalog_version = version;
             s.catalog_fetched_ms = catalog.map(|c| c.2);
         });
