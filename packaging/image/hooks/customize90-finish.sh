@@ -1,0 +1,29 @@
+#!/bin/sh
+# Last: what only makes sense once all packages are in.
+set -eu
+root=$1
+. "$IMAGE_DIR/image.conf"
+
+# The .deb's postinst enabled the kiosk; an image that does not boot into it is a broken image.
+test -L "$root/etc/systemd/system/multi-user.target.wants/hall-kiosk.service"
+
+# The kernel mounts root read-only and systemd keeps it so (fstab); the raspi-firmware hook
+# always writes "rw".
+test -f "$root/boot/firmware/cmdline.txt"
+sed -i 's/ rw / ro /' "$root/boot/firmware/cmdline.txt"
+
+# Names resolve through systemd-resolved (an /etc/resolv.conf written at run time would need a
+# writable /etc).
+ln -sf ../run/systemd/resolve/stub-resolv.conf "$root/etc/resolv.conf"
+
+# The data partition's first contents, made from the root file system's own defaults; the
+# mount points underneath keep the factory files as a fallback.
+seed="$root/usr/share/hall-kiosk/data-seed"
+mkdir -p "$seed/etc/hall-kiosk" "$seed/hall-kiosk" "$seed/timesync"
+cp -a "$root/etc/hall-kiosk/." "$seed/etc/hall-kiosk/"
+chown "$kiosk_uid:$kiosk_gid" "$seed/hall-kiosk"
+chmod 0700 "$seed/hall-kiosk"
+ts=$(chroot "$root" id -u systemd-timesync 2>/dev/null || echo 0)
+chown "$ts:$ts" "$seed/timesync"
+
+rm -rf "$root/var/lib/apt/lists/"* "$root/var/cache/apt/"*.bin "$root/var/log/"*.log
