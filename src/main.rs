@@ -321,7 +321,6 @@ fn staff_cmd(command: StaffCommand) -> ExitCode {
             staff_id,
             hours,
         } => {
-            use kiosk_drivers::scanner::payload::HmacVerifier;
             if staff_id.is_empty()
                 || staff_id.len() > 32
                 || !staff_id
@@ -330,10 +329,7 @@ fn staff_cmd(command: StaffCommand) -> ExitCode {
             {
                 return fail("--staff-id: 1 to 32 letters, digits, '-' or '_'");
             }
-            let key = match std::fs::read_to_string(&key_file)
-                .map_err(|e| e.to_string())
-                .and_then(|t| HmacVerifier::from_hex(&t).map_err(|e| e.to_string()))
-            {
+            let key = match hall_kiosk::runtime::read_staff_key(&key_file) {
                 Ok(k) => k,
                 Err(e) => return fail(format!("{}: {e}", key_file.display())),
             };

@@ -1073,6 +1073,13 @@ impl Desk for LiveDesk {
     }
 }
 
+/// The HMAC key of staff QR codes from its file (hex, as `staff.qr_key_file` holds it).
+pub fn read_staff_key(path: &Path) -> Result<payload::HmacVerifier, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| payload::HmacVerifier::from_hex(&t).map_err(|e| e.to_string()))
+}
+
 /// The verifier of signed staff QR codes: the hall's key from `staff.qr_key_file`, or in
 /// the demo the published test key. Without one, staff codes are refused.
 fn staff_verifier(
@@ -1080,10 +1087,7 @@ fn staff_verifier(
     demo: bool,
 ) -> Option<Box<dyn payload::CodeVerifier + Send + Sync>> {
     match &config.staff.qr_key_file {
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| payload::HmacVerifier::from_hex(&t).map_err(|e| e.to_string()))
-        {
+        Some(path) => match read_staff_key(path) {
             Ok(v) => Some(Box::new(v)),
             Err(e) => {
                 tracing::warn!(target: "alert", file = %path.display(), "staff QR key unusable, staff codes refused: {e}");
