@@ -56,12 +56,16 @@ impl ScreenController {
             backlight: options.backlight.clone(),
             brightness: Cell::new(options.brightness_percent),
         });
-        if let Some(b) = &me.backlight {
-            if let Err(e) = b.set_percent(options.brightness_percent) {
+        me.apply_brightness();
+        me
+    }
+
+    fn apply_brightness(&self) {
+        if let Some(b) = &self.backlight {
+            if let Err(e) = b.set_percent(self.brightness.get()) {
                 tracing::warn!(backlight = %b.dir().display(), "cannot set the brightness: {e}");
             }
         }
-        me
     }
 
     pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
@@ -101,10 +105,6 @@ impl ScreenController {
         }
     }
 
-    pub fn resting(&self) -> bool {
-        self.rest.borrow().resting()
-    }
-
     fn apply(&self, change: Change) {
         let resting = change == Change::Rest;
         tracing::info!(resting, "screen rest after hours");
@@ -120,11 +120,7 @@ impl ScreenController {
     pub fn step_brightness(&self, step: i32) -> u8 {
         let p = (i32::from(self.brightness.get()) + step).clamp(10, 100) as u8;
         self.brightness.set(p);
-        if let Some(b) = &self.backlight {
-            if let Err(e) = b.set_percent(p) {
-                tracing::warn!(backlight = %b.dir().display(), "cannot set the brightness: {e}");
-            }
-        }
+        self.apply_brightness();
         p
     }
 
