@@ -9,9 +9,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use kiosk_drivers::printer::layout::{self, ChecklistSlip, Job, Material, ReceiptSlip, TicketSlip};
 use kiosk_drivers::printer::{Condition, PrintError, PrintReport, Profile, ReceiptPrinter};
 
-use crate::app::services::{IssuedTicket, PrintOutcome};
-use crate::app::staff::{Level, StatusLine};
-use crate::flows::guide::GuideItem;
+use crate::domain::catalog::GuideItem;
+use crate::domain::{ComplaintKind, IssuedTicket, PrintOutcome};
+
+/// Why a staff print (test page, reprint) did not print.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffPrintError {
+    #[error("layout: {0}")]
+    Layout(#[from] layout::LayoutError),
+    #[error(transparent)]
+    Printer(#[from] PrintError),
+}
 
 /// What the kiosk last learnt of its printer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,7 +174,10 @@ impl PrintService {
             issued_at: self.stamp(t.issued_at),
             follow_url: (!t.track_url.is_empty()).then(|| t.track_url.clone()),
             offline: t.offline,
-            priority: String::new(),
+            priority: t
+                .priority
+                .map(|p| p.slip_label().to_string())
+                .unwrap_or_default(),
             appointment: t
                 .appointment
                 .as_ref()
@@ -219,22 +230,18 @@ impl PrintService {
     }
 
     /// The slip of a complaint or suggestion: its number to quote, nothing personal.
-    pub fn complaint(&self, complaint_no: &str, kind: &str, provisional: bool) -> PrintOutcome {
+    pub fn complaint(
+        &self,
+        complaint_no: &str,
+        kind: ComplaintKind,
+        provisional: bool,
+    ) -> PrintOutcome {
+        let (title, item) = kind.slip_words();
         let slip = ReceiptSlip {
             hall: self.inner.hall.clone(),
-            title: match kind {
-                "suggestion" => "意见建议回执",
-                "not_done" => "办不成事反映回执",
-                _ => "投诉回执",
-            }
-            .into(),
+            title: title.into(),
             receipt_no: complaint_no.to_string(),
-            item: match kind {
-                "suggestion" => "意见建议",
-                "not_done" => "办不成事反映",
-                _ => "服务投诉",
-            }
-            .into(),
+            item: item.into(),
             applicant: String::new(),
             submitted_at: self.now(),
             progress_url: None,
@@ -274,40 +281,18 @@ impl PrintService {
         self.outcome(layout::receipt(self.inner.profile, &slip))
     }
 
-    pub fn test_page(&self, kiosk_id: &str) -> Result<PrintReport, String> {
+    pub fn test_page(&self, kiosk_id: &str) -> Result<PrintReport, StaffPrintError> {
         let job = layout::test_page(
             self.inner.profile,
             kiosk_id,
             &self.stamp(time::OffsetDateTime::now_utc()),
-        )
-        .map_err(|e| e.to_string())?;
-        self.print(&job).map_err(|e| e.to_string())
+        )?;
+        Ok(self.print(&job)?)
     }
 
     /// Reprints the last ticket (staff, after a jam); None when there was none.
-    pub fn reprint_last(&self) -> Option<Result<PrintReport, String>> {
+    pub fn reprint_last(&self) -> Option<Result<PrintReport, PrintError>> {
         let job = lock(&self.inner.last_ticket).clone()?;
-        Some(self.print(&job).map_err(|e| e.to_string()))
-    }
-
-    /// The printer's line on the staff status screen.
-    pub fn status_line(&self) -> StatusLine {
-        let (level, detail) = match self.known() {
-            Known::Never => (Level::Unknown, "not asked yet".to_string()),
-            Known::Condition(c) => (
-                match c {
-                    Condition::Ready => Level::Ok,
-                    Condition::PaperNearEnd => Level::Warn,
-                    _ => Level::Fault,
-                },
-                format!("{} ({})", c.zh(), c.en()),
-            ),
-            Known::Unreachable(kind) => (Level::Fault, format!("脱机 / {kind}")),
-        };
-        StatusLine {
-            name: "printer".into(),
-            level,
-            detail,
-        }
+        Some(self.print(&job))
     }
 }

@@ -77,6 +77,88 @@ async fn ticket_take_online_then_offline_then_flush() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no ticket issued"));
 }
 
+/// `ticket take` runs the touch screen's path to the end: the slip comes out of the
+/// configured printer (here the simulator on a pty, read back from its bytes), names the
+/// priority, and an offline ticket's QR code points to the hall's own `public_url`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ticket_take_prints_through_the_configured_printer_with_priority_and_public_url() {
+    use kiosk_drivers::printer::sim::PrinterSimulator;
+    use kiosk_drivers::printer::PaperWidth;
+    let sim = HallSim::spawn(SimOptions::default()).await.unwrap();
+    let printer = PrinterSimulator::spawn(PaperWidth::Mm80, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_for(dir.path(), &sim.url());
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .replace(
+            "public_url = \"https://hall.example.gov.cn\"",
+            "public_url = \"https://zwfw.xiahe.gov.cn\"",
+        )
+        .replacen(
+            "[devices.printer]\nport = \"sim\"",
+            &format!("[devices.printer]\nport = \"{}\"", printer.path()),
+            1,
+        );
+    assert!(text.contains(&printer.path()), "the printer's port is set");
+    std::fs::write(&config, text).unwrap();
+    let run = |args: &[&str]| {
+        let mut c = kiosk();
+        c.args(args).arg("--config").arg(&config);
+        c.output().unwrap()
+    };
+    assert!(tokio::task::block_in_place(|| run(&["backend", "sync"]))
+        .status
+        .success());
+
+    let out = tokio::task::block_in_place(|| {
+        run(&["ticket", "take", "--category", "A", "--priority", "elderly"])
+    });
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["printed"], true, "{v}");
+    assert_eq!(v["priority"], "elderly");
+    assert_eq!(v["offline"], false);
+    assert!(
+        v["track_url"].as_str().is_some_and(|u| !u.is_empty()),
+        "{v}"
+    );
+    let pages = printer.wait_pages(1, std::time::Duration::from_secs(5));
+    let slip = pages[0].text();
+    assert!(slip.contains(v["ticket_no"].as_str().unwrap()), "{slip}");
+    assert!(slip.contains("【老年人优先】"), "{slip}");
+    assert!(
+        slip.contains("企业服务"),
+        "the category's name from the catalog: {slip}"
+    );
+
+    // Offline: a number from the reserved block, its QR code on the hall's own site.
+    sim.set_fault(Fault::Down);
+    let out = tokio::task::block_in_place(|| {
+        run(&["ticket", "take", "--category", "A", "--priority", "elderly"])
+    });
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["offline"], true);
+    assert_eq!(v["printed"], true, "{v}");
+    let pages = printer.wait_pages(2, std::time::Duration::from_secs(5));
+    assert!(pages[1].text().contains("【老年人优先】"));
+    let qr = pages[1].qr_payloads();
+    assert!(
+        qr.iter()
+            .any(|p| p.starts_with("https://zwfw.xiahe.gov.cn/")),
+        "{qr:?}"
+    );
+    assert_eq!(v["track_url"].as_str(), qr.first().map(String::as_str));
+
+    let bad = tokio::task::block_in_place(|| {
+        run(&["ticket", "take", "--category", "A", "--priority", "vip"])
+    });
+    assert!(!bad.status.success(), "an unknown priority is refused");
+}
+
 #[test]
 fn idcard_read_prints_a_masked_card_and_reveals_only_on_request() {
     use kiosk_drivers::idcard::sim::{builtin_identities, ReaderSimulator};

@@ -129,7 +129,6 @@ fn a_complaint_offline_is_provisional_and_delivered_once_later() {
     let link = r.services.link.clone();
     assert!(r
         .services
-        .runtime
         .block_on(async move { link.flush().await })
         .unwrap());
     assert_eq!(world.hall.complaints().len(), 1);
@@ -183,7 +182,7 @@ fn rating_by_id_card_lists_the_citizens_recent_services() {
         .to_string();
     // Staff can tell the reader works from its last read.
     {
-        use hall_kiosk::app::staff::StaffActions;
+        use hall_kiosk::domain::StaffActions;
         let reader_line = r
             .services
             .staff()

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use hall_kiosk::app::{Kiosk, UiOptions};
-use hall_kiosk::platform::hours::OpeningHours;
+use hall_kiosk::domain::hours::OpeningHours;
 use hall_kiosk::ui::{Nav, Shell};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use slint::platform::PointerEventButton;

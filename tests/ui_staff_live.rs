@@ -199,7 +199,7 @@ fn the_presence_sensor_wakes_a_screen_resting_after_hours() {
     use kiosk_drivers::gpio::Input;
     let r = rig_with(|o| {
         o.opening_hours =
-            hall_kiosk::platform::hours::OpeningHours::parse("mon-fri 08:30-17:30").unwrap();
+            hall_kiosk::domain::hours::OpeningHours::parse("mon-fri 08:30-17:30").unwrap();
         o.fixed_clock = Some(time::macros::datetime!(2026-11-24 21:00 +08:00));
     });
     let k = &r.kiosk;
@@ -216,7 +216,6 @@ fn the_presence_sensor_wakes_a_screen_resting_after_hours() {
 
 #[test]
 fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
-    use hall_kiosk::live_staff::kept_out_of_service;
     let r = rig();
     let k = &r.kiosk;
     sign_in(&r);
@@ -227,7 +226,7 @@ fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
     assert_eq!(shell.get_out_of_service_reason(), "printer");
     assert!(common::shows(k, "凭条打印机需要处理。"));
     assert_eq!(
-        kept_out_of_service(&r.services.link).as_deref(),
+        r.services.health.out_of_service().as_deref(),
         Some("printer")
     );
 
@@ -237,13 +236,18 @@ fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
         std::path::Path::new("kiosk.toml"),
     )
     .unwrap();
-    let again = hall_kiosk::runtime::Services::start(&config, Some(r.dir.path())).unwrap();
-    assert!(again.health.lock().unwrap().out_of_service);
-    drop(again);
+    let again = hall_kiosk::services::Services::start(
+        &config,
+        hall_kiosk::services::World::Demo(r.dir.path().to_path_buf()),
+    )
+    .unwrap();
+    assert_eq!(again.health.out_of_service().as_deref(), Some("printer"));
+    again.shutdown();
 
     sign_in_as(&r, "W0013");
     tap(k, "恢复服务");
-    assert_eq!(kept_out_of_service(&r.services.link), None);
+    assert_eq!(r.services.health.out_of_service(), None);
+    assert!(!r.dir.path().join("out-of-service").exists());
     tap(k, "退出工作人员模式");
     assert_eq!(screen(k), "home");
 }

@@ -171,7 +171,6 @@ fn offline_submission_is_provisional_then_found_after_delivery() {
     world.hall.set_fault(hall_link::sim::Fault::None);
     let link = r.services.link.clone();
     r.services
-        .runtime
         .block_on(async move { link.flush().await })
         .unwrap();
     assert_eq!(world.hall.submissions().len(), 1, "delivered once");

@@ -203,6 +203,12 @@ fn elderly_card_holder_gets_priority_and_elderly_mode() {
     let t = &world.hall.tickets()[0];
     assert_eq!(t["source"], "id_card");
     assert_eq!(t["priority"], "elderly");
+    // The slip names the priority the screen showed, and nothing of the card holder.
+    let pages = world.printer.wait_pages(1, Duration::from_secs(5));
+    let slip = pages[0].text();
+    assert!(slip.contains("【老年人优先】"), "{slip}");
+    assert!(!slip.contains("李秀英"), "{slip}");
+    assert!(!slip.contains("110101195003071542"), "{slip}");
     // Taking the card away wipes its data from the screen.
     world.reader.remove();
     wait_until(k, "the card data wiped", || {
@@ -254,14 +260,14 @@ fn idle_timeout_mid_flow_returns_home_and_wipes_the_session() {
 
 #[test]
 fn staff_see_the_printer_and_can_test_it() {
-    use hall_kiosk::app::staff::{Level, StaffActions};
+    use hall_kiosk::domain::{Level, StaffActions};
     let r = rig();
     let staff = r.services.staff();
     let printer = r.services.demo.as_ref().unwrap().printer.clone();
     assert_eq!(staff.act("test-print"), "测试页已打印 (test page printed)");
     let pages = printer.wait_pages(1, Duration::from_secs(5));
     assert!(pages[0].text().contains("打印测试"));
-    let line = |lines: Vec<hall_kiosk::app::staff::StatusLine>| {
+    let line = |lines: Vec<hall_kiosk::domain::StatusLine>| {
         lines.into_iter().find(|l| l.name == "printer").unwrap()
     };
     assert_eq!(line(staff.status()).level, Level::Ok);
@@ -305,8 +311,8 @@ fn staff_see_the_printer_and_can_test_it() {
 
 #[test]
 fn the_status_lamp_and_heartbeat_follow_the_kiosk_and_the_help_button_calls_staff() {
-    use hall_kiosk::app::staff::StaffActions;
-    use hall_kiosk::monitor::Lamp;
+    use hall_kiosk::domain::StaffActions;
+    use hall_kiosk::health::assess::Lamp;
     use kiosk_drivers::gpio::Output;
     let r = rig();
     let k = &r.kiosk;
@@ -314,14 +320,14 @@ fn the_status_lamp_and_heartbeat_follow_the_kiosk_and_the_help_button_calls_staf
     let staff = r.services.staff();
     let monitor = r.services.monitor();
     staff.act("paper-replaced");
-    let a = r.services.runtime.block_on(monitor.tick());
+    let a = r.services.block_on(monitor.tick());
     assert_eq!(a.lamp, Lamp::Green, "{:?}", a.alerts);
     assert!(world.gpio.is_on(Output::LampGreen));
     assert!(!world.gpio.is_on(Output::LampRed));
 
     world.printer.set_paper(kiosk_drivers::printer::Paper::Out);
     staff.act("paper-replaced");
-    let a = r.services.runtime.block_on(monitor.tick());
+    let a = r.services.block_on(monitor.tick());
     assert_eq!(a.lamp, Lamp::Red);
     assert!(world.gpio.is_on(Output::LampRed));
     assert!(!world.gpio.is_on(Output::LampGreen));
@@ -333,10 +339,7 @@ fn the_status_lamp_and_heartbeat_follow_the_kiosk_and_the_help_button_calls_staf
 
     world.printer.set_paper(kiosk_drivers::printer::Paper::Ok);
     staff.act("paper-replaced");
-    assert_eq!(
-        r.services.runtime.block_on(monitor.tick()).lamp,
-        Lamp::Green
-    );
+    assert_eq!(r.services.block_on(monitor.tick()).lamp, Lamp::Green);
 
     // The physical help button calls staff from any screen.
     world.gpio.press_help();
@@ -374,14 +377,18 @@ fn metrics_count_a_ticket_and_its_print_and_are_served_as_openmetrics_text() {
     );
 
     // The same over HTTP on a loopback port.
-    let addr = r
+    let listener = r
         .services
-        .runtime
-        .block_on(hall_kiosk::metrics::serve(
+        .block_on(hall_kiosk::health::metrics::bind(
             "127.0.0.1:0".parse().unwrap(),
-            r.services.metrics.clone(),
         ))
         .unwrap();
+    let addr = listener.local_addr().unwrap();
+    r.services.tasks().spawn(hall_kiosk::health::metrics::serve(
+        listener,
+        r.services.metrics.clone(),
+        r.services.tasks().stop_signal(),
+    ));
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.write_all(b"GET /metrics HTTP/1.1\r\nHost: kiosk\r\nConnection: close\r\n\r\n")
         .unwrap();
@@ -393,14 +400,13 @@ fn metrics_count_a_ticket_and_its_print_and_are_served_as_openmetrics_text() {
 
 #[test]
 fn staff_retry_or_discard_a_dead_letter_and_discarded_ones_are_kept_for_audit() {
-    use hall_kiosk::app::staff::StaffActions;
+    use hall_kiosk::domain::StaffActions;
     let r = rig();
     let staff = r.services.staff();
     let link = r.services.link.clone();
     // Something the backend refuses for good (no such endpoint): a dead letter.
     let posted = r
         .services
-        .runtime
         .block_on(async move {
             link.post_or_queue("test", "/no-such-endpoint", serde_json::json!({"n": 1}))
                 .await
@@ -437,8 +443,8 @@ fn staff_retry_or_discard_a_dead_letter_and_discarded_ones_are_kept_for_audit() 
 }
 
 fn line_named(
-    lines: Vec<hall_kiosk::app::staff::StatusLine>,
+    lines: Vec<hall_kiosk::domain::StatusLine>,
     name: &str,
-) -> hall_kiosk::app::staff::StatusLine {
+) -> hall_kiosk::domain::StatusLine {
     lines.into_iter().find(|l| l.name == name).unwrap()
 }

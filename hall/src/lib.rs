@@ -14,6 +14,7 @@ pub mod client;
 pub mod form;
 pub mod link;
 pub mod sim;
+pub mod sim_cli;
 pub mod store;
 
 pub use link::{

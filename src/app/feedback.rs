@@ -7,11 +7,11 @@ use std::rc::{Rc, Weak};
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::keyboard::{KeyboardTarget, Mode};
-use super::services::{
-    AppEvent, ComplaintOrder, Desk, PrintOutcome, RatingOrder, RatingResult, ScannedCode,
-    ServiceRef,
-};
 use super::{Kiosk, KioskLink};
+use crate::domain::{
+    AppEvent, ComplaintKind, ComplaintOrder, Desk, PrintOutcome, RatingOrder, RatingResult,
+    ScannedCode, ServiceRef,
+};
 use crate::flows::validate;
 use crate::ui::{Complaint, Rating, Reason, RecentRow};
 
@@ -322,7 +322,7 @@ impl FeedbackController {
             k.keyboard().detach();
         }
         let order = ComplaintOrder {
-            kind,
+            kind: ComplaintKind::from_code(&kind).unwrap_or(ComplaintKind::Complaint),
             text,
             phone: (!phone.is_empty()).then_some(phone),
             reference: self.reference.borrow().clone(),

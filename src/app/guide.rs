@@ -6,9 +6,9 @@ use std::rc::{Rc, Weak};
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::services::{AppEvent, Desk, PrintOutcome};
 use super::{Kiosk, KioskLink};
-use crate::flows::guide::{GuideItem, Guides};
+use crate::domain::catalog::{GuideItem, Guides};
+use crate::domain::{AppEvent, Desk, PrintOutcome};
 use crate::ui::{Choice, Guide, GuideRow, MaterialRow, Nav};
 
 pub struct GuideController {
@@ -286,7 +286,7 @@ pub fn windows_of(guides: &Guides, item: &GuideItem) -> String {
         .unwrap_or_default()
 }
 
-fn material_row(m: &crate::flows::guide::Material) -> MaterialRow {
+fn material_row(m: &crate::domain::catalog::Material) -> MaterialRow {
     let (status, note) = if let Some(shared) = &m.shared {
         ("shared", shared.clone())
     } else if m.waivable {

@@ -7,8 +7,8 @@ use std::rc::{Rc, Weak};
 
 use slint::ComponentHandle;
 
-use super::services::{AppEvent, Desk};
 use super::Kiosk;
+use crate::domain::{AppEvent, Desk};
 use crate::ui::{Help, Nav};
 
 /// How long a help call holds the session open (seconds).

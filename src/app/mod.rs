@@ -6,7 +6,6 @@
 //! - [`screens`]: every named screen, with sample data, for `kiosk screenshot`.
 
 pub mod demo;
-pub mod events;
 pub mod feedback;
 pub mod guide;
 pub mod help;
@@ -14,9 +13,9 @@ pub mod idle;
 pub mod keyboard;
 pub mod progress;
 pub mod qr;
+mod run;
 pub mod screen;
 pub mod screens;
-pub mod services;
 pub mod staff;
 pub mod submit;
 pub mod ticket;
@@ -27,8 +26,12 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, Timer, TimerMode};
 
+use crate::domain::{AppEvent, Desk, ScannedCode};
 use crate::platform::config::{Locale, Orientation};
+use crate::services::events::EventReceiver;
+
 use crate::ui::{AppWindow, Demo, Nav, Shell, Theme};
+pub use run::{options_from_config, run, start, Ended};
 
 /// What the shell needs to know; built from the config file.
 #[derive(Debug, Clone)]
@@ -43,7 +46,7 @@ pub struct UiOptions {
     /// A fixed clock for reproducible screenshots; None means the system clock.
     pub fixed_clock: Option<time::OffsetDateTime>,
     /// When tickets may be taken (the kiosk's own hours; categories add theirs).
-    pub opening_hours: crate::platform::hours::OpeningHours,
+    pub opening_hours: crate::domain::hours::OpeningHours,
     /// argon2 hashes of staff PINs.
     pub staff_pin_hashes: Vec<String>,
     pub staff_lockout: Duration,
@@ -64,7 +67,7 @@ impl Default for UiOptions {
             orientation: Orientation::Portrait,
             utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),
             fixed_clock: None,
-            opening_hours: crate::platform::hours::OpeningHours::Always,
+            opening_hours: crate::domain::hours::OpeningHours::Always,
             staff_pin_hashes: Vec::new(),
             staff_lockout: Duration::from_secs(300),
             staff_idle_timeout_s: 60,
@@ -103,7 +106,7 @@ pub struct Kiosk {
     submit: Rc<submit::SubmitController>,
     progress: Rc<progress::ProgressController>,
     screen: Rc<screen::ScreenController>,
-    events: RefCell<Option<std::sync::mpsc::Receiver<services::AppEvent>>>,
+    events: RefCell<Option<EventReceiver>>,
     restart: std::cell::Cell<bool>,
 }
 
@@ -302,11 +305,16 @@ impl Kiosk {
 
     /// Connects the kiosk to its services: the desk that issues and prints tickets, and the
     /// receiving end of the event channel their tasks send on.
-    pub fn attach(
-        &self,
-        desk: Rc<dyn services::Desk>,
-        events: std::sync::mpsc::Receiver<services::AppEvent>,
-    ) {
+    pub fn attach(&self, desk: Rc<dyn Desk>, events: EventReceiver) {
+        // Tasks wake the event loop after each event; without one (headless tests) the
+        // test pumps the queue itself.
+        events.set_waker(|| {
+            let _ = slint::invoke_from_event_loop(|| {
+                with_current(|k| {
+                    k.pump();
+                })
+            });
+        });
         self.ticket.set_desk(desk.clone());
         self.help.set_desk(desk.clone());
         self.guide.set_desk(desk.clone());
@@ -321,9 +329,9 @@ impl Kiosk {
     pub fn pump(self: &Rc<Self>) -> usize {
         let mut handled = 0;
         loop {
-            let event = match self.events.borrow().as_ref().map(|rx| rx.try_recv()) {
-                Some(Ok(e)) => e,
-                _ => break,
+            let event = match self.events.borrow().as_ref().and_then(|rx| rx.try_recv()) {
+                Some(e) => e,
+                None => break,
             };
             handled += 1;
             self.dispatch(event);
@@ -331,8 +339,7 @@ impl Kiosk {
         handled
     }
 
-    fn dispatch(self: &Rc<Self>, event: services::AppEvent) {
-        use services::AppEvent;
+    fn dispatch(self: &Rc<Self>, event: AppEvent) {
         match &event {
             AppEvent::Catalog(c) => {
                 self.set_catalog(c);
@@ -349,7 +356,7 @@ impl Kiosk {
                 self.screen.activity();
                 return;
             }
-            AppEvent::Scanned(services::ScannedCode::Staff { staff_id, expires }) => {
+            AppEvent::Scanned(ScannedCode::Staff { staff_id, expires }) => {
                 self.screen.activity();
                 let now = self.now().unix_timestamp();
                 self.staff().sign_in_by_code(staff_id, *expires, now);

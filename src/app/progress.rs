@@ -6,8 +6,8 @@ use std::rc::{Rc, Weak};
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
-use super::services::{AppEvent, Desk, ProgressKey, ScannedCode};
 use super::{Kiosk, KioskLink};
+use crate::domain::{AppEvent, Desk, ProgressFailure, ProgressKey, ScannedCode};
 use crate::ui::{CaseRow, Progress};
 
 pub struct ProgressController {
@@ -133,10 +133,9 @@ impl ProgressController {
                         self.kiosk.show("progress-result");
                     }
                     Err(why) => {
-                        let state = if why == "offline" {
-                            "offline"
-                        } else {
-                            "failed"
+                        let state = match why {
+                            ProgressFailure::Offline => "offline",
+                            ProgressFailure::Failed => "failed",
                         };
                         self.kiosk
                             .ui(|w| w.global::<Progress>().set_state(state.into()));

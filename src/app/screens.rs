@@ -217,7 +217,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
         "rating" | "rating-reasons" | "rating-done" => {
             kiosk.open("rating");
             let fb = kiosk.feedback();
-            fb.rate(crate::app::services::ServiceRef::Ticket {
+            fb.rate(crate::domain::ServiceRef::Ticket {
                 date: "20261124".into(),
                 ticket_no: "A023".into(),
             });
@@ -368,7 +368,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
 
 /// A citizen part way through filing 城乡居民基本养老保险参保登记, with the sample card.
 fn sample_submission(kiosk: &Rc<Kiosk>, name: &str) {
-    use crate::app::services::{AppEvent, CardHolder};
+    use crate::domain::{AppEvent, CardHolder};
     use crate::ui::Submit;
     let submit = kiosk.submit().clone();
     kiosk.open("submit");

@@ -9,82 +9,12 @@ use std::time::{Duration, Instant};
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{Kiosk, KioskLink};
+use crate::domain::{NoServices, StaffActions};
 use crate::flows::staff::{Denied, StaffGate};
 use crate::ui::{DeadRow, Nav, Shell, Staff, StatusRow};
 
 /// Longest PIN the pad accepts; longer input is ignored rather than silently truncated.
 const MAX_PIN: usize = 12;
-
-/// One line of the staff status screen, built by whoever knows the state (devices, link).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusLine {
-    pub name: String,
-    pub level: Level,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Ok,
-    Warn,
-    Fault,
-    Unknown,
-}
-
-impl Level {
-    fn code(self) -> &'static str {
-        match self {
-            Level::Ok => "ok",
-            Level::Warn => "warn",
-            Level::Fault => "fault",
-            Level::Unknown => "unknown",
-        }
-    }
-}
-
-/// What staff actions do; the app's services implement it.
-pub trait StaffActions {
-    /// The current status lines.
-    fn status(&self) -> Vec<StatusLine>;
-    /// Runs an action ("test-print", "paper-replaced", "reprint", "flush"); returns a short
-    /// notice for the screen.
-    fn act(&self, action: &str) -> String;
-    /// Records a staff action for the audit log and the backend; `who` is "pin" or the
-    /// staff id of a signed code.
-    fn audit(&self, who: &str, what: &str);
-    /// The kiosk was taken out of service (with the reason's code) or back; the status lamp
-    /// and heartbeat follow, and the state outlives a restart.
-    fn set_out_of_service(&self, _on: bool, _reason: &str) {}
-    /// Staff mode was locked after wrong PINs (an alert until staff next sign in).
-    fn set_staff_locked(&self, _on: bool) {}
-    /// A citizen's help call is open at this kiosk.
-    fn help_open(&self) -> bool {
-        false
-    }
-    /// Dead letters: (key, kind, error).
-    fn dead_letters(&self) -> Vec<(String, String, String)> {
-        Vec::new()
-    }
-    /// Retries ("retry") or discards ("discard") a dead letter; a notice for the screen.
-    fn dead_letter(&self, _key: &str, action: &str) -> String {
-        format!("{action}: not available on this build")
-    }
-}
-
-/// A kiosk without services (screenshots, early start): status unknown, actions refused.
-pub struct NoServices;
-
-impl StaffActions for NoServices {
-    fn status(&self) -> Vec<StatusLine> {
-        Vec::new()
-    }
-    fn act(&self, action: &str) -> String {
-        format!("{action}: not available on this build")
-    }
-    fn audit(&self, who: &str, what: &str) {
-        tracing::info!(target: "audit", staff = who, "staff: {what}");
-    }
-}
 
 /// A device test staff started: the next read or scan is shown to them, not to a flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,8 +148,8 @@ impl StaffController {
 
     /// While staff test the reader or the scanner, its next event is theirs: shown on the
     /// test screen (the ID number masked) and not given to any citizen flow.
-    pub fn take_test_event(&self, event: &super::services::AppEvent) -> bool {
-        use super::services::{AppEvent, ScannedCode};
+    pub fn take_test_event(&self, event: &crate::domain::AppEvent) -> bool {
+        use crate::domain::{AppEvent, ScannedCode};
         let Some(test) = self.test.get().filter(|_| self.signed_in.get()) else {
             return false;
         };
@@ -228,7 +158,7 @@ impl StaffController {
                 true,
                 format!(
                     "{} · {}",
-                    crate::flows::privacy::mask_name(&h.name),
+                    crate::domain::privacy::mask_name(&h.name),
                     kiosk_drivers::idcard::text::mask_id(&h.id_number)
                 ),
             ),

@@ -9,11 +9,13 @@ use std::rc::{Rc, Weak};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::keyboard::{KeyboardTarget, Mode};
-use super::services::{AppEvent, CardHolder, Desk, PrintOutcome, SubmissionOrder};
 use super::{Kiosk, KioskLink};
+use crate::domain::catalog::GuideItem;
+use crate::domain::privacy::mask_id;
+use crate::domain::{
+    AppEvent, CardHolder, Desk, MaterialStatus, PrintOutcome, SubmissionOrder, SubmitFailure,
+};
 use crate::flows::form::{self, Field, Kind, Prefill, Values};
-use crate::flows::guide::GuideItem;
-use crate::flows::privacy::mask_id;
 use crate::ui::{FormFieldRow, ItemChoice, MaterialPick, ReviewRow, Submit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,7 +326,8 @@ impl SubmitController {
                         self.stage.set(Stage::Done);
                         self.kiosk.show("submit-done");
                     }
-                    Err(code) => self.fail(if code == "store" { "store" } else { "refused" }),
+                    Err(SubmitFailure::Store) => self.fail("store"),
+                    Err(SubmitFailure::Refused(_)) => self.fail("refused"),
                 }
                 true
             }
@@ -671,7 +674,7 @@ impl SubmitController {
                 .materials
                 .borrow()
                 .iter()
-                .map(|m| (m.name.clone(), m.status.to_string()))
+                .map(|m| (m.name.clone(), material_status(m.status)))
                 .collect(),
             commitment_accepted: self.commitment.get(),
             mail_to: self
@@ -717,5 +720,14 @@ impl SubmitController {
             s.set_commitment_accepted(false);
             s.set_mail(false);
         });
+    }
+}
+
+fn material_status(code: &str) -> MaterialStatus {
+    match code {
+        "provided" => MaterialStatus::Provided,
+        "shared" => MaterialStatus::Shared,
+        "commitment" => MaterialStatus::Commitment,
+        _ => MaterialStatus::Missing,
     }
 }

@@ -8,15 +8,16 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, Timer, TimerMode, VecModel};
 
-use super::services::{
+use super::{Kiosk, KioskLink};
+use crate::domain::catalog::Guides;
+use crate::domain::hours::OpeningHours;
+use crate::domain::privacy::{mask_id, mask_name};
+use crate::domain::Priority;
+use crate::domain::{
     AppEvent, CardHolder, CheckinFailure, CheckinKey, Desk, IssuedTicket, PrintOutcome,
     QueueFigures, ScannedCode, Source, TicketFailure, TicketOrder,
 };
-use super::{Kiosk, KioskLink};
-use crate::flows::guide::Guides;
-use crate::flows::privacy::{mask_id, mask_name};
-use crate::flows::ticket::{card_expired, priority_for, ticketing_open, Priority};
-use crate::platform::hours::OpeningHours;
+use crate::flows::ticket::rules::{card_expired, priority_for, ticketing_open};
 use crate::ui::{CategoryRow, Checkin, Theme, TicketFlow};
 
 /// How long the ticket stays on screen after it printed.
@@ -408,9 +409,8 @@ impl TicketController {
         self.kiosk
             .ui(|w| w.global::<Checkin>().set_state("looking-up".into()));
         self.guard_timeout(request);
-        let holder = self.holder.borrow().clone();
         if let Some(desk) = self.desk.borrow().as_ref() {
-            desk.check_in(request, key, holder);
+            desk.check_in(request, key);
         }
     }
 
@@ -464,7 +464,7 @@ impl TicketController {
                 if self.stage.get() == Stage::CheckinLookup {
                     match result {
                         Ok(t) => self.ticket_issued(t.clone()),
-                        Err(f) => self.checkin_failed(f.clone()),
+                        Err(f) => self.checkin_failed(*f),
                     }
                 }
             }

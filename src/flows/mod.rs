@@ -2,9 +2,7 @@
 //! given what the devices and the backend said. Tested without a window or a socket.
 
 pub mod form;
-pub mod guide;
 pub mod pinyin_ime;
-pub mod privacy;
 pub mod screen_rest;
 pub mod staff;
 pub mod ticket;

@@ -478,7 +478,7 @@ impl Config {
                 "must be at least 15 seconds so citizens can read a screen".into(),
             ));
         }
-        if let Err(m) = crate::platform::hours::OpeningHours::parse(&self.ui.opening_hours) {
+        if let Err(m) = crate::domain::hours::OpeningHours::parse(&self.ui.opening_hours) {
             return Err(bad("ui.opening_hours", m));
         }
         if !self.kiosk.public_url.starts_with("https://")

@@ -1,10 +1,9 @@
-//! What the kiosk needs from the machine it runs on: configuration, logging, opening hours
+//! What the kiosk needs from the machine it runs on: configuration, logging, device discovery, backlight
 //! and (on a device) systemd notification.
 
 pub mod backlight;
 pub mod config;
 pub mod doctor;
-pub mod hours;
 pub mod liveness;
 pub mod logging;
 pub mod probe;

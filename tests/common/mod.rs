@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use hall_kiosk::app::{Kiosk, UiOptions};
 use hall_kiosk::platform::config::{Config, EXAMPLE};
-use hall_kiosk::runtime::Services;
+use hall_kiosk::services::{Services, World};
 use hall_kiosk::ui::Nav;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use slint::platform::PointerEventButton;
@@ -29,24 +29,22 @@ pub fn rig_with(change: impl FnOnce(&mut UiOptions)) -> Rig {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     let config = Config::parse(EXAMPLE, Path::new("kiosk.toml")).unwrap();
-    let mut services = Services::start(&config, Some(dir.path())).unwrap();
+    let mut services = Services::start(&config, World::Demo(dir.path().to_path_buf())).unwrap();
     let mut options = UiOptions {
-        opening_hours: hall_kiosk::platform::hours::OpeningHours::Always,
+        opening_hours: hall_kiosk::domain::hours::OpeningHours::Always,
         // Within the categories' opening hours (08:30-17:30), whenever the test runs.
         fixed_clock: Some(time::macros::datetime!(2026-11-24 10:00 +08:00)),
+        staff_pin_hashes: services.config.staff.pin_hashes.clone(),
         ..UiOptions::default()
     };
     change(&mut options);
-    let kiosk = Kiosk::new(options).unwrap();
+    // The same wiring as `kiosk demo`; the test pumps events instead of running the loop.
+    let kiosk = hall_kiosk::app::start(options, &mut services).unwrap();
     kiosk
         .window()
         .window()
         .set_size(slint::PhysicalSize::new(1080, 1920));
     kiosk.window().show().unwrap();
-    kiosk.set_catalog(&services.initial_catalog().unwrap());
-    let events = std::mem::replace(&mut services.events, std::sync::mpsc::channel().1);
-    kiosk.attach(Rc::new(services.desk.clone()), events);
-    kiosk.staff().set_actions(Rc::new(services.staff()));
     // Offline blocks come with the first sync, one category after another; wait for every
     // category's block so every test starts alike (a test that takes an offline ticket in
     // the last category must not race the sync).

@@ -98,6 +98,9 @@ pub trait CodeVerifier {
     fn verify(&self, message: &[u8], sig_hex: &str) -> bool;
 }
 
+/// Why a hex key did not decode.
+pub use hex::FromHexError;
+
 /// HMAC-SHA256 with a key from the configuration.
 #[derive(Clone)]
 pub struct HmacVerifier {
@@ -121,7 +124,7 @@ impl HmacVerifier {
     }
 
     /// Reads a key written as hex (as in a key file), surrounding whitespace ignored.
-    pub fn from_hex(text: &str) -> Result<Self, hex::FromHexError> {
+    pub fn from_hex(text: &str) -> Result<Self, FromHexError> {
         hex::decode(text.trim()).map(Self::new)
     }
 

@@ -3,41 +3,12 @@
 
 use time::{Date, Time, Weekday};
 
-use crate::platform::hours::OpeningHours;
+use crate::domain::hours::OpeningHours;
+use crate::domain::Priority;
 
 /// Age from which a card holder gets the elderly priority by law of most provinces'
 /// 适老化 rules for halls.
 pub const ELDERLY_AGE: u32 = 65;
-
-/// The priority sent to the backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Priority {
-    Elderly,
-    Disabled,
-    Pregnant,
-    Other,
-}
-
-impl Priority {
-    pub fn code(self) -> &'static str {
-        match self {
-            Priority::Elderly => "elderly",
-            Priority::Disabled => "disabled",
-            Priority::Pregnant => "pregnant",
-            Priority::Other => "other",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Priority> {
-        match s {
-            "elderly" => Some(Priority::Elderly),
-            "disabled" => Some(Priority::Disabled),
-            "pregnant" => Some(Priority::Pregnant),
-            "other" => Some(Priority::Other),
-            _ => None,
-        }
-    }
-}
 
 /// Full years between `birth` and `today` (a birthday today counts).
 pub fn age_on(birth: Date, today: Date) -> u32 {

@@ -1,62 +1,23 @@
 //! What staff see and do on a running kiosk: the status of each device and of the link to
 //! the hall, and the actions behind the staff screen's buttons.
 
-use std::sync::{Arc, Mutex};
-
 use hall_link::HallLink;
 
-use crate::app::staff::{Level, StaffActions, StatusLine};
-use crate::printing::PrintService;
-
-/// Device health as the device tasks last reported it; None until the first report.
-#[derive(Debug, Clone, Default)]
-pub struct Health {
-    pub reader: Option<Result<(), String>>,
-    pub scanner: Option<Result<(), String>>,
-    /// Staff took the kiosk out of service.
-    pub out_of_service: bool,
-    /// A citizen's help call is open.
-    pub help_open: bool,
-    /// Its number at the backend (None while it waits to be sent) and when it was made.
-    pub help_no: Option<String>,
-    pub help_since_ms: Option<i64>,
-    /// The cabinet's paper-low sensor (for printers that report no near-end of their own).
-    pub paper_low_sensor: bool,
-    /// Five wrong staff PINs locked staff mode: someone is trying PINs.
-    pub staff_locked: bool,
-    /// Unix ms of the last card read and the last scan: staff check a device by using it.
-    pub last_read_ms: Option<i64>,
-    pub last_scan_ms: Option<i64>,
-}
-
-pub type SharedHealth = Arc<Mutex<Health>>;
-
-/// Where staff's "out of service" is kept, so a kiosk the watchdog restarts stays out of
-/// service until staff put it back.
-fn out_of_service_file(link: &HallLink) -> std::path::PathBuf {
-    link.settings().data_dir.join("out-of-service")
-}
-
-/// The reason code staff gave when they took the kiosk out of service, if they did.
-pub fn kept_out_of_service(link: &HallLink) -> Option<String> {
-    std::fs::read_to_string(out_of_service_file(link))
-        .ok()
-        .map(|r| r.trim().to_string())
-}
+use super::assess::{clock_skewed, offline_numbers_low, printer_level};
+use super::board::{DeviceState, HealthBoard};
+use crate::domain::{Level, StaffActions, StatusLine};
+use crate::printing::{Known, PrintService};
+use crate::tasks::Tasks;
 
 pub struct LiveStaff {
     pub link: HallLink,
     pub printer: Option<PrintService>,
-    pub health: SharedHealth,
-    pub handle: tokio::runtime::Handle,
+    pub health: HealthBoard,
+    pub tasks: Tasks,
     pub kiosk_id: String,
 }
 
-fn device_line(
-    code: &str,
-    state: &Option<Result<(), String>>,
-    last_use: (&str, Option<i64>),
-) -> StatusLine {
+fn device_line(code: &str, state: &DeviceState, last_use: (&str, Option<i64>)) -> StatusLine {
     let (level, mut detail) = match state {
         None => (Level::Unknown, "未报告 (no report yet)".to_string()),
         Some(Ok(())) => (Level::Ok, "正常 (ready)".to_string()),
@@ -67,6 +28,20 @@ fn device_line(
     }
     StatusLine {
         name: code.into(),
+        level,
+        detail,
+    }
+}
+
+/// The printer's line, from what it last said.
+fn printer_line(known: Known) -> StatusLine {
+    let (level, detail) = match known {
+        Known::Never => (Level::Unknown, "not asked yet".to_string()),
+        Known::Condition(c) => (printer_level(c), format!("{} ({})", c.zh(), c.en())),
+        Known::Unreachable(kind) => (Level::Fault, format!("脱机 / {kind}")),
+    };
+    StatusLine {
+        name: "printer".into(),
         level,
         detail,
     }
@@ -95,8 +70,10 @@ impl StaffActions for LiveStaff {
                 // Asked fresh in the background; this screen shows what was last known and
                 // refreshes after each action.
                 let p2 = p.clone();
-                self.handle.spawn_blocking(move || p2.poll());
-                lines.push(p.status_line());
+                self.tasks.spawn_blocking(move || {
+                    p2.poll();
+                });
+                lines.push(printer_line(p.known()));
             }
             None => lines.push(StatusLine {
                 name: "printer".into(),
@@ -104,11 +81,7 @@ impl StaffActions for LiveStaff {
                 detail: "未配置 (not configured)".into(),
             }),
         }
-        let health = self
-            .health
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let health = self.health.snapshot();
         lines.push(device_line(
             "idcard",
             &health.reader,
@@ -124,10 +97,7 @@ impl StaffActions for LiveStaff {
             name: "backend".into(),
             level: if s.auth_failed {
                 Level::Fault
-            } else if s
-                .clock_skew_s
-                .is_some_and(|k| k.abs() > crate::monitor::CLOCK_SKEW_S)
-            {
+            } else if clock_skewed(s.clock_skew_s) {
                 Level::Warn
             } else if s.online {
                 Level::Ok
@@ -165,14 +135,16 @@ impl StaffActions for LiveStaff {
                 s.outbox.pending, s.outbox.dead
             ),
         });
-        if health.help_open {
+        if let Some(help) = &health.help {
             lines.push(StatusLine {
                 name: "help".into(),
                 level: Level::Warn,
                 detail: format!(
                     "{} · {}",
-                    health.help_no.as_deref().unwrap_or("待发送 (not sent yet)"),
-                    ago(health.help_since_ms)
+                    help.request_no
+                        .as_deref()
+                        .unwrap_or("待发送 (not sent yet)"),
+                    ago(Some(help.since_ms))
                 ),
             });
         }
@@ -183,7 +155,7 @@ impl StaffActions for LiveStaff {
             .collect();
         lines.push(StatusLine {
             name: "offline-numbers".into(),
-            level: if s.offline_left.iter().any(|(_, n)| *n < 5) {
+            level: if offline_numbers_low(&s.offline_left) {
                 Level::Warn
             } else {
                 Level::Ok
@@ -210,7 +182,7 @@ impl StaffActions for LiveStaff {
             "paper-replaced" => match &self.printer {
                 None => no_printer(),
                 Some(p) => match p.poll() {
-                    crate::printing::Known::Condition(c) => {
+                    Known::Condition(c) => {
                         format!("打印机 (printer): {} ({})", c.zh(), c.en())
                     }
                     other => format!("打印机 (printer): {other:?}"),
@@ -226,7 +198,7 @@ impl StaffActions for LiveStaff {
             },
             "flush" => {
                 let link = self.link.clone();
-                self.handle.spawn(async move {
+                self.tasks.spawn(async move {
                     if let Err(e) = link.flush().await {
                         tracing::warn!("flush: {e}");
                     }
@@ -250,7 +222,7 @@ impl StaffActions for LiveStaff {
         })
         .unwrap_or_default();
         let link = self.link.clone();
-        self.handle.spawn(async move {
+        self.tasks.spawn(async move {
             if let Err(e) = link
                 .post_or_queue("staff_action", "/staff-actions", body)
                 .await
@@ -261,17 +233,11 @@ impl StaffActions for LiveStaff {
     }
 
     fn help_open(&self) -> bool {
-        self.health
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .help_open
+        self.health.help().is_some()
     }
 
     fn set_staff_locked(&self, on: bool) {
-        self.health
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .staff_locked = on;
+        self.health.set_staff_locked(on);
     }
 
     fn dead_letters(&self) -> Vec<(String, String, String)> {
@@ -301,21 +267,6 @@ impl StaffActions for LiveStaff {
     }
 
     fn set_out_of_service(&self, on: bool, reason: &str) {
-        self.health
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .out_of_service = on;
-        let file = out_of_service_file(&self.link);
-        let done = if on {
-            std::fs::write(&file, reason)
-        } else {
-            std::fs::remove_file(&file).or_else(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Ok(()),
-                _ => Err(e),
-            })
-        };
-        if let Err(e) = done {
-            tracing::warn!(file = %file.display(), "out-of-service state not kept across a restart: {e}");
-        }
+        self.health.set_out_of_service(on.then_some(reason));
     }
 }

@@ -12,6 +12,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
+use crate::domain::PrintOutcome;
+
 type Labels = Vec<(&'static str, &'static str)>;
 
 pub struct Metrics {
@@ -118,8 +120,7 @@ impl Metrics {
         out
     }
 
-    pub fn count_print(&self, kind: &'static str, outcome: crate::app::services::PrintOutcome) {
-        use crate::app::services::PrintOutcome;
+    pub fn count_print(&self, kind: &'static str, outcome: PrintOutcome) {
         let outcome = match outcome {
             PrintOutcome::Printed => "printed",
             PrintOutcome::PrintedPaperLow => "paper_low",
@@ -130,10 +131,25 @@ impl Metrics {
             .get_or_create(&vec![("kind", kind), ("outcome", outcome)])
             .inc();
     }
+
+    pub fn count_card_read(&self, ok: bool) {
+        self.card_reads
+            .get_or_create(&vec![("result", if ok { "ok" } else { "failed" })])
+            .inc();
+    }
 }
 
-/// Serves GET /metrics on `addr` until the runtime stops; returns the bound address.
-pub async fn serve(addr: SocketAddr, metrics: Arc<Metrics>) -> std::io::Result<SocketAddr> {
+/// Binds the metrics endpoint; a port in use is reported at start-up, not later.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await
+}
+
+/// Serves GET /metrics on `listener` until `stop` is cancelled.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    metrics: Arc<Metrics>,
+    stop: tokio_util::sync::CancellationToken,
+) {
     use axum::routing::get;
     let app = axum::Router::new().route(
         "/metrics",
@@ -150,13 +166,13 @@ pub async fn serve(addr: SocketAddr, metrics: Arc<Metrics>) -> std::io::Result<S
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let bound = listener.local_addr()?;
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::warn!("metrics endpoint stopped: {e}");
-        }
-    });
-    tracing::info!(%bound, "metrics endpoint");
-    Ok(bound)
+    if let Ok(bound) = listener.local_addr() {
+        tracing::info!(%bound, "metrics endpoint");
+    }
+    if let Err(e) = axum::serve(listener, app)
+        .with_graceful_shutdown(stop.cancelled_owned())
+        .await
+    {
+        tracing::warn!("metrics endpoint stopped: {e}");
+    }
 }

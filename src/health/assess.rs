@@ -1,16 +1,37 @@
-//! What needs attention, for the status lamp on top of the kiosk and the heartbeat hall IT
-//! watches: one assessment of the printer, the reader, the scanner, the link and the
-//! outbox, recomputed every few seconds and sent at once when it changes.
+//! What needs attention, for the status lamp on top of the kiosk, the heartbeat hall IT
+//! watches and the staff screen: pure rules over the board, the printer and the link,
+//! recomputed by the monitor every few seconds.
 
-use std::sync::{Arc, Mutex};
-
-use hall_link::{HallLink, LinkStatus};
-use kiosk_drivers::gpio::{Gpio, Output};
+use hall_link::LinkStatus;
 use kiosk_drivers::printer::Condition;
 use serde_json::json;
 
-use crate::live_staff::{Health, SharedHealth};
-use crate::printing::{Known, PrintService};
+use super::board::{DeviceState, Health};
+use crate::domain::Level;
+use crate::printing::Known;
+
+/// Fewer offline numbers than this in any category: staff should let the kiosk reach the
+/// backend to top them up before walk-ins meet "no numbers left".
+pub const OFFLINE_NUMBERS_LOW: u32 = 5;
+
+/// Whether any category's reserved offline numbers are running low.
+pub fn offline_numbers_low(left: &[(String, u32)]) -> bool {
+    left.iter().any(|(_, n)| *n < OFFLINE_NUMBERS_LOW)
+}
+
+/// What a printer condition means for staff.
+pub fn printer_level(c: Condition) -> Level {
+    match c {
+        Condition::Ready => Level::Ok,
+        Condition::PaperNearEnd => Level::Warn,
+        _ => Level::Fault,
+    }
+}
+
+/// Whether the kiosk's clock is off the backend's by more than [`CLOCK_SKEW_S`].
+pub fn clock_skewed(skew_s: Option<i64>) -> bool {
+    skew_s.is_some_and(|k| k.abs() > CLOCK_SKEW_S)
+}
 
 /// The status lamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -32,7 +53,7 @@ pub struct Assessment {
     pub devices: serde_json::Value,
 }
 
-fn device_state(state: &Option<Result<(), String>>) -> &'static str {
+fn device_state(state: &DeviceState) -> &'static str {
     match state {
         None => "unknown",
         Some(Ok(())) => "ready",
@@ -57,7 +78,7 @@ pub fn assess(
 ) -> Assessment {
     let mut red = Vec::new();
     let mut yellow = Vec::new();
-    if health.out_of_service {
+    if health.out_of_service.is_some() {
         red.push("out_of_service");
     }
     let printer_state = match &printer {
@@ -106,13 +127,13 @@ pub fn assess(
     if health.staff_locked {
         yellow.push("staff_locked");
     }
-    if link.clock_skew_s.is_some_and(|k| k.abs() > CLOCK_SKEW_S) {
+    if clock_skewed(link.clock_skew_s) {
         yellow.push("clock_skew");
     }
-    if link.offline_left.iter().any(|(_, n)| *n < 5) {
+    if offline_numbers_low(&link.offline_left) {
         yellow.push("offline_numbers_low");
     }
-    if health.help_open {
+    if health.help.is_some() {
         yellow.push("help_call");
     }
     let lamp = if !red.is_empty() {
@@ -127,7 +148,7 @@ pub fn assess(
         "printer": printer_state,
         "idcard": device_state(&health.reader),
         "scanner": device_state(&health.scanner),
-        "out_of_service": health.out_of_service,
+        "out_of_service": health.out_of_service.is_some(),
         "lamp": lamp,
         "alerts": alerts,
     });
@@ -135,79 +156,6 @@ pub fn assess(
         lamp,
         alerts,
         devices,
-    }
-}
-
-/// Applies assessments: lamps, and the heartbeat's device section.
-pub struct Monitor {
-    pub link: HallLink,
-    pub printer: Option<PrintService>,
-    pub health: SharedHealth,
-    pub gpio: Arc<Mutex<Box<dyn Gpio>>>,
-    pub metrics: Arc<crate::metrics::Metrics>,
-    pub last: Mutex<Option<Assessment>>,
-}
-
-impl Monitor {
-    /// One round: assess, light the lamp, and send a heartbeat at once if anything changed.
-    pub async fn tick(&self) -> Assessment {
-        let health = self
-            .health
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let link = self.link.status();
-        let now = hall_link::store::now_ms();
-        let a = assess(
-            self.printer.as_ref().map(PrintService::known),
-            &health,
-            &link,
-            now,
-        );
-        let m = &self.metrics;
-        m.outbox_pending.set(link.outbox.pending as i64);
-        m.outbox_oldest_seconds.set(
-            link.oldest_pending_ms
-                .map_or(0, |t| (now - t).max(0) / 1000),
-        );
-        m.outbox_dead.set(link.outbox.dead as i64);
-        m.lamp.set(match a.lamp {
-            Lamp::Green => 0,
-            Lamp::Yellow => 1,
-            Lamp::Red => 2,
-        });
-        let up = |device: &'static str, on: bool| {
-            m.device_up
-                .get_or_create(&vec![("device", device)])
-                .set(i64::from(on));
-        };
-        up(
-            "printer",
-            a.devices["printer"] == "ready" || a.devices["printer"] == "paper_near_end",
-        );
-        up("idcard", a.devices["idcard"] != "offline");
-        up("scanner", a.devices["scanner"] != "offline");
-        up("backend", link.online && !link.auth_failed);
-        {
-            let mut gpio = self.gpio.lock().unwrap_or_else(|p| p.into_inner());
-            gpio.set(Output::LampGreen, a.lamp == Lamp::Green);
-            gpio.set(Output::LampYellow, a.lamp == Lamp::Yellow);
-            gpio.set(Output::LampRed, a.lamp == Lamp::Red);
-        }
-        let changed = {
-            let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-            let changed = last.as_ref() != Some(&a);
-            *last = Some(a.clone());
-            changed
-        };
-        if changed {
-            if !a.alerts.is_empty() {
-                tracing::warn!(target: "alert", lamp = ?a.lamp, alerts = ?a.alerts, "kiosk needs attention");
-            }
-            self.link.set_devices(a.devices.clone());
-            let _ = self.link.heartbeat().await;
-        }
-        a
     }
 }
 
@@ -267,7 +215,7 @@ mod tests {
     #[test]
     fn out_of_service_and_reader_offline_are_red_link_down_is_yellow() {
         let mut h = healthy();
-        h.out_of_service = true;
+        h.out_of_service = Some("maintenance".into());
         assert_eq!(assess(None, &h, &online(), 0).lamp, Lamp::Red);
         let mut h = healthy();
         h.reader = Some(Err("unplugged".into()));

@@ -1,0 +1,63 @@
+//! The command line of the reference backend, shared by the `hall-sim` program and
+//! `kiosk hall-sim`, so both take the same options and behave alike.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::sim::{HallSim, SimOptions, SAMPLE_CATALOG};
+
+/// Options of the reference hall backend.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SimArgs {
+    /// Address to serve interface v1 on, e.g. 127.0.0.1:8080.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// File holding the bearer token kiosks must send (default: "demo-token").
+    #[arg(long)]
+    pub token_file: Option<PathBuf>,
+    /// Catalog JSON to serve (default: the sample catalog).
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+}
+
+/// Serves until Ctrl-C (or SIGINT from a supervisor).
+pub fn run(args: SimArgs) -> ExitCode {
+    let fail = |e: String| {
+        eprintln!("hall-sim: {e}");
+        ExitCode::FAILURE
+    };
+    let read =
+        |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let token = match args.token_file.as_ref().map(read).transpose() {
+        Ok(t) => t.map_or_else(|| "demo-token".into(), |t| t.trim().to_string()),
+        Err(e) => return fail(e),
+    };
+    let catalog = match args.catalog.as_ref().map(read).transpose() {
+        Ok(c) => c.unwrap_or_else(|| SAMPLE_CATALOG.into()),
+        Err(e) => return fail(e),
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("cannot start the runtime: {e}")),
+    };
+    rt.block_on(async {
+        let sim = match HallSim::spawn(SimOptions {
+            listen: args.listen,
+            token,
+            catalog,
+            ..SimOptions::default()
+        })
+        .await
+        {
+            Ok(s) => s,
+            Err(e) => return fail(format!("cannot listen on {}: {e}", args.listen)),
+        };
+        println!("hall-sim: serving interface v1 at {}", sim.url());
+        let _ = tokio::signal::ctrl_c().await;
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,33 @@
+//! `kiosk doctor`: every check a technician makes by hand.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::DEFAULT_CONFIG;
+use crate::platform::doctor;
+
+#[derive(clap::Args)]
+pub struct DoctorArgs {
+    #[arg(long, default_value = DEFAULT_CONFIG)]
+    config: PathBuf,
+    /// One JSON array of checks instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: DoctorArgs) -> ExitCode {
+    let checks = doctor::run(&args.config);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&checks).unwrap_or_default()
+        );
+    } else {
+        print!("{}", doctor::table(&checks));
+    }
+    if doctor::healthy(&checks) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,112 @@
+//! `kiosk run` and `kiosk demo`: the services, then the window on them.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::{fail, DEFAULT_CONFIG};
+use crate::app::{self, Ended};
+use crate::platform::config::{Config, ConfigError, EXAMPLE};
+use crate::platform::{logging, systemd};
+use crate::services::{Services, World};
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// The kiosk's config file.
+    #[arg(long, default_value = DEFAULT_CONFIG)]
+    config: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// Where the demo keeps its database and the printed receipts (PNG).
+    #[arg(long, default_value = "demo-data")]
+    data_dir: PathBuf,
+    /// A config file to start from (default: the built-in copy of config/kiosk.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+impl RunArgs {
+    /// The panel's mounting for the LinuxKMS backend, which reads it when it opens the
+    /// display; a value already in the environment (a technician trying one out) wins.
+    pub fn prepare_environment(&self) {
+        let Ok(config) = Config::load(&self.config) else {
+            return; // `run` reports the error.
+        };
+        if config.display.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+            // SAFETY (edition 2021: safe): called from main before any thread starts.
+            std::env::set_var("SLINT_KMS_ROTATION", config.display.rotation.to_string());
+        }
+    }
+}
+
+pub fn run(args: RunArgs) -> ExitCode {
+    let config = match Config::load(&args.config) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    logging::init(config.log.level.as_deref());
+    serve(&config, World::Device)
+}
+
+pub fn demo(args: DemoArgs) -> ExitCode {
+    let config = match load_or_example(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    logging::init(config.log.level.as_deref());
+    if let Err(e) = std::fs::create_dir_all(&args.data_dir) {
+        return fail(format!("cannot create {}: {e}", args.data_dir.display()));
+    }
+    tracing::info!(data_dir = %args.data_dir.display(), "demo: simulated devices and built-in hall backend");
+    serve(&config, World::Demo(args.data_dir))
+}
+
+/// The config file, or the built-in example (demo, screenshots).
+pub fn load_or_example(path: Option<&Path>) -> Result<Config, ConfigError> {
+    match path {
+        Some(p) => Config::load(p),
+        None => Config::parse(EXAMPLE, Path::new("config/kiosk.toml (built in)")),
+    }
+}
+
+fn serve(config: &Config, world: World) -> ExitCode {
+    let mut services = match Services::start(config, world) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    // The services' config: for the demo, the one rewritten to its world (PIN, ports).
+    let options = app::options_from_config(&services.config);
+    let kiosk = match app::start(options, &mut services) {
+        Ok(k) => k,
+        Err(e) => {
+            services.shutdown();
+            return fail(format!("cannot open the display: {e}"));
+        }
+    };
+    if let Some(world) = &services.demo {
+        app::demo::enable(&kiosk, world.clone());
+    }
+    match app::run(kiosk, services) {
+        Ok(Ended::Restart) => restart_self(),
+        Ok(Ended::Closed) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("the UI stopped: {e}")),
+    }
+}
+
+/// Staff asked for a restart. Under systemd, exiting is enough (`Restart=always`); the demo
+/// and a kiosk run by hand start themselves again, with the same arguments.
+fn restart_self() -> ExitCode {
+    tracing::info!(target: "audit", "restarting at staff's request");
+    if systemd::supervised() {
+        return ExitCode::SUCCESS;
+    }
+    use std::os::unix::process::CommandExt;
+    let err = match std::env::current_exe() {
+        Ok(exe) => std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .exec(),
+        Err(e) => e,
+    };
+    fail(format!("restart failed: {err}"))
+}

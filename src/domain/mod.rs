@@ -1,0 +1,42 @@
+//! The kiosk's own types and rules: no Slint, no I/O. Everything above (flows, services,
+//! controllers) speaks in these words; the conversions to and from the hall interface's
+//! types live in `crate::services::convert`.
+//!
+//! - tickets, check-ins and queue figures; cards; scanned codes; print outcomes;
+//!   submissions and progress; ratings and complaints; status lines;
+//! - [`AppEvent`]: what reaches the UI thread; [`Desk`] and [`StaffActions`]: what the
+//!   controllers ask of the services (the services implement them);
+//! - [`catalog`]: the hall's service catalog (guides, materials, search);
+//! - [`hours`]: opening hours; [`privacy`]: masking of names and ID numbers.
+
+pub mod catalog;
+pub mod hours;
+pub mod privacy;
+
+mod card;
+mod events;
+mod feedback;
+mod ports;
+mod print;
+mod scan;
+mod status;
+mod submission;
+mod ticket;
+
+pub use card::CardHolder;
+pub use events::AppEvent;
+pub use feedback::{
+    ComplaintKind, ComplaintOrder, RatingOrder, RatingResult, RecentService, ServiceRef,
+};
+pub use ports::{Desk, NoServices, StaffActions};
+pub use print::PrintOutcome;
+pub use scan::ScannedCode;
+pub use status::{Level, StatusLine};
+pub use submission::{
+    Case, MaterialStatus, ProgressFailure, ProgressFound, ProgressKey, SubmissionOrder,
+    SubmitFailure, SubmitReceipt,
+};
+pub use ticket::{
+    CheckinFailure, CheckinKey, IssuedTicket, Priority, QueueFigures, Source, TicketFailure,
+    TicketOrder,
+};

@@ -1,0 +1,79 @@
+//! What the controllers ask of the services: the hall's desk and the staff's tools. The
+//! services implement these (`crate::services`); the controllers see only the traits, so
+//! screenshots and tests can run a kiosk with none.
+
+use super::catalog::GuideItem;
+use super::*;
+
+/// The hall backend and the printer, as the citizen flows use them. Each call returns at
+/// once; its answer arrives as an [`AppEvent`] carrying the `request` number given here.
+pub trait Desk {
+    /// Issues a ticket (backend, or an offline number); answers with `AppEvent::Ticket`.
+    fn take_ticket(&self, request: u64, order: TicketOrder);
+    /// Checks in an appointment; answers with `AppEvent::Checkin`.
+    fn check_in(&self, request: u64, key: CheckinKey);
+    /// Prints a ticket; answers with `AppEvent::Printed`.
+    fn print_ticket(&self, request: u64, ticket: &IssuedTicket, category_name: &str, windows: &str);
+    /// Commits a self-service submission and prints its receipt; answers with
+    /// `AppEvent::Submitted`.
+    fn submit(&self, request: u64, order: SubmissionOrder);
+    /// Looks up cases; answers with `AppEvent::Progress`.
+    fn progress(&self, request: u64, key: ProgressKey);
+    /// Prints a service's material checklist; answers with `AppEvent::ChecklistPrinted`.
+    fn print_checklist(&self, request: u64, item: &GuideItem, windows: &str);
+    /// Asks for fresh queue figures; answers with `AppEvent::Queue`.
+    fn refresh_queue(&self);
+    /// Calls staff to the kiosk (help lamp, buzzer, backend request) or, with `on` false,
+    /// ends the call. Answers with `AppEvent::Help`.
+    fn call_help(&self, request: u64, screen: &str, on: bool);
+    /// The card holder's recent services; answers with `AppEvent::RecentServices`.
+    fn recent_services(&self, request: u64, id_number: String);
+    /// Rates a service; answers with `AppEvent::Rated`.
+    fn rate(&self, request: u64, order: RatingOrder);
+    /// Files a complaint and prints its slip; answers with `AppEvent::Complained`.
+    fn complain(&self, request: u64, order: ComplaintOrder);
+}
+
+/// What staff actions do; the services implement it.
+pub trait StaffActions {
+    /// The current status lines.
+    fn status(&self) -> Vec<StatusLine>;
+    /// Runs an action ("test-print", "paper-replaced", "reprint", "flush"); returns a short
+    /// notice for the screen.
+    fn act(&self, action: &str) -> String;
+    /// Records a staff action for the audit log and the backend; `who` is "pin" or the
+    /// staff id of a signed code.
+    fn audit(&self, who: &str, what: &str);
+    /// The kiosk was taken out of service (with the reason's code) or back; the status lamp
+    /// and heartbeat follow, and the state outlives a restart.
+    fn set_out_of_service(&self, _on: bool, _reason: &str) {}
+    /// Staff mode was locked after wrong PINs (an alert until staff next sign in).
+    fn set_staff_locked(&self, _on: bool) {}
+    /// A citizen's help call is open at this kiosk.
+    fn help_open(&self) -> bool {
+        false
+    }
+    /// Dead letters: (key, kind, error).
+    fn dead_letters(&self) -> Vec<(String, String, String)> {
+        Vec::new()
+    }
+    /// Retries ("retry") or discards ("discard") a dead letter; a notice for the screen.
+    fn dead_letter(&self, _key: &str, action: &str) -> String {
+        format!("{action}: not available on this build")
+    }
+}
+
+/// A kiosk without services (screenshots, early start): status unknown, actions refused.
+pub struct NoServices;
+
+impl StaffActions for NoServices {
+    fn status(&self) -> Vec<StatusLine> {
+        Vec::new()
+    }
+    fn act(&self, action: &str) -> String {
+        format!("{action}: not available on this build")
+    }
+    fn audit(&self, who: &str, what: &str) {
+        tracing::info!(target: "audit", staff = who, "staff: {what}");
+    }
+}

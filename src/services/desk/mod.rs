@@ -1,0 +1,168 @@
+//! The desk: what the citizen flows ask of the hall and the printer ([`Desk`]). Each call
+//! returns at once and runs on the kiosk's tasks; its answer reaches the UI as an
+//! [`AppEvent`]. One file per kind of business; the CLI calls the same functions.
+
+pub mod feedback;
+pub mod help;
+pub mod print;
+pub mod submit;
+pub mod ticket;
+
+use std::sync::Arc;
+
+use hall_link::HallLink;
+use kiosk_drivers::gpio::Output;
+
+use super::events::EventSender;
+use super::gpio::{self, SharedGpio};
+use crate::domain::catalog::GuideItem;
+use crate::domain::{
+    AppEvent, CheckinKey, ComplaintOrder, Desk, IssuedTicket, ProgressKey, QueueFigures,
+    RatingOrder, SubmissionOrder, TicketOrder,
+};
+use crate::health::{HealthBoard, Metrics};
+use crate::printing::PrintService;
+use crate::tasks::Tasks;
+
+/// The desk the UI controllers call.
+#[derive(Clone)]
+pub struct LiveDesk {
+    pub(super) tasks: Tasks,
+    pub(super) link: HallLink,
+    pub(super) tx: EventSender,
+    pub(super) gpio: SharedGpio,
+    /// None on a kiosk configured without a printer (`port = "sim"` outside the demo).
+    pub(super) printer: Option<PrintService>,
+    pub(super) health: HealthBoard,
+    pub(super) public_url: String,
+    pub(super) metrics: Arc<Metrics>,
+}
+
+impl Desk for LiveDesk {
+    fn take_ticket(&self, request: u64, order: TicketOrder) {
+        let (link, metrics, tx) = (self.link.clone(), self.metrics.clone(), self.tx.clone());
+        self.tasks.spawn(async move {
+            let result = ticket::issue(&link, &metrics, &order).await;
+            tx.send(AppEvent::Ticket { request, result });
+        });
+    }
+
+    fn check_in(&self, request: u64, key: CheckinKey) {
+        let (link, tx) = (self.link.clone(), self.tx.clone());
+        self.tasks.spawn(async move {
+            let result = ticket::check_in(&link, key).await;
+            tx.send(AppEvent::Checkin { request, result });
+        });
+    }
+
+    fn print_ticket(&self, request: u64, t: &IssuedTicket, category_name: &str, windows: &str) {
+        let (printer, metrics, tx) = (self.printer.clone(), self.metrics.clone(), self.tx.clone());
+        let (t, category, windows) = (t.clone(), category_name.to_string(), windows.to_string());
+        self.tasks.spawn_blocking(move || {
+            let outcome = print::ticket(printer.as_ref(), &metrics, &t, &category, &windows);
+            tx.send(AppEvent::Printed { request, outcome });
+        });
+    }
+
+    fn submit(&self, request: u64, order: SubmissionOrder) {
+        let (link, metrics, tx) = (self.link.clone(), self.metrics.clone(), self.tx.clone());
+        let (printer, public_url) = (self.printer.clone(), self.public_url.clone());
+        self.tasks.spawn(async move {
+            let result = submit::submit(&link, &metrics, printer, &public_url, &order).await;
+            tx.send(AppEvent::Submitted { request, result });
+        });
+    }
+
+    fn progress(&self, request: u64, key: ProgressKey) {
+        let (link, tx) = (self.link.clone(), self.tx.clone());
+        self.tasks.spawn(async move {
+            let result = submit::progress(&link, key).await;
+            tx.send(AppEvent::Progress { request, result });
+        });
+    }
+
+    fn print_checklist(&self, request: u64, item: &GuideItem, windows: &str) {
+        let (printer, metrics, tx) = (self.printer.clone(), self.metrics.clone(), self.tx.clone());
+        let (item, windows) = (item.clone(), windows.to_string());
+        self.tasks.spawn_blocking(move || {
+            let outcome = print::checklist(printer.as_ref(), &metrics, &item, &windows);
+            tx.send(AppEvent::ChecklistPrinted { request, outcome });
+        });
+    }
+
+    fn refresh_queue(&self) {
+        let (link, tx) = (self.link.clone(), self.tx.clone());
+        self.tasks.spawn(async move {
+            if let Ok(q) = link.queue().await {
+                let figures = q
+                    .categories
+                    .into_iter()
+                    .map(|c| QueueFigures {
+                        category: c.code,
+                        waiting: c.waiting,
+                        est_wait_min: c.est_wait_min,
+                    })
+                    .collect();
+                tx.send(AppEvent::Queue(figures));
+            }
+        });
+    }
+
+    fn call_help(&self, request: u64, screen: &str, on: bool) {
+        gpio::set(&self.gpio, Output::HelpLamp, on);
+        let ended = if on {
+            self.metrics.help_calls.inc();
+            self.health.help_called(hall_link::store::now_ms());
+            None
+        } else {
+            Some(self.health.help_ended())
+        };
+        let me = self.clone();
+        let screen = screen.to_string();
+        let stop = self.tasks.stop_signal();
+        self.tasks.spawn(async move {
+            let desk = help::HelpDesk {
+                link: &me.link,
+                gpio: &me.gpio,
+                health: &me.health,
+                tx: &me.tx,
+                stop: &stop,
+            };
+            match ended {
+                None => desk.call(request, &screen).await,
+                Some(no) => desk.close(no).await,
+            }
+        });
+    }
+
+    fn recent_services(&self, request: u64, id_number: String) {
+        let (link, tx) = (self.link.clone(), self.tx.clone());
+        self.tasks.spawn(async move {
+            let result = submit::recent_services(&link, &id_number).await;
+            tx.send(AppEvent::RecentServices { request, result });
+        });
+    }
+
+    fn rate(&self, request: u64, order: RatingOrder) {
+        let (link, tx) = (self.link.clone(), self.tx.clone());
+        self.metrics.ratings.inc();
+        self.tasks.spawn(async move {
+            let result = feedback::rate(&link, &order).await;
+            tx.send(AppEvent::Rated { request, result });
+        });
+    }
+
+    fn complain(&self, request: u64, order: ComplaintOrder) {
+        let (link, metrics, tx) = (self.link.clone(), self.metrics.clone(), self.tx.clone());
+        let printer = self.printer.clone();
+        self.tasks.spawn(async move {
+            let filed = feedback::complain(&link, &metrics, printer, &order).await;
+            tx.send(AppEvent::Complained {
+                request,
+                complaint_no: filed.complaint_no,
+                provisional: filed.provisional,
+                slip: filed.slip,
+            });
+        });
+    }
+}

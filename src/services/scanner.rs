@@ -1,0 +1,77 @@
+//! The QR scanner's loop: each code is parsed (this hall's appointment, a ticket, a
+//! receipt, a signed staff code...) and goes to the UI; the board and metrics follow the
+//! scanner's state. Logs name the code's kind, never its payload.
+
+use kiosk_drivers::scanner::payload::{self, SchemeContext};
+use kiosk_drivers::scanner::{self, ScannerConfig, ScannerEvent, ScannerHandle};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::convert::code_kind;
+use super::events::EventSender;
+use super::staff_key::staff_verifier;
+use crate::domain::AppEvent;
+use crate::health::{HealthBoard, Metrics};
+use crate::platform::config::Config;
+use crate::platform::liveness::Liveness;
+use crate::tasks::Tasks;
+
+/// Starts the scanner worker and its loop; None when the config has no scanner.
+pub fn start(
+    config: &Config,
+    tasks: &Tasks,
+    tx: EventSender,
+    health: HealthBoard,
+    metrics: Arc<Metrics>,
+    liveness: &mut Liveness,
+) -> Option<ScannerHandle> {
+    let port = config.devices.scanner.port.clone();
+    if port == "sim" {
+        return None;
+    }
+    let mut cfg = ScannerConfig::new(port);
+    cfg.baud = config.devices.scanner.baud;
+    let (mut rx, handle) = {
+        let _guard = tasks.handle().enter();
+        scanner::spawn_scanner(cfg)
+    };
+    let ctx = SchemeContext {
+        hall_id: "hezuo".into(),
+        hall_hosts: vec![config.public_host()],
+        verifier: staff_verifier(config),
+    };
+    let stop = tasks.stop_signal();
+    tasks.spawn(async move {
+        loop {
+            let ev = tokio::select! {
+                _ = stop.cancelled() => return,
+                ev = rx.recv() => match ev { Some(ev) => ev, None => return },
+            };
+            match ev {
+                ScannerEvent::Scanned(s) => {
+                    health.set_scanner(Ok(()));
+                    health.code_scanned(hall_link::store::now_ms());
+                    metrics.scans.inc();
+                    let code = payload::parse(&s.payload, &ctx);
+                    tracing::info!("scanned a code: {}", code_kind(&code));
+                    tx.send(AppEvent::Scanned(code.into()));
+                }
+                ScannerEvent::Offline(why) => {
+                    tracing::warn!(target: "alert", "scanner offline: {why}");
+                    health.set_scanner(Err(why.to_string()));
+                }
+                ScannerEvent::Back => {
+                    tracing::info!("scanner ready");
+                    health.set_scanner(Ok(()));
+                }
+                ScannerEvent::Rejected(r) => tracing::debug!("scanner input rejected: {r:?}"),
+            }
+        }
+    });
+    let beat = handle.beat();
+    let running = handle.running_flag();
+    liveness.watch("scanner", Duration::from_secs(30), move || {
+        running().then(|| beat.age())
+    });
+    Some(handle)
+}
