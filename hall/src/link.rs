@@ -242,13 +242,9 @@ impl HallLink {
                 store.catalog().ok().flatten(),
             )
         };
-        let version = catalog.as_ref().and_then(|(_, body, _)| {
-            serde_json::from_str::<serde_json::Value>(body)
-                .ok()?
-                .get("version")?
-                .as_str()
-                .map(str::to_string)
-        });
+        let version = catalog
+            .as_ref()
+            .and_then(|(_, body, _)| crate::store::catalog_version(body));
         self.set_status(|s| {
             s.offline_left = left;
             s.outbox = counts;

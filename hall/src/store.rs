@@ -2,11 +2,17 @@
 //! citizen was told was accepted, tickets issued here, reserved offline ticket numbers, and
 //! the cached catalog. Every accepted action is one transaction holding the action and its
 //! outbox entry, committed before the caller returns.
+//!
+//! [`Store`] is the kiosk's own handle: opening it migrates and settles, so only the running
+//! kiosk opens one. Tools that look while it runs use [`StoreReader`], which never writes.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
+
+mod reader;
+pub use reader::{CachedCatalog, ReadError, StoreReader, StoreSummary};
 
 /// The body of an entry the backend has (or that staff gave up on) without the citizen's
 /// personal data: what stays is what staff statistics need.
@@ -53,6 +59,9 @@ const MIGRATIONS: &[&str] = &[
         fetched_at INTEGER NOT NULL
      );",
 ];
+
+/// The schema version this build writes and reads (`PRAGMA user_version` once migrated).
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -115,6 +124,94 @@ pub fn now_ms() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
 }
 
+/// The `version` field of a cached catalog body, if it has one.
+pub(crate) fn catalog_version(body: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()?
+        .get("version")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The reading queries, on a bare connection, so that [`Store`] (the kiosk, read-write) and
+/// [`StoreReader`] (tools, read-only) cannot drift apart: one place per query.
+mod query {
+    use super::*;
+
+    pub(super) fn schema_version(conn: &Connection) -> rusqlite::Result<u32> {
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+    }
+
+    /// "ok", or the first problem SQLite found.
+    pub(super) fn integrity(conn: &Connection) -> rusqlite::Result<String> {
+        conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+    }
+
+    pub(super) fn counts(conn: &Connection) -> rusqlite::Result<crate::api::OutboxFigures> {
+        let count = |state: &str| -> rusqlite::Result<u64> {
+            Ok(conn.query_row(
+                "SELECT COUNT(*) FROM outbox WHERE state = ?1",
+                params![state],
+                |r| r.get::<_, i64>(0),
+            )? as u64)
+        };
+        Ok(crate::api::OutboxFigures {
+            pending: count("pending")?,
+            dead: count("dead")?,
+        })
+    }
+
+    pub(super) fn oldest_pending_ms(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+        conn.query_row(
+            "SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'inflight')",
+            [],
+            |r| r.get(0),
+        )
+    }
+
+    pub(super) fn entries(conn: &Connection, state: &str) -> rusqlite::Result<Vec<Entry>> {
+        let mut stmt = conn.prepare(
+            "SELECT id, kind, key, path, body, attempts, last_error FROM outbox WHERE state = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![state], entry_row)?;
+        rows.collect()
+    }
+
+    pub(super) fn offline_left(conn: &Connection) -> rusqlite::Result<Vec<(String, u32)>> {
+        let mut stmt = conn.prepare(
+            "SELECT category, COUNT(*) FROM blocks WHERE used = 0 AND expires_at > ?1 GROUP BY category ORDER BY category",
+        )?;
+        let rows = stmt.query_map(params![now_ms()], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u32))
+        })?;
+        rows.collect()
+    }
+
+    /// (etag, body, fetched_at ms)
+    pub(super) fn catalog(
+        conn: &Connection,
+    ) -> rusqlite::Result<Option<(Option<String>, String, i64)>> {
+        conn.query_row(
+            "SELECT etag, body, fetched_at FROM catalog WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+    }
+
+    /// (online, offline)
+    pub(super) fn tickets_issued(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
+        let count = |offline: bool| -> rusqlite::Result<u64> {
+            Ok(conn.query_row(
+                "SELECT COUNT(*) FROM tickets WHERE offline = ?1",
+                params![offline],
+                |r| r.get::<_, i64>(0),
+            )? as u64)
+        };
+        Ok((count(false)?, count(true)?))
+    }
+}
+
 impl Store {
     /// Opens (or creates) the store, checking its integrity first.
     pub fn open(path: &Path) -> Result<(Store, OpenReport), StoreError> {
@@ -165,9 +262,7 @@ impl Store {
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
             .map_err(|e| e.to_string())?;
-        let check: String = conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .map_err(|e| e.to_string())?;
+        let check = query::integrity(&conn).map_err(|e| e.to_string())?;
         if check != "ok" {
             return Err(check);
         }
@@ -175,9 +270,7 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let version: usize =
-            self.conn
-                .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+        let version = query::schema_version(&self.conn)? as usize;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
@@ -327,15 +420,7 @@ impl Store {
 
     /// Unused, unexpired offline numbers per category.
     pub fn offline_left(&self) -> Result<Vec<(String, u32)>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT category, COUNT(*) FROM blocks WHERE used = 0 AND expires_at > ?1 GROUP BY category ORDER BY category",
-        )?;
-        let rows = stmt
-            .query_map(params![now_ms()], |r| {
-                Ok((r.get(0)?, r.get::<_, i64>(1)? as u32))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(query::offline_left(&self.conn)?)
     }
 
     /// The oldest deliverable entries (pending, due), oldest first.
@@ -415,37 +500,17 @@ impl Store {
 
     /// Entries in a state ("pending", "dead").
     pub fn entries(&self, state: &str) -> Result<Vec<Entry>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, kind, key, path, body, attempts, last_error FROM outbox WHERE state = ?1 ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map(params![state], entry_row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(query::entries(&self.conn, state)?)
     }
 
     pub fn counts(&self) -> Result<crate::api::OutboxFigures, StoreError> {
-        let count = |state: &str| -> Result<u64, StoreError> {
-            Ok(self.conn.query_row(
-                "SELECT COUNT(*) FROM outbox WHERE state = ?1",
-                params![state],
-                |r| r.get::<_, i64>(0),
-            )? as u64)
-        };
-        Ok(crate::api::OutboxFigures {
-            pending: count("pending")?,
-            dead: count("dead")?,
-        })
+        Ok(query::counts(&self.conn)?)
     }
 
     /// When the oldest entry still waiting to be sent was committed (Unix ms): an outbox
     /// whose oldest entry keeps ageing is stuck, whatever its depth.
     pub fn oldest_pending_ms(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'inflight')",
-            [],
-            |r| r.get::<_, Option<i64>>(0),
-        )?)
+        Ok(query::oldest_pending_ms(&self.conn)?)
     }
 
     /// The answer stored for a delivered entry.
@@ -471,14 +536,7 @@ impl Store {
 
     /// (etag, body, fetched_at ms)
     pub fn catalog(&self) -> Result<Option<(Option<String>, String, i64)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT etag, body, fetched_at FROM catalog WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?)
+        Ok(query::catalog(&self.conn)?)
     }
 
     pub fn touch_catalog(&mut self) -> Result<(), StoreError> {
@@ -489,17 +547,8 @@ impl Store {
         Ok(())
     }
 
+    /// (online, offline)
     pub fn tickets_issued(&self) -> Result<(u64, u64), StoreError> {
-        let online: i64 =
-            self.conn
-                .query_row("SELECT COUNT(*) FROM tickets WHERE offline = 0", [], |r| {
-                    r.get(0)
-                })?;
-        let offline: i64 =
-            self.conn
-                .query_row("SELECT COUNT(*) FROM tickets WHERE offline = 1", [], |r| {
-                    r.get(0)
-                })?;
-        Ok((online as u64, offline as u64))
+        Ok(query::tickets_issued(&self.conn)?)
     }
 }
