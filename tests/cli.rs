@@ -63,6 +63,27 @@ async fn ticket_take_online_then_offline_then_flush() {
         "not empty while the backend is down"
     );
 
+    // `outbox status` only looks: the store's files keep every byte.
+    let files = |d: &std::path::Path| -> Vec<Option<Vec<u8>>> {
+        ["kiosk.db", "kiosk.db-wal", "kiosk.db-shm"]
+            .iter()
+            .map(|f| std::fs::read(d.join("data").join(f)).ok())
+            .collect()
+    };
+    let before = files(dir.path());
+    let status = tokio::task::block_in_place(|| run(&["outbox", "status"]));
+    assert!(status.status.success());
+    let said = String::from_utf8_lossy(&status.stdout).to_string();
+    assert!(
+        said.starts_with("pending ") && !said.starts_with("pending 0") && said.contains("dead 0"),
+        "the offline report waits: {said}"
+    );
+    assert_eq!(
+        files(dir.path()),
+        before,
+        "outbox status wrote to the store"
+    );
+
     sim.set_fault(Fault::None);
     let flush = tokio::task::block_in_place(|| run(&["outbox", "flush"]));
     assert!(

@@ -178,7 +178,7 @@ pub struct HallLink {
 impl HallLink {
     /// Opens the store and prepares the client; starts no task (see [`HallLink::start`]).
     pub fn open(settings: LinkSettings) -> Result<HallLink, LinkError> {
-        let (store, report) = Store::open(&settings.data_dir.join("kiosk.db"))?;
+        let (store, report) = Store::open(&crate::store::db_path(&settings.data_dir))?;
         let client = Client::new(&settings)?;
         let mut status = LinkStatus::default();
         if let OpenReport::Recreated { kept_as, reason } = report {

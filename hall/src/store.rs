@@ -14,6 +14,11 @@ use uuid::Uuid;
 mod reader;
 pub use reader::{CachedCatalog, ReadError, StoreReader, StoreSummary};
 
+/// The store's file in the kiosk's data directory.
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("kiosk.db")
+}
+
 /// The body of an entry the backend has (or that staff gave up on) without the citizen's
 /// personal data: what stays is what staff statistics need.
 const STRIP_PERSONAL: &str =

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::{block_on, fail, open_link, DEFAULT_CONFIG};
+use hall_link::store::{db_path, ReadError, StoreReader};
+
 use crate::platform::config::Config;
 
 #[derive(Subcommand)]
@@ -29,22 +31,32 @@ pub fn run(command: OutboxCommand) -> ExitCode {
     }
 }
 
+/// Reads the store without writing a byte (the running kiosk's file stays as it is):
+/// counts, and each dead letter's key, kind and error, never its body (personal data).
 fn status(config: &std::path::Path) -> ExitCode {
-    let link = match Config::load(config)
-        .map_err(anyhow::Error::from)
-        .and_then(|c| open_link(&c))
-    {
-        Ok(l) => l,
+    let config = match Config::load(config) {
+        Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let st = link.status();
-    println!("pending {}  dead {}", st.outbox.pending, st.outbox.dead);
-    for e in link.dead_letters().unwrap_or_default() {
+    let path = db_path(&config.kiosk.data_dir);
+    let summary = match StoreReader::open(&path).and_then(|s| s.summary()) {
+        Ok(s) => s,
+        Err(ReadError::Missing { .. }) => {
+            println!("pending 0  dead 0  (no store yet: the kiosk has not run)");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => return fail(e),
+    };
+    println!(
+        "pending {}  dead {}",
+        summary.outbox.pending, summary.outbox.dead
+    );
+    for e in &summary.dead_letters {
         println!(
             "dead  {}  {}  {}",
             e.key,
             e.kind,
-            e.last_error.unwrap_or_default()
+            e.last_error.as_deref().unwrap_or_default()
         );
     }
     ExitCode::SUCCESS

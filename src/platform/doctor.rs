@@ -80,7 +80,7 @@ fn disk(config: &Config) -> Check {
 /// dead letters, catalog age, offline numbers.
 fn database(config: &Config) -> Vec<Check> {
     use hall_link::store::{ReadError, StoreReader};
-    let path = config.kiosk.data_dir.join("kiosk.db");
+    let path = hall_link::store::db_path(&config.kiosk.data_dir);
     let store = match StoreReader::open(&path) {
         Ok(s) => s,
         Err(ReadError::Missing { .. }) => {
