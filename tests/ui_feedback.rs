@@ -6,7 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::{pump_for, rig, screen, tap, wait_until};
-use hall_kiosk::ui::{Complaint, Keyboard, Rating};
+use hall_kiosk::ui::{
+    Complaint, ComplaintField, Keyboard, Rating, RatingOutcome, RatingReason, RatingStartState,
+};
 use kiosk_drivers::gpio::Output;
 use slint::ComponentHandle;
 
@@ -25,7 +27,7 @@ fn rating_by_ticket_qr_once_and_a_second_time_is_already_rated() {
     assert!(rating.get_ref_text().contains("A017"));
     tap(k, "非常满意");
     wait_until(k, "the thanks", || screen(k) == "rating-done");
-    assert_eq!(rating.get_result(), "thanks");
+    assert_eq!(rating.get_result(), RatingOutcome::Thanks);
     let ratings = world.hall.ratings();
     assert_eq!(ratings.len(), 1);
     assert_eq!(ratings[0]["level"], 5);
@@ -39,7 +41,7 @@ fn rating_by_ticket_qr_once_and_a_second_time_is_already_rated() {
     wait_until(k, "the rating screen", || screen(k) == "rating");
     tap(k, "满意");
     wait_until(k, "the answer", || screen(k) == "rating-done");
-    assert_eq!(rating.get_result(), "already");
+    assert_eq!(rating.get_result(), RatingOutcome::Already);
     assert_eq!(world.hall.ratings().len(), 1);
 }
 
@@ -57,8 +59,8 @@ fn a_bad_rating_asks_for_reasons_and_sends_them() {
     wait_until(k, "the rating screen", || screen(k) == "rating");
     tap(k, "不满意");
     assert_eq!(screen(k), "rating-reasons");
-    rating.invoke_toggle_reason("waited_too_long".into());
-    rating.invoke_toggle_reason("asked_to_come_again".into());
+    rating.invoke_toggle_reason(RatingReason::WaitedTooLong);
+    rating.invoke_toggle_reason(RatingReason::AskedToComeAgain);
     rating.invoke_submit();
     wait_until(k, "the thanks", || screen(k) == "rating-done");
     let ratings = world.hall.ratings();
@@ -69,7 +71,7 @@ fn a_bad_rating_asks_for_reasons_and_sends_them() {
 
 fn type_complaint(k: &std::rc::Rc<hall_kiosk::app::Kiosk>) {
     let c = k.window().global::<Complaint>();
-    c.invoke_focus("text".into());
+    c.invoke_focus(ComplaintField::Text);
     let kb = k.window().global::<Keyboard>();
     // 排队 by pinyin: type, then pick the first candidate each time.
     for syllable in ["pai", "dui"] {
@@ -204,7 +206,7 @@ fn rating_by_id_card_lists_the_citizens_recent_services() {
     tap(k, "好差评");
     world.reader.present(1);
     wait_until(k, "the recent services", || {
-        rating.get_start_state() == "list"
+        rating.get_start_state() == RatingStartState::List
     });
     let recent = rating.get_recent();
     assert_eq!(recent.row_count(), 1);
@@ -224,5 +226,7 @@ fn rating_by_id_card_lists_the_citizens_recent_services() {
     pump_for(k, Duration::from_secs(1));
     tap(k, "好差评");
     world.reader.present(2);
-    wait_until(k, "the answer", || rating.get_start_state() == "none");
+    wait_until(k, "the answer", || {
+        rating.get_start_state() == RatingStartState::None
+    });
 }

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use hall_kiosk::app::{screens::sample_catalog, Kiosk, UiOptions};
-use hall_kiosk::ui::{Guide, Nav};
+use hall_kiosk::ui::{Feature, Guide, Nav, Screen};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
@@ -43,7 +43,10 @@ fn listed(kiosk: &Kiosk) -> Vec<String> {
 fn pinyin_initials_typed_on_screen_find_the_guide() {
     let kiosk = kiosk();
     tap(&kiosk, "办事指南");
-    assert_eq!(kiosk.window().global::<Nav>().get_screen(), "guide-list");
+    assert_eq!(
+        kiosk.window().global::<Nav>().get_screen(),
+        Screen::GuideList
+    );
     assert_eq!(listed(&kiosk).len(), 9, "all items of the sample catalog");
     for k in ["Q", "Y", "S", "L"] {
         tap(&kiosk, k);
@@ -58,7 +61,7 @@ fn pinyin_initials_typed_on_screen_find_the_guide() {
 #[test]
 fn category_and_bundle_filters() {
     let kiosk = kiosk();
-    kiosk.open("guide");
+    kiosk.open(Feature::Guide);
     tap(&kiosk, "不动产登记");
     assert_eq!(listed(&kiosk), ["不动产转移登记（二手房买卖）"]);
     tap(&kiosk, "一件事一次办");
@@ -70,9 +73,12 @@ fn category_and_bundle_filters() {
 #[test]
 fn guide_page_tells_every_material_once() {
     let kiosk = kiosk();
-    kiosk.open("guide");
+    kiosk.open(Feature::Guide);
     tap(&kiosk, "企业设立登记");
-    assert_eq!(kiosk.window().global::<Nav>().get_screen(), "guide-detail");
+    assert_eq!(
+        kiosk.window().global::<Nav>().get_screen(),
+        Screen::GuideDetail
+    );
     assert!(shows(&kiosk, "公司章程 原件 1 份 "));
     assert!(shows(
         &kiosk,
@@ -80,5 +86,8 @@ fn guide_page_tells_every_material_once() {
     ));
     assert!(shows(&kiosk, "住所使用证明 复印件 1 份 可承诺后补"));
     tap(&kiosk, "返回上一步");
-    assert_eq!(kiosk.window().global::<Nav>().get_screen(), "guide-list");
+    assert_eq!(
+        kiosk.window().global::<Nav>().get_screen(),
+        Screen::GuideList
+    );
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hall_kiosk::app::{Kiosk, UiOptions};
 use hall_kiosk::domain::hours::OpeningHours;
-use hall_kiosk::ui::{Nav, Shell};
+use hall_kiosk::ui::{Nav, Screen, Shell};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
@@ -71,11 +71,11 @@ fn after_hours_the_screen_rests_and_the_waking_touch_does_nothing_else() {
     tile(&k, "取号").mock_single_click(PointerEventButton::Left);
     assert!(!shell.get_resting());
     assert_eq!(read("bl_power"), "0");
-    assert_eq!(k.window().global::<Nav>().get_screen(), "home");
+    assert_eq!(k.window().global::<Nav>().get_screen(), Screen::Home);
     tile(&k, "取号").mock_single_click(PointerEventButton::Left);
     assert_eq!(
         k.window().global::<Nav>().get_screen(),
-        "ticket-categories",
+        Screen::TicketCategories,
         "awake, touches act again"
     );
     // Away from home it never rests, however long the quiet lasts (the idle timeout

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use hall_kiosk::app::{Kiosk, UiOptions};
-use hall_kiosk::ui::{Nav, Shell, Theme};
+use hall_kiosk::ui::{Feature, Language, Nav, PrintState, Screen, Shell, Theme};
 use i_slint_backend_testing::{mock_elapsed_time, ElementHandle};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
@@ -63,7 +63,10 @@ fn language_switch_translates_the_home_screen() {
     assert!(shows(&kiosk, "Take a ticket"));
     assert!(shows(&kiosk, "Call for help"));
     assert!(!shows(&kiosk, "取号"));
-    assert_eq!(kiosk.window().global::<Shell>().get_language(), "en");
+    assert_eq!(
+        kiosk.window().global::<Shell>().get_language(),
+        Language::En
+    );
 
     tap(&kiosk, "繁體中文");
     assert!(shows(&kiosk, "取號"), "traditional characters");
@@ -101,13 +104,13 @@ fn elderly_switch_enlarges_type_and_targets() {
 #[test]
 fn tile_without_a_flow_is_polite_and_leads_home() {
     let kiosk = kiosk();
-    // Every home tile has its flow now; a hall may still configure one this build lacks.
-    kiosk.open("certificates");
+    // Every home tile has its flow now; a new one is routed here until its flow exists.
+    kiosk.unavailable(Feature::Ticket);
     let nav = kiosk.window().global::<Nav>();
-    assert_eq!(nav.get_screen(), "unavailable");
+    assert_eq!(nav.get_screen(), Screen::Unavailable);
     assert!(shows(&kiosk, "本机暂未开通此项服务"));
     tap(&kiosk, "返回首页");
-    assert_eq!(nav.get_screen(), "home");
+    assert_eq!(nav.get_screen(), Screen::Home);
 }
 
 #[test]
@@ -116,12 +119,12 @@ fn idle_timeout_returns_home_wipes_session_and_resets_language() {
     let nav = kiosk.window().global::<Nav>();
     tap(&kiosk, "English");
     tap(&kiosk, "Check progress");
-    assert_eq!(nav.get_screen(), "progress");
+    assert_eq!(nav.get_screen(), Screen::Progress);
     assert!(kiosk.session_started());
 
     // A touch at 25 s restarts the countdown: still here at 50 s.
     wait_secs(25);
-    assert_eq!(nav.get_screen(), "progress");
+    assert_eq!(nav.get_screen(), Screen::Progress);
     assert_eq!(nav.get_idle_seconds_left(), 5);
     assert!(shows(
         &kiosk,
@@ -132,13 +135,16 @@ fn idle_timeout_returns_home_wipes_session_and_resets_language() {
         "Still there? Returning to home in 5 seconds. Touch here to stay.",
     );
     wait_secs(25);
-    assert_eq!(nav.get_screen(), "progress");
+    assert_eq!(nav.get_screen(), Screen::Progress);
 
     // Untouched for the full 30 s: home, session wiped, hall's default language again.
     wait_secs(6);
-    assert_eq!(nav.get_screen(), "home");
+    assert_eq!(nav.get_screen(), Screen::Home);
     assert!(!kiosk.session_started());
-    assert_eq!(kiosk.window().global::<Shell>().get_language(), "zh_CN");
+    assert_eq!(
+        kiosk.window().global::<Shell>().get_language(),
+        Language::ZhCn
+    );
     assert!(shows(&kiosk, "取号"));
 }
 
@@ -150,13 +156,16 @@ fn every_listed_screen_shows_its_sample_state() {
     }
     hall_kiosk::app::screens::show(&kiosk, "ticket-paper-out").unwrap();
     let flow = kiosk.window().global::<hall_kiosk::ui::TicketFlow>();
-    assert_eq!(kiosk.window().global::<Nav>().get_screen(), "ticket-issued");
+    assert_eq!(
+        kiosk.window().global::<Nav>().get_screen(),
+        Screen::TicketIssued
+    );
     assert_eq!(
         flow.get_ticket_no(),
         "A023",
         "opening the flow must not wipe the sample"
     );
-    assert_eq!(flow.get_print_state(), "paper_out");
+    assert_eq!(flow.get_print_state(), PrintState::PaperOut);
     assert!(
         flow.get_qr().size().width > 0,
         "the on-screen QR code is drawn"

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hall_kiosk::app::{Kiosk, UiOptions};
 use hall_kiosk::flows::staff::hash_pin;
-use hall_kiosk::ui::{Nav, Staff};
+use hall_kiosk::ui::{Feature, Nav, PinMessage, Screen, Staff};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
@@ -56,7 +56,7 @@ fn hidden_long_press_opens_the_pin_pad() {
     let nav = kiosk.window().global::<Nav>();
     // A short tap does nothing; a 3-second press opens staff sign-in.
     name.mock_single_click(PointerEventButton::Left);
-    assert_eq!(nav.get_screen(), "home");
+    assert_eq!(nav.get_screen(), Screen::Home);
     let pos = name.absolute_position();
     let size = name.size();
     let at = slint::LogicalPosition::new(pos.x + size.width / 2.0, pos.y + size.height / 2.0);
@@ -72,16 +72,16 @@ fn hidden_long_press_opens_the_pin_pad() {
         position: at,
         button: PointerEventButton::Left,
     });
-    assert_eq!(nav.get_screen(), "staff-pin");
+    assert_eq!(nav.get_screen(), Screen::StaffPin);
 }
 
 #[test]
 fn right_pin_opens_status_and_out_of_service_shows_a_notice() {
     let kiosk = kiosk();
-    kiosk.open("staff");
+    kiosk.open(Feature::Staff);
     enter(&kiosk, "2468");
     let nav = kiosk.window().global::<Nav>();
-    assert_eq!(nav.get_screen(), "staff-status");
+    assert_eq!(nav.get_screen(), Screen::StaffStatus);
     let info = kiosk
         .window()
         .global::<hall_kiosk::ui::Staff>()
@@ -92,34 +92,37 @@ fn right_pin_opens_status_and_out_of_service_shows_a_notice() {
     );
     tap(&kiosk, "设备维护");
     tap(&kiosk, "退出工作人员模式");
-    assert_eq!(nav.get_screen(), "out-of-service");
+    assert_eq!(nav.get_screen(), Screen::OutOfService);
     assert!(shows(&kiosk, "本机正在维护"));
     assert!(!shows(&kiosk, "取号"), "no tiles while out of service");
 
-    kiosk.open("staff");
+    kiosk.open(Feature::Staff);
     enter(&kiosk, "2468");
     tap(&kiosk, "恢复服务");
     tap(&kiosk, "退出工作人员模式");
-    assert_eq!(nav.get_screen(), "home");
+    assert_eq!(nav.get_screen(), Screen::Home);
 }
 
 #[test]
 fn five_wrong_pins_lock_staff_mode() {
     let kiosk = kiosk();
-    kiosk.open("staff");
+    kiosk.open(Feature::Staff);
     let staff = kiosk.window().global::<Staff>();
     for left in (1..5).rev() {
         enter(&kiosk, "1111");
-        assert_eq!(staff.get_message(), "wrong");
+        assert_eq!(staff.get_message(), PinMessage::Wrong);
         assert_eq!(staff.get_tries_left(), left);
         assert!(shows(&kiosk, &format!("密码错误，还可尝试 {left} 次。")));
     }
     enter(&kiosk, "1111");
-    assert_eq!(staff.get_message(), "locked");
+    assert_eq!(staff.get_message(), PinMessage::Locked);
     assert_eq!(staff.get_locked_minutes(), 5);
     // Locked: even the right PIN does not open it.
     enter(&kiosk, "2468");
-    assert_eq!(kiosk.window().global::<Nav>().get_screen(), "staff-pin");
+    assert_eq!(
+        kiosk.window().global::<Nav>().get_screen(),
+        Screen::StaffPin
+    );
     assert_eq!(
         staff.get_pin_length(),
         0,
@@ -130,20 +133,20 @@ fn five_wrong_pins_lock_staff_mode() {
 #[test]
 fn staff_mode_leaves_itself_after_its_own_shorter_idle_time() {
     let kiosk = kiosk();
-    kiosk.open("staff");
+    kiosk.open(Feature::Staff);
     enter(&kiosk, "2468");
     let nav = kiosk.window().global::<Nav>();
-    assert_eq!(nav.get_screen(), "staff-status");
+    assert_eq!(nav.get_screen(), Screen::StaffStatus);
     for _ in 0..59 {
         i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
     }
-    assert_eq!(nav.get_screen(), "staff-status");
+    assert_eq!(nav.get_screen(), Screen::StaffStatus);
     for _ in 0..2 {
         i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
     }
     assert_eq!(
         nav.get_screen(),
-        "home",
+        Screen::Home,
         "staff.idle_timeout_s (60 s), not the citizens' 90 s"
     );
     assert!(!kiosk.staff().signed_in());

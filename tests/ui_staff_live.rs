@@ -5,7 +5,7 @@
 mod common;
 
 use common::{rig, rig_with, screen, tap, wait_until};
-use hall_kiosk::ui::Staff;
+use hall_kiosk::ui::{DeviceTestState, Feature, OutOfServiceReason, Staff};
 use kiosk_drivers::scanner::payload::{HmacVerifier, TEST_KEY};
 use slint::ComponentHandle;
 
@@ -89,10 +89,12 @@ fn staff_test_the_reader_and_the_scanner_and_no_citizen_flow_sees_it() {
 
     tap(k, "测试读卡");
     assert_eq!(screen(k), "staff-test");
-    assert_eq!(staff.get_test_state(), "waiting");
+    assert_eq!(staff.get_test_state(), DeviceTestState::Waiting);
     world.reader.present(0);
-    wait_until(k, "the test read", || staff.get_test_state() != "waiting");
-    assert_eq!(staff.get_test_state(), "ok");
+    wait_until(k, "the test read", || {
+        staff.get_test_state() != DeviceTestState::Waiting
+    });
+    assert_eq!(staff.get_test_state(), DeviceTestState::Ok);
     let result = staff.get_test_result().to_string();
     assert!(result.contains("***********"), "ID masked: {result}");
     assert!(
@@ -108,18 +110,17 @@ fn staff_test_the_reader_and_the_scanner_and_no_citizen_flow_sees_it() {
 
     tap(k, "返回上一步");
     tap(k, "测试扫码");
-    assert_eq!(staff.get_test_state(), "waiting");
+    assert_eq!(staff.get_test_state(), DeviceTestState::Waiting);
     world
         .scanner
         .scan(b"https://hall.example.gov.cn/track/t/20261124/A017")
         .unwrap();
-    wait_until(k, "the test scan", || staff.get_test_state() != "waiting");
+    wait_until(k, "the test scan", || {
+        staff.get_test_state() != DeviceTestState::Waiting
+    });
     assert_eq!(
-        (
-            staff.get_test_state().as_str(),
-            staff.get_test_result().as_str()
-        ),
-        ("ok", "ticket")
+        (staff.get_test_state(), staff.get_test_result().as_str()),
+        (DeviceTestState::Ok, "ticket")
     );
     assert_eq!(screen(k), "staff-test");
 }
@@ -130,7 +131,7 @@ fn staff_clear_a_help_call_at_the_kiosk_and_the_lamp_and_backend_follow() {
     let r = rig();
     let k = &r.kiosk;
     let world = r.services.demo.as_ref().unwrap();
-    k.open("help");
+    k.open(Feature::Help);
     let hall = world.hall.clone();
     wait_until(k, "the help request at the backend", || {
         hall.help_requests().iter().any(|(_, open)| *open)
@@ -223,7 +224,10 @@ fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
     tap(k, "退出工作人员模式");
     assert_eq!(screen(k), "out-of-service");
     let shell = k.window().global::<hall_kiosk::ui::Shell>();
-    assert_eq!(shell.get_out_of_service_reason(), "printer");
+    assert_eq!(
+        shell.get_out_of_service_reason(),
+        OutOfServiceReason::Printer
+    );
     assert!(common::shows(k, "凭条打印机需要处理。"));
     assert_eq!(
         r.services.health.out_of_service().as_deref(),

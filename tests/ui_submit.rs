@@ -7,7 +7,10 @@ mod common;
 use std::time::Duration;
 
 use common::{pump_for, rig, screen, tap, wait_until, Rig};
-use hall_kiosk::ui::{Keyboard, Progress, Submit};
+use hall_kiosk::ui::{
+    CaseStatus, FieldProblem, Keyboard, KeyboardMode, MaterialsError, PrintState, Progress, Submit,
+    SubmitFailure,
+};
 use slint::{ComponentHandle, Model};
 
 const ITEM: &str = "城乡居民基本养老保险参保登记";
@@ -20,12 +23,12 @@ fn type_keys(r: &Rig, keys: &str) {
     }
 }
 
-fn field_error(r: &Rig, key: &str) -> String {
+fn field_error(r: &Rig, key: &str) -> FieldProblem {
     let fields = r.kiosk.window().global::<Submit>().get_fields();
     fields
         .iter()
         .find(|f| f.key == key)
-        .map(|f| f.error.to_string())
+        .map(|f| f.error)
         .unwrap_or_else(|| panic!("no field {key}"))
 }
 
@@ -50,22 +53,25 @@ fn fill_in(r: &Rig) {
     // "Next" on an incomplete form: each problem shows next to its field.
     tap(k, "下一步");
     assert_eq!(screen(k), "submit-form");
-    assert_eq!(field_error(r, "phone"), "required");
-    assert_eq!(field_error(r, "grade"), "required");
+    assert_eq!(field_error(r, "phone"), FieldProblem::Required);
+    assert_eq!(field_error(r, "grade"), FieldProblem::Required);
 
     // A wrong mobile number is judged once complete, as it is typed.
     s.invoke_focus("phone".into());
     assert!(k.window().global::<Keyboard>().get_visible());
-    assert_eq!(k.window().global::<Keyboard>().get_mode(), "digits");
+    assert_eq!(
+        k.window().global::<Keyboard>().get_mode(),
+        KeyboardMode::Digits
+    );
     type_keys(r, "12812345678");
-    assert_eq!(field_error(r, "phone"), "phone");
+    assert_eq!(field_error(r, "phone"), FieldProblem::Phone);
     for _ in 0..11 {
         k.window()
             .global::<Keyboard>()
             .invoke_key("backspace".into());
     }
     type_keys(r, "13912345678");
-    assert_eq!(field_error(r, "phone"), "");
+    assert_eq!(field_error(r, "phone"), FieldProblem::None);
     assert_eq!(
         k.window().global::<Keyboard>().get_field_value(),
         "13912345678",
@@ -78,7 +84,7 @@ fn fill_in(r: &Rig) {
     // Post without an address is caught here, not at the backend.
     tap(k, "邮寄送达");
     tap(k, "下一步");
-    assert_eq!(s.get_materials_error(), "address");
+    assert_eq!(s.get_materials_error(), MaterialsError::Address);
     tap(k, "窗口领取");
     tap(k, "下一步");
     assert_eq!(screen(k), "submit-review");
@@ -104,7 +110,7 @@ fn a_submission_online_gets_a_receipt_printed_with_the_applicant_masked() {
         s.get_receipt_no()
     );
     assert!(!s.get_provisional());
-    assert_eq!(s.get_print_state(), "printed");
+    assert_eq!(s.get_print_state(), PrintState::Printed);
 
     let world = r.services.demo.as_ref().unwrap();
     let subs = world.hall.submissions();
@@ -133,7 +139,7 @@ fn a_submission_online_gets_a_receipt_printed_with_the_applicant_masked() {
     assert_eq!(cases.row_count(), 1);
     let c = cases.row_data(0).unwrap();
     assert_eq!(c.item_name, ITEM);
-    assert_eq!(c.status, "received");
+    assert_eq!(c.status, CaseStatus::Received);
     assert_eq!(c.step, 0);
 }
 
@@ -224,5 +230,8 @@ fn a_broken_form_in_the_catalog_sends_the_citizen_to_a_window() {
     tap(k, "自助申报");
     tap(k, ITEM);
     assert_eq!(screen(k), "submit-failed");
-    assert_eq!(k.window().global::<Submit>().get_failure(), "broken");
+    assert_eq!(
+        k.window().global::<Submit>().get_failure(),
+        SubmitFailure::Broken
+    );
 }

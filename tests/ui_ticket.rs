@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{rig, screen, tap, wait_until};
-use hall_kiosk::ui::{Checkin, TicketFlow};
+use hall_kiosk::ui::{CardProblem, Checkin, CheckinState, PrintState, TicketFlow, TicketPriority};
 use slint::ComponentHandle;
 
 #[test]
@@ -28,9 +28,9 @@ fn walk_in_ticket_online() {
     assert_eq!(tickets[0]["source"], "walk_in");
     assert!(tickets[0]["priority"].is_null());
     wait_until(k, "the print result", || {
-        flow.get_print_state() != "printing"
+        flow.get_print_state() != PrintState::Printing
     });
-    assert_eq!(flow.get_print_state(), "printed");
+    assert_eq!(flow.get_print_state(), PrintState::Printed);
     // The ticket came out of the simulated printer, through the pty, as ESC/POS.
     let pages = r
         .services
@@ -62,9 +62,9 @@ fn paper_out_shows_the_ticket_on_screen_and_never_prints_it_later() {
     wait_until(k, "the ticket", || screen(k) == "ticket-issued");
     let flow = k.window().global::<TicketFlow>();
     wait_until(k, "the print result", || {
-        flow.get_print_state() != "printing"
+        flow.get_print_state() != PrintState::Printing
     });
-    assert_eq!(flow.get_print_state(), "paper_out");
+    assert_eq!(flow.get_print_state(), PrintState::PaperOut);
     assert!(
         flow.get_qr().size().width > 0,
         "the ticket's QR code is on screen"
@@ -85,9 +85,9 @@ fn the_material_checklist_prints() {
     tap(k, "打印材料清单");
     let guide = k.window().global::<hall_kiosk::ui::Guide>();
     wait_until(k, "the checklist print", || {
-        guide.get_print_state() != "printing"
+        guide.get_print_state() != PrintState::Printing
     });
-    assert_eq!(guide.get_print_state(), "printed");
+    assert_eq!(guide.get_print_state(), PrintState::Printed);
     let pages = r
         .services
         .demo
@@ -123,7 +123,7 @@ fn backend_down_gives_an_offline_ticket_marked_as_such() {
         "{}",
         flow.get_ticket_no()
     );
-    assert_eq!(flow.get_priority(), "disabled");
+    assert_eq!(flow.get_priority(), TicketPriority::Disabled);
     assert!(
         r.services.link.status().outbox.pending >= 1,
         "the report waits in the outbox"
@@ -150,7 +150,10 @@ fn appointment_qr_checks_in_and_a_used_code_is_explained() {
     wait_until(k, "the used-code screen", || {
         screen(k) == "checkin-not-found"
     });
-    assert_eq!(k.window().global::<Checkin>().get_state(), "used");
+    assert_eq!(
+        k.window().global::<Checkin>().get_state(),
+        CheckinState::Used
+    );
     // No dead end: an ordinary ticket is one tap away.
     tap(k, "取普通号");
     assert_eq!(screen(k), "ticket-categories");
@@ -166,14 +169,20 @@ fn no_appointment_and_other_hall_codes() {
     wait_until(k, "the other-hall screen", || {
         screen(k) == "checkin-not-found"
     });
-    assert_eq!(k.window().global::<Checkin>().get_state(), "other-hall");
+    assert_eq!(
+        k.window().global::<Checkin>().get_state(),
+        CheckinState::OtherHall
+    );
     tap(k, "返回首页");
     tap(k, "预约签到");
     world.scanner.scan(b"hk:appt:v1:hezuo:NOSUCH").unwrap();
     wait_until(k, "the not-found screen", || {
         screen(k) == "checkin-not-found"
     });
-    assert_eq!(k.window().global::<Checkin>().get_state(), "not-found");
+    assert_eq!(
+        k.window().global::<Checkin>().get_state(),
+        CheckinState::NotFound
+    );
 }
 
 #[test]
@@ -188,7 +197,7 @@ fn elderly_card_holder_gets_priority_and_elderly_mode() {
     world.reader.present(0);
     wait_until(k, "the card ticket", || screen(k) == "ticket-issued");
     let flow = k.window().global::<TicketFlow>();
-    assert_eq!(flow.get_priority(), "elderly");
+    assert_eq!(flow.get_priority(), TicketPriority::Elderly);
     assert!(flow.get_priority_from_card());
     assert!(
         k.window().global::<hall_kiosk::ui::Theme>().get_elderly(),
@@ -227,7 +236,7 @@ fn expired_card_is_explained_and_a_walk_in_ticket_still_works() {
     world.reader.present(4);
     let flow = k.window().global::<TicketFlow>();
     wait_until(k, "the expiry notice", || {
-        flow.get_card_problem() == "expired"
+        flow.get_card_problem() == CardProblem::Expired
     });
     assert_eq!(screen(k), "ticket-card-wait");
     tap(k, "不刷卡，直接取号");
@@ -248,12 +257,14 @@ fn idle_timeout_mid_flow_returns_home_and_wipes_the_session() {
     tap(k, "刷身份证取号");
     world.reader.present(4);
     let flow = k.window().global::<TicketFlow>();
-    wait_until(k, "the card read", || !flow.get_card_problem().is_empty());
+    wait_until(k, "the card read", || {
+        flow.get_card_problem() != CardProblem::None
+    });
     for _ in 0..91 {
         i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
     }
     assert_eq!(screen(k), "home");
-    assert!(flow.get_card_problem().is_empty());
+    assert_eq!(flow.get_card_problem(), CardProblem::None);
     assert!(flow.get_category_code().is_empty() || flow.get_ticket_no().is_empty());
     assert!(!k.session_started());
 }
@@ -357,7 +368,9 @@ fn metrics_count_a_ticket_and_its_print_and_are_served_as_openmetrics_text() {
     tap(k, "不刷卡，直接取号");
     wait_until(k, "the ticket", || screen(k) == "ticket-issued");
     let flow = k.window().global::<TicketFlow>();
-    wait_until(k, "the print", || flow.get_print_state() != "printing");
+    wait_until(k, "the print", || {
+        flow.get_print_state() != PrintState::Printing
+    });
     let text = r.services.metrics.encode();
     assert!(
         text.contains("hall_kiosk_tickets_total{mode=\"online\"} 1"),

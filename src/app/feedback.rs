@@ -9,20 +9,43 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::keyboard::{KeyboardTarget, Mode};
 use super::{Kiosk, KioskLink};
 use crate::domain::{
-    AppEvent, ComplaintKind, ComplaintOrder, Desk, PrintOutcome, RatingOrder, RatingResult,
-    ScannedCode, ServiceRef,
+    self, AppEvent, ComplaintOrder, Desk, PrintOutcome, RatingOrder, RatingResult, ScannedCode,
+    ServiceRef,
 };
 use crate::flows::validate;
-use crate::ui::{Complaint, Rating, Reason, RecentRow};
+use crate::ui::{
+    Complaint, ComplaintError, ComplaintField, ComplaintKind, Rating, RatingOutcome, RatingReason,
+    RatingStartState, Reason, RecentRow, Screen,
+};
 
-pub const REASONS: &[&str] = &[
-    "waited_too_long",
-    "asked_to_come_again",
-    "attitude",
-    "materials_twice",
-    "process_unclear",
-    "other",
+pub const REASONS: &[RatingReason] = &[
+    RatingReason::WaitedTooLong,
+    RatingReason::AskedToComeAgain,
+    RatingReason::Attitude,
+    RatingReason::MaterialsTwice,
+    RatingReason::ProcessUnclear,
+    RatingReason::Other,
 ];
+
+/// How the hall's API names a reason.
+fn reason_code(reason: RatingReason) -> &'static str {
+    match reason {
+        RatingReason::WaitedTooLong => "waited_too_long",
+        RatingReason::AskedToComeAgain => "asked_to_come_again",
+        RatingReason::Attitude => "attitude",
+        RatingReason::MaterialsTwice => "materials_twice",
+        RatingReason::ProcessUnclear => "process_unclear",
+        RatingReason::Other => "other",
+    }
+}
+
+fn complaint_kind(kind: ComplaintKind) -> domain::ComplaintKind {
+    match kind {
+        ComplaintKind::Complaint => domain::ComplaintKind::Complaint,
+        ComplaintKind::Suggestion => domain::ComplaintKind::Suggestion,
+        ComplaintKind::NotDone => domain::ComplaintKind::NotDone,
+    }
+}
 
 /// Longest comment or complaint text, in characters.
 const MAX_TEXT: usize = 500;
@@ -32,7 +55,7 @@ pub struct FeedbackController {
     desk: RefCell<Option<Rc<dyn Desk>>>,
     request: Cell<u64>,
     reference: RefCell<Option<ServiceRef>>,
-    reasons: RefCell<Vec<String>>,
+    reasons: RefCell<Vec<RatingReason>>,
     level: Cell<u8>,
     /// True while the citizen is on a rating screen (so scans are for us).
     rating: Cell<bool>,
@@ -65,7 +88,7 @@ impl KeyboardTarget for FieldTarget {
             k.keyboard().detach();
             let w = k.window();
             w.global::<Rating>().set_comment_focused(false);
-            w.global::<Complaint>().set_focused("".into());
+            w.global::<Complaint>().set_focused(ComplaintField::None);
         }
     }
 }
@@ -107,15 +130,15 @@ impl FeedbackController {
             }
         });
         let me = Rc::downgrade(self);
-        r.on_toggle_reason(move |code| {
+        r.on_toggle_reason(move |reason| {
             if let Some(me) = me.upgrade() {
                 {
                     let mut reasons = me.reasons.borrow_mut();
-                    match reasons.iter().position(|r| *r == code.as_str()) {
+                    match reasons.iter().position(|r| *r == reason) {
                         Some(i) => {
                             reasons.remove(i);
                         }
-                        None => reasons.push(code.to_string()),
+                        None => reasons.push(reason),
                     }
                 }
                 me.show_reasons();
@@ -150,9 +173,8 @@ impl FeedbackController {
         let me = Rc::downgrade(self);
         c.on_focus(move |field| {
             if let Some(me) = me.upgrade() {
-                me.kiosk
-                    .ui(|w| w.global::<Complaint>().set_focused(field.clone()));
-                if field == "phone" {
+                me.kiosk.ui(|w| w.global::<Complaint>().set_focused(field));
+                if field == ComplaintField::Phone {
                     me.attach_keyboard(
                         |w| w.global::<Complaint>().get_phone().to_string(),
                         |w, t| {
@@ -217,8 +239,8 @@ impl FeedbackController {
         self.reset();
         self.rating.set(true);
         self.kiosk
-            .ui(|w| w.global::<Rating>().set_start_state("scan".into()));
-        self.kiosk.show("rating-start");
+            .ui(|w| w.global::<Rating>().set_start_state(RatingStartState::Scan));
+        self.kiosk.show(Screen::RatingStart);
     }
 
     /// A ticket or receipt is known (scanned here, or the flow came from a ticket).
@@ -230,7 +252,7 @@ impl FeedbackController {
         *self.reference.borrow_mut() = Some(reference);
         self.kiosk
             .ui(|w| w.global::<Rating>().set_ref_text(text.into()));
-        self.kiosk.show("rating");
+        self.kiosk.show(Screen::Rating);
     }
 
     fn choose_level(&self, level: u8) {
@@ -239,7 +261,7 @@ impl FeedbackController {
             .ui(|w| w.global::<Rating>().set_level(i32::from(level)));
         if level <= 2 {
             self.show_reasons();
-            self.kiosk.show("rating-reasons");
+            self.kiosk.show(Screen::RatingReasons);
         } else {
             self.send_rating();
         }
@@ -249,9 +271,9 @@ impl FeedbackController {
         let chosen = self.reasons.borrow().clone();
         let model: Vec<Reason> = REASONS
             .iter()
-            .map(|code| Reason {
-                code: (*code).into(),
-                selected: chosen.iter().any(|c| c == code),
+            .map(|&code| Reason {
+                code,
+                selected: chosen.contains(&code),
             })
             .collect();
         self.kiosk.ui(|w| {
@@ -273,12 +295,17 @@ impl FeedbackController {
         let order = RatingOrder {
             reference,
             level: self.level.get(),
-            reasons: self.reasons.borrow().clone(),
+            reasons: self
+                .reasons
+                .borrow()
+                .iter()
+                .map(|&r| reason_code(r).to_string())
+                .collect(),
             comment,
         };
         self.request.set(self.request.get() + 1);
         self.kiosk
-            .ui(|w| w.global::<Rating>().set_result("sending".into()));
+            .ui(|w| w.global::<Rating>().set_result(RatingOutcome::Sending));
         if let Some(desk) = self.desk.borrow().as_ref() {
             desk.rate(self.request.get(), order);
         }
@@ -290,39 +317,38 @@ impl FeedbackController {
     pub fn start_complaint(&self) {
         self.reset();
         self.complaining.set(true);
-        self.kiosk.show("complaint");
+        self.kiosk.show(Screen::Complaint);
     }
 
     fn send_complaint(&self) {
         let (mut kind, mut text, mut phone, mut consent) = Default::default();
         self.kiosk.ui(|w| {
             let c = w.global::<Complaint>();
-            kind = c.get_kind().to_string();
+            kind = c.get_kind();
             text = c.get_text().trim().to_string();
             phone = c.get_phone().to_string();
             consent = c.get_consent();
         });
         let error = if text.is_empty() {
-            "empty"
+            ComplaintError::Empty
         } else if !phone.is_empty() && !validate::mobile(&phone) {
             self.kiosk
                 .ui(|w| w.global::<Complaint>().set_phone_invalid(true));
             return;
         } else if !phone.is_empty() && !consent {
-            "consent"
+            ComplaintError::Consent
         } else {
-            ""
+            ComplaintError::None
         };
-        self.kiosk
-            .ui(|w| w.global::<Complaint>().set_error(error.into()));
-        if !error.is_empty() {
+        self.kiosk.ui(|w| w.global::<Complaint>().set_error(error));
+        if error != ComplaintError::None {
             return;
         }
         if let Some(k) = self.kiosk.upgrade() {
             k.keyboard().detach();
         }
         let order = ComplaintOrder {
-            kind: ComplaintKind::from_code(&kind).unwrap_or(ComplaintKind::Complaint),
+            kind: complaint_kind(kind),
             text,
             phone: (!phone.is_empty()).then_some(phone),
             reference: self.reference.borrow().clone(),
@@ -342,8 +368,10 @@ impl FeedbackController {
             {
                 if let Some(desk) = self.desk.borrow().clone() {
                     self.request.set(self.request.get() + 1);
-                    self.kiosk
-                        .ui(|w| w.global::<Rating>().set_start_state("looking-up".into()));
+                    self.kiosk.ui(|w| {
+                        w.global::<Rating>()
+                            .set_start_state(RatingStartState::LookingUp)
+                    });
                     desk.recent_services(self.request.get(), holder.id_number.clone());
                 }
                 true
@@ -365,16 +393,21 @@ impl FeedbackController {
                                 date: s.date.clone().into(),
                             })
                             .collect();
-                        let state = if rows.is_empty() { "none" } else { "list" };
+                        let state = if rows.is_empty() {
+                            RatingStartState::None
+                        } else {
+                            RatingStartState::List
+                        };
                         self.kiosk.ui(|w| {
                             let r = w.global::<Rating>();
                             r.set_recent(ModelRc::new(VecModel::from(rows)));
-                            r.set_start_state(state.into());
+                            r.set_start_state(state);
                         });
                     }
-                    Err(_) => self
-                        .kiosk
-                        .ui(|w| w.global::<Rating>().set_start_state("offline".into())),
+                    Err(_) => self.kiosk.ui(|w| {
+                        w.global::<Rating>()
+                            .set_start_state(RatingStartState::Offline)
+                    }),
                 }
                 true
             }
@@ -385,9 +418,10 @@ impl FeedbackController {
                         ticket_no: ticket_no.clone(),
                     }),
                     ScannedCode::Receipt(no) => self.rate(ServiceRef::Receipt(no.clone())),
-                    _ => self
-                        .kiosk
-                        .ui(|w| w.global::<Rating>().set_start_state("bad-code".into())),
+                    _ => self.kiosk.ui(|w| {
+                        w.global::<Rating>()
+                            .set_start_state(RatingStartState::BadCode)
+                    }),
                 }
                 true
             }
@@ -413,13 +447,13 @@ impl FeedbackController {
             }
             AppEvent::Rated { request, result } if *request == self.request.get() => {
                 let r = match result {
-                    RatingResult::Accepted => "thanks",
-                    RatingResult::Queued => "queued",
-                    RatingResult::AlreadyRated => "already",
+                    RatingResult::Accepted => RatingOutcome::Thanks,
+                    RatingResult::Queued => RatingOutcome::Queued,
+                    RatingResult::AlreadyRated => RatingOutcome::Already,
                 };
-                self.kiosk.ui(|w| w.global::<Rating>().set_result(r.into()));
+                self.kiosk.ui(|w| w.global::<Rating>().set_result(r));
                 self.rating.set(false);
-                self.kiosk.show("rating-done");
+                self.kiosk.show(Screen::RatingDone);
                 true
             }
             AppEvent::Complained {
@@ -438,7 +472,7 @@ impl FeedbackController {
                     ));
                 });
                 self.complaining.set(false);
-                self.kiosk.show("complaint-done");
+                self.kiosk.show(Screen::ComplaintDone);
                 true
             }
             _ => false,
@@ -459,21 +493,21 @@ impl FeedbackController {
             r.set_level(0);
             r.set_comment("".into());
             r.set_comment_focused(false);
-            r.set_result("".into());
+            r.set_result(RatingOutcome::None);
             r.set_ref_text("".into());
             r.set_reasons(ModelRc::default());
             r.set_recent(ModelRc::default());
             let c = w.global::<Complaint>();
-            c.set_kind("complaint".into());
+            c.set_kind(ComplaintKind::Complaint);
             c.set_text("".into());
             c.set_phone("".into());
-            c.set_focused("".into());
+            c.set_focused(ComplaintField::None);
             c.set_phone_invalid(false);
             c.set_consent(false);
             c.set_ref_text("".into());
             c.set_complaint_no("".into());
             c.set_provisional(false);
-            c.set_error("".into());
+            c.set_error(ComplaintError::None);
         });
     }
 }

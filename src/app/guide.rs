@@ -9,7 +9,9 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::{Kiosk, KioskLink};
 use crate::domain::catalog::{GuideItem, Guides};
 use crate::domain::{AppEvent, Desk, PrintOutcome};
-use crate::ui::{Choice, Guide, GuideRow, MaterialRow, Nav};
+use crate::ui::{
+    Choice, Guide, GuideMaterialStatus, GuideRow, MaterialRow, Nav, PrintState, Screen,
+};
 
 pub struct GuideController {
     kiosk: Weak<Kiosk>,
@@ -44,12 +46,12 @@ impl GuideController {
         match event {
             AppEvent::ChecklistPrinted { request, outcome } if *request == self.request.get() => {
                 let state = match outcome {
-                    PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => "printed",
-                    PrintOutcome::PaperOut => "paper_out",
-                    PrintOutcome::PrinterOffline => "failed",
+                    PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => PrintState::Printed,
+                    PrintOutcome::PaperOut => PrintState::PaperOut,
+                    PrintOutcome::PrinterOffline => PrintState::Failed,
                 };
                 self.kiosk
-                    .ui(|w| w.global::<Guide>().set_print_state(state.into()));
+                    .ui(|w| w.global::<Guide>().set_print_state(state));
                 true
             }
             _ => false,
@@ -106,7 +108,7 @@ impl GuideController {
         g.on_back_to_list(move || {
             if let Some(me) = me.upgrade() {
                 me.kiosk
-                    .ui(|w| w.global::<Nav>().set_screen("guide-list".into()));
+                    .ui(|w| w.global::<Nav>().set_screen(Screen::GuideList));
             }
         });
         let me = Rc::downgrade(self);
@@ -133,7 +135,7 @@ impl GuideController {
         *self.current.borrow_mut() = None;
         self.refresh_list();
         self.kiosk
-            .ui(|w| w.global::<Nav>().set_screen("guide-list".into()));
+            .ui(|w| w.global::<Nav>().set_screen(Screen::GuideList));
     }
 
     pub fn key(&self, key: &str) {
@@ -236,8 +238,8 @@ impl GuideController {
             g.set_windows(windows.into());
             g.set_online(item.online);
             g.set_self_service(item.self_service && item.form.is_some());
-            g.set_print_state("".into());
-            w.global::<Nav>().set_screen("guide-detail".into());
+            g.set_print_state(PrintState::None);
+            w.global::<Nav>().set_screen(Screen::GuideDetail);
         });
     }
 
@@ -251,11 +253,11 @@ impl GuideController {
         };
         let Some(desk) = self.desk.borrow().clone() else {
             self.kiosk
-                .ui(|w| w.global::<Guide>().set_print_state("failed".into()));
+                .ui(|w| w.global::<Guide>().set_print_state(PrintState::Failed));
             return;
         };
         self.kiosk
-            .ui(|w| w.global::<Guide>().set_print_state("printing".into()));
+            .ui(|w| w.global::<Guide>().set_print_state(PrintState::Printing));
         self.request.set(self.request.get() + 1);
         desk.print_checklist(self.request.get(), item, &windows_of(&guides, item));
     }
@@ -288,17 +290,20 @@ pub fn windows_of(guides: &Guides, item: &GuideItem) -> String {
 
 fn material_row(m: &crate::domain::catalog::Material) -> MaterialRow {
     let (status, note) = if let Some(shared) = &m.shared {
-        ("shared", shared.clone())
+        (GuideMaterialStatus::Shared, shared.clone())
     } else if m.waivable {
-        ("waivable", m.commitment.clone().unwrap_or_default())
+        (
+            GuideMaterialStatus::Waivable,
+            m.commitment.clone().unwrap_or_default(),
+        )
     } else {
-        ("bring", String::new())
+        (GuideMaterialStatus::Bring, String::new())
     };
     MaterialRow {
         name: m.name.clone().into(),
         original: m.original as i32,
         copies: m.copies as i32,
-        status: status.into(),
+        status,
         note: note.into(),
     }
 }

@@ -9,7 +9,7 @@ use slint::ComponentHandle;
 
 use super::Kiosk;
 use crate::domain::{AppEvent, Desk};
-use crate::ui::{Help, Nav};
+use crate::ui::{Help, HelpState, Nav, Screen};
 
 /// How long a help call holds the session open (seconds).
 pub const HOLD_S: u32 = 300;
@@ -20,7 +20,7 @@ pub struct HelpController {
     request: Cell<u64>,
     active: Cell<bool>,
     /// The screen the citizen called from, to return to when they cancel.
-    from: RefCell<String>,
+    from: Cell<Screen>,
 }
 
 impl HelpController {
@@ -30,7 +30,7 @@ impl HelpController {
             desk: RefCell::default(),
             request: Cell::new(0),
             active: Cell::new(false),
-            from: RefCell::default(),
+            from: Cell::new(Screen::Home),
         })
     }
 
@@ -57,22 +57,23 @@ impl HelpController {
             return;
         };
         let w = kiosk.window();
-        let screen = w.global::<Nav>().get_screen().to_string();
-        if screen != "help-called" {
-            *self.from.borrow_mut() = screen.clone();
+        let screen = w.global::<Nav>().get_screen();
+        if screen != Screen::HelpCalled {
+            self.from.set(screen);
         }
-        w.global::<Help>().set_state("calling".into());
+        w.global::<Help>().set_state(HelpState::Calling);
         w.global::<Help>().set_request_no("".into());
-        w.global::<Nav>().set_screen("help-called".into());
+        w.global::<Nav>().set_screen(Screen::HelpCalled);
         kiosk.activity();
         kiosk.hold_idle(HOLD_S);
         if self.active.replace(true) {
             return;
         }
         self.request.set(self.request.get() + 1);
+        let screen = super::screens::screen_name(screen);
         tracing::info!(target: "alert", screen = %screen, "citizen called for help");
         if let Some(desk) = self.desk.borrow().as_ref() {
-            desk.call_help(self.request.get(), &screen, true);
+            desk.call_help(self.request.get(), screen, true);
         }
     }
 
@@ -87,12 +88,12 @@ impl HelpController {
         }
         if by_citizen {
             if let Some(kiosk) = self.kiosk.upgrade() {
-                let back = self.from.borrow().clone();
+                let back = self.from.get();
                 let nav = kiosk.window().global::<Nav>();
-                if back.is_empty() || back == "home" {
+                if back == Screen::Home {
                     kiosk.go_home();
                 } else {
-                    nav.set_screen(back.into());
+                    nav.set_screen(back);
                     kiosk.activity();
                 }
             }
@@ -118,11 +119,11 @@ impl HelpController {
             // Staff came and closed the call at their desk: the citizen goes on where they
             // were (the backend's request is already closed, the lamp already off).
             self.active.set(false);
-            let back = self.from.borrow().clone();
-            if back.is_empty() || back == "home" {
+            let back = self.from.get();
+            if back == Screen::Home {
                 kiosk.go_home();
             } else {
-                kiosk.window().global::<Nav>().set_screen(back.into());
+                kiosk.window().global::<Nav>().set_screen(back);
                 kiosk.activity();
             }
             return true;
@@ -130,10 +131,10 @@ impl HelpController {
         let help = kiosk.window().global::<Help>();
         match request_no {
             Some(no) => {
-                help.set_state("called".into());
+                help.set_state(HelpState::Called);
                 help.set_request_no(no.clone().into());
             }
-            None => help.set_state("offline".into()),
+            None => help.set_state(HelpState::Offline),
         }
         true
     }

@@ -8,7 +8,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::Kiosk;
 use crate::flows::pinyin_ime::PinyinIme;
-use crate::ui::Keyboard;
+use crate::ui::{Keyboard, KeyboardMode};
 
 /// Candidates shown at once: large enough to touch in elderly mode on a 1080 px screen.
 const PAGE: usize = 6;
@@ -21,11 +21,11 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn code(self) -> &'static str {
+    fn ui(self) -> KeyboardMode {
         match self {
-            Mode::Pinyin => "pinyin",
-            Mode::Letters => "letters",
-            Mode::Digits => "digits",
+            Mode::Pinyin => KeyboardMode::Pinyin,
+            Mode::Letters => KeyboardMode::Letters,
+            Mode::Digits => KeyboardMode::Digits,
         }
     }
 }
@@ -232,7 +232,7 @@ impl KeyboardController {
         if let Some(k) = self.kiosk.upgrade() {
             let kb = k.window().global::<Keyboard>();
             kb.set_visible(self.target.borrow().is_some());
-            kb.set_mode(self.mode.get().code().into());
+            kb.set_mode(self.mode.get().ui());
             kb.set_composing(self.composing.borrow().clone().into());
             kb.set_candidates(ModelRc::new(VecModel::from(shown)));
             kb.set_can_page_back(page > 0);

@@ -29,8 +29,8 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use crate::domain::{AppEvent, Desk, ScannedCode};
 use crate::platform::config::{Locale, Orientation};
 use crate::services::events::EventReceiver;
+use crate::ui::{AppWindow, Demo, Feature, Language, Nav, Screen, Shell, Theme};
 
-use crate::ui::{AppWindow, Demo, Nav, Shell, Theme};
 pub use run::{options_from_config, run, start, Ended};
 
 /// What the shell needs to know; built from the config file.
@@ -114,7 +114,7 @@ pub struct Kiosk {
 /// window shows, and move to another screen (which counts as activity for the idle timer).
 pub(crate) trait KioskLink {
     fn ui(&self, f: impl FnOnce(&AppWindow));
-    fn show(&self, screen: &str);
+    fn show(&self, screen: Screen);
 }
 
 impl KioskLink for std::rc::Weak<Kiosk> {
@@ -124,9 +124,9 @@ impl KioskLink for std::rc::Weak<Kiosk> {
         }
     }
 
-    fn show(&self, screen: &str) {
+    fn show(&self, screen: Screen) {
         if let Some(k) = self.upgrade() {
-            k.window().global::<Nav>().set_screen(screen.into());
+            k.window().global::<Nav>().set_screen(screen);
             k.activity();
         }
     }
@@ -253,9 +253,11 @@ impl Kiosk {
         if let Err(e) = slint::select_bundled_translation(locale.slint_name()) {
             tracing::warn!("cannot select translation {locale}: {e:?}");
         }
-        self.window
-            .global::<Shell>()
-            .set_language(locale.slint_name().into());
+        self.window.global::<Shell>().set_language(match locale {
+            Locale::ZhCn => Language::ZhCn,
+            Locale::ZhTw => Language::ZhTw,
+            Locale::En => Language::En,
+        });
     }
 
     pub fn set_elderly(&self, on: bool) {
@@ -265,9 +267,9 @@ impl Kiosk {
     fn wire(self: &Rc<Self>) {
         let nav = self.window.global::<Nav>();
         let weak = Rc::downgrade(self);
-        nav.on_open(move |id| {
+        nav.on_open(move |feature| {
             if let Some(k) = weak.upgrade() {
-                k.open(&id);
+                k.open(feature);
             }
         });
         let weak = Rc::downgrade(self);
@@ -290,9 +292,13 @@ impl Kiosk {
         });
         let shell = self.window.global::<Shell>();
         let weak = Rc::downgrade(self);
-        shell.on_select_language(move |name| {
-            if let (Some(k), Some(locale)) = (weak.upgrade(), Locale::from_slint_name(&name)) {
-                k.set_locale(locale);
+        shell.on_select_language(move |language| {
+            if let Some(k) = weak.upgrade() {
+                k.set_locale(match language {
+                    Language::ZhCn => Locale::ZhCn,
+                    Language::ZhTw => Locale::ZhTw,
+                    Language::En => Locale::En,
+                });
             }
         });
         let weak = Rc::downgrade(self);
@@ -348,7 +354,7 @@ impl Kiosk {
             AppEvent::HelpButton => {
                 self.screen.activity();
                 if !self.help.active() {
-                    self.open("help");
+                    self.open(Feature::Help);
                 }
                 return;
             }
@@ -421,24 +427,29 @@ impl Kiosk {
     }
 
     /// Opens a flow from a home tile or a button.
-    pub fn open(self: &Rc<Self>, id: &str) {
+    pub fn open(self: &Rc<Self>, feature: Feature) {
+        self.session.borrow_mut().started = true;
+        match feature {
+            Feature::Staff => self.staff().start(),
+            Feature::Guide => self.guide.start(),
+            Feature::Ticket => self.ticket.start(),
+            Feature::Checkin => self.ticket.start_checkin(),
+            Feature::Help => self.help.call(),
+            Feature::Rating => self.feedback.start_rating(),
+            Feature::Complaint => self.feedback.start_complaint(),
+            Feature::Submit => self.submit.start(),
+            Feature::Progress => self.progress.start(),
+        }
+        self.activity();
+    }
+
+    /// The polite screen for a tile whose flow this build lacks: a new `Feature` comes here
+    /// from [`Kiosk::open`] until its flow exists.
+    pub fn unavailable(self: &Rc<Self>, feature: Feature) {
         self.session.borrow_mut().started = true;
         let nav = self.window.global::<Nav>();
-        match id {
-            "staff" => self.staff().start(),
-            "guide" => self.guide.start(),
-            "ticket" => self.ticket.start(),
-            "checkin" => self.ticket.start_checkin(),
-            "help" => self.help.call(),
-            "rating" => self.feedback.start_rating(),
-            "complaint" => self.feedback.start_complaint(),
-            "submit" => self.submit.start(),
-            "progress" => self.progress.start(),
-            _ => {
-                nav.set_pending_feature(id.into());
-                nav.set_screen("unavailable".into());
-            }
-        }
+        nav.set_pending_feature(feature);
+        nav.set_screen(Screen::Unavailable);
         self.activity();
     }
 
@@ -458,7 +469,7 @@ impl Kiosk {
     /// A touch anywhere on a control: restarts the idle countdown (away from home).
     pub fn activity(self: &Rc<Self>) {
         self.screen.activity();
-        if self.window.global::<Nav>().get_screen() == "home" {
+        if self.window.global::<Nav>().get_screen() == Screen::Home {
             return;
         }
         let staff = self.staff.borrow().as_ref().is_some_and(|s| s.signed_in());
@@ -499,15 +510,11 @@ impl Kiosk {
         }
         let nav = self.window.global::<Nav>();
         let out_of_service = self.window.global::<Shell>().get_out_of_service();
-        nav.set_screen(
-            if out_of_service {
-                "out-of-service"
-            } else {
-                "home"
-            }
-            .into(),
-        );
-        nav.set_pending_feature("".into());
+        nav.set_screen(if out_of_service {
+            Screen::OutOfService
+        } else {
+            Screen::Home
+        });
         self.set_locale(self.options.locale);
         self.set_elderly(self.options.elderly_default);
     }

@@ -8,7 +8,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{Kiosk, KioskLink};
 use crate::domain::{AppEvent, Desk, ProgressFailure, ProgressKey, ScannedCode};
-use crate::ui::{CaseRow, Progress};
+use crate::ui::{CaseRow, CaseStatus, Progress, ProgressState, Screen};
 
 pub struct ProgressController {
     kiosk: Weak<Kiosk>,
@@ -18,15 +18,34 @@ pub struct ProgressController {
     offset: time::UtcOffset,
 }
 
-/// Where a status sits on the five-step timeline; -1: not at the backend yet.
-fn step(status: &str) -> i32 {
+/// A status as the hall's API spells it. One this build does not know is shown as the end
+/// of the timeline, as a finished case.
+fn case_status(status: &str) -> CaseStatus {
     match status {
-        "waiting_to_send" => -1,
-        "received" => 0,
-        "accepted" => 1,
-        "in_review" => 2,
-        "approved" => 3,
-        _ => 4,
+        "waiting_to_send" => CaseStatus::WaitingToSend,
+        "received" => CaseStatus::Received,
+        "accepted" => CaseStatus::Accepted,
+        "in_review" => CaseStatus::InReview,
+        "approved" => CaseStatus::Approved,
+        "rejected" => CaseStatus::Rejected,
+        "ready_for_pickup" => CaseStatus::ReadyForPickup,
+        "mailed" => CaseStatus::Mailed,
+        _ => CaseStatus::Completed,
+    }
+}
+
+/// Where a status sits on the five-step timeline; -1: not at the backend yet.
+fn step(status: CaseStatus) -> i32 {
+    match status {
+        CaseStatus::WaitingToSend => -1,
+        CaseStatus::Received => 0,
+        CaseStatus::Accepted => 1,
+        CaseStatus::InReview => 2,
+        CaseStatus::Approved => 3,
+        CaseStatus::Rejected
+        | CaseStatus::ReadyForPickup
+        | CaseStatus::Mailed
+        | CaseStatus::Completed => 4,
     }
 }
 
@@ -57,18 +76,18 @@ impl ProgressController {
     pub fn start(&self) {
         self.reset();
         self.active.set(true);
-        self.kiosk.show("progress");
+        self.kiosk.show(Screen::Progress);
     }
 
     fn ask(&self, key: ProgressKey) {
         let Some(desk) = self.desk.borrow().clone() else {
             self.kiosk
-                .ui(|w| w.global::<Progress>().set_state("failed".into()));
+                .ui(|w| w.global::<Progress>().set_state(ProgressState::Failed));
             return;
         };
         self.request.set(self.request.get() + 1);
         self.kiosk
-            .ui(|w| w.global::<Progress>().set_state("looking".into()));
+            .ui(|w| w.global::<Progress>().set_state(ProgressState::Looking));
         desk.progress(self.request.get(), key);
     }
 
@@ -108,8 +127,8 @@ impl ProgressController {
                             .map(|c| CaseRow {
                                 receipt_no: c.receipt_no.clone().into(),
                                 item_name: c.item_name.clone().into(),
-                                status: c.status.clone().into(),
-                                step: step(&c.status),
+                                status: case_status(&c.status),
+                                step: step(case_status(&c.status)),
                                 updated: self.updated(&c.updated_at).into(),
                                 next_step: c.next_step.clone().unwrap_or_default().into(),
                                 r#where: c
@@ -128,17 +147,20 @@ impl ProgressController {
                             let p = w.global::<Progress>();
                             p.set_cases(ModelRc::new(VecModel::from(rows)));
                             p.set_offline(offline);
-                            p.set_state(if none { "none" } else { "found" }.into());
+                            p.set_state(if none {
+                                ProgressState::None
+                            } else {
+                                ProgressState::Found
+                            });
                         });
-                        self.kiosk.show("progress-result");
+                        self.kiosk.show(Screen::ProgressResult);
                     }
                     Err(why) => {
                         let state = match why {
-                            ProgressFailure::Offline => "offline",
-                            ProgressFailure::Failed => "failed",
+                            ProgressFailure::Offline => ProgressState::Offline,
+                            ProgressFailure::Failed => ProgressState::Failed,
                         };
-                        self.kiosk
-                            .ui(|w| w.global::<Progress>().set_state(state.into()));
+                        self.kiosk.ui(|w| w.global::<Progress>().set_state(state));
                     }
                 }
                 true
@@ -156,7 +178,7 @@ impl ProgressController {
             let p = w.global::<Progress>();
             p.set_cases(ModelRc::default());
             p.set_offline(false);
-            p.set_state("ask".into());
+            p.set_state(ProgressState::Ask);
         });
     }
 }

@@ -11,7 +11,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use super::{Kiosk, KioskLink};
 use crate::flows::screen_rest::{Change, ScreenRest};
 use crate::platform::backlight::Backlight;
-use crate::ui::{Nav, Shell};
+use crate::ui::{Nav, Screen, Shell};
 
 /// How often the rest rules are checked; only a flag is compared, nothing redraws.
 const TICK: Duration = Duration::from_secs(5);
@@ -90,7 +90,7 @@ impl ScreenController {
         let now = k.now();
         let open = k.options().opening_hours.is_open(now.weekday(), now.time());
         let screen = k.window().global::<Nav>().get_screen();
-        let at_home = screen == "home" || screen == "out-of-service";
+        let at_home = matches!(screen, Screen::Home | Screen::OutOfService);
         let change = self.rest.borrow_mut().tick(TICK, open, at_home);
         if let Some(c) = change {
             self.apply(c);

@@ -6,9 +6,75 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::Kiosk;
-use crate::ui::{CategoryRow, Checkin, Help, Nav, Shell, Staff, StatusRow, TicketFlow};
+use crate::ui::{
+    CardProblem, CategoryRow, Checkin, CheckinState, ComplaintField, ComplaintKind, ConfirmAction,
+    DeviceTest, DeviceTestState, Feature, Help, HelpState, Nav, NoTicketReason, OutOfServiceReason,
+    PinMessage, PrintState, RatingOutcome, RatingReason, Screen, Shell, Staff, StatusLevel,
+    StatusRow, TicketFlow, TicketPriority,
+};
 
-/// The names `kiosk screenshot --list` prints.
+// One list gives both directions of the mapping; `screen_name`'s match makes a new Screen a
+// compile error until it has a name here.
+macro_rules! screen_names {
+    ($($screen:ident => $name:literal,)*) => {
+        const ALL_SCREENS: &[Screen] = &[$(Screen::$screen),*];
+
+        /// A screen's name in `kiosk screenshot`, the tests and the help call's report: the
+        /// name it has in ui/globals.slint.
+        pub fn screen_name(screen: Screen) -> &'static str {
+            match screen {
+                $(Screen::$screen => $name,)*
+            }
+        }
+    };
+}
+
+screen_names! {
+    Home => "home",
+    Unavailable => "unavailable",
+    TicketCategories => "ticket-categories",
+    TicketMethod => "ticket-method",
+    TicketCardWait => "ticket-card-wait",
+    TicketPrinting => "ticket-printing",
+    TicketIssued => "ticket-issued",
+    TicketFailed => "ticket-failed",
+    Checkin => "checkin",
+    CheckinNotFound => "checkin-not-found",
+    GuideList => "guide-list",
+    GuideDetail => "guide-detail",
+    HelpCalled => "help-called",
+    SubmitPick => "submit-pick",
+    SubmitCard => "submit-card",
+    SubmitForm => "submit-form",
+    SubmitMaterials => "submit-materials",
+    SubmitReview => "submit-review",
+    SubmitSending => "submit-sending",
+    SubmitDone => "submit-done",
+    SubmitFailed => "submit-failed",
+    Progress => "progress",
+    ProgressResult => "progress-result",
+    RatingStart => "rating-start",
+    Rating => "rating",
+    RatingReasons => "rating-reasons",
+    RatingDone => "rating-done",
+    Complaint => "complaint",
+    ComplaintDone => "complaint-done",
+    StaffPin => "staff-pin",
+    StaffStatus => "staff-status",
+    StaffOutbox => "staff-outbox",
+    StaffTest => "staff-test",
+    OutOfService => "out-of-service",
+}
+
+/// The screen of this name, if there is one.
+pub fn screen_named(name: &str) -> Option<Screen> {
+    ALL_SCREENS
+        .iter()
+        .copied()
+        .find(|s| screen_name(*s) == name)
+}
+
+/// The names `kiosk screenshot --list` prints: screens, some of them in more than one state.
 pub const SCREENS: &[&str] = &[
     "home",
     "unavailable",
@@ -96,7 +162,7 @@ fn sample_ticket(flow: &TicketFlow<'_>) {
     flow.set_waiting_ahead(12);
     flow.set_est_wait_min(18);
     flow.set_issued_time("2026-11-24 09:41".into());
-    flow.set_print_state("printed".into());
+    flow.set_print_state(PrintState::Printed);
     flow.set_home_in(8);
 }
 
@@ -112,9 +178,9 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
     kiosk.set_catalog(&sample_catalog());
     // Open the flow first: opening resets it, and the sample data goes on top.
     if name.starts_with("checkin") {
-        kiosk.open("checkin");
+        kiosk.open(Feature::Checkin);
     } else if name.starts_with("ticket") {
-        kiosk.open("ticket");
+        kiosk.open(Feature::Ticket);
     }
     flow.set_categories(ModelRc::new(VecModel::from(sample_categories())));
     flow.set_category_name("企业服务".into());
@@ -124,72 +190,72 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             return Ok(());
         }
         "unavailable" | "idle-warning" => {
-            // Any tile id no flow answers to; every tile of the home screen has one now.
-            kiosk.open("certificates");
+            // Every tile of the home screen has its flow now; this is how a new one would look.
+            kiosk.unavailable(Feature::Ticket);
             if name == "idle-warning" {
                 nav.set_idle_seconds_left(8);
             }
             return Ok(());
         }
         "ticket-card-expired" => {
-            flow.set_card_problem("expired".into());
-            "ticket-card-wait"
+            flow.set_card_problem(CardProblem::Expired);
+            Screen::TicketCardWait
         }
         "ticket-issued" => {
             sample_ticket(&flow);
-            name
+            Screen::TicketIssued
         }
         "ticket-elderly" => {
             sample_ticket(&flow);
-            flow.set_priority("elderly".into());
+            flow.set_priority(TicketPriority::Elderly);
             flow.set_priority_from_card(true);
             flow.set_holder_name("李*英".into());
             flow.set_holder_id("110***********1542".into());
-            "ticket-issued"
+            Screen::TicketIssued
         }
         "ticket-offline" => {
             sample_ticket(&flow);
             flow.set_ticket_no("A9001".into());
             flow.set_offline(true);
-            "ticket-issued"
+            Screen::TicketIssued
         }
         "ticket-paper-out" => {
             sample_ticket(&flow);
-            flow.set_print_state("paper_out".into());
+            flow.set_print_state(PrintState::PaperOut);
             flow.set_home_in(0);
             flow.set_qr(super::qr::qr_image(
                 "https://hall.example.gov.cn/track/t/20261124/A023",
                 8,
             ));
-            "ticket-issued"
+            Screen::TicketIssued
         }
         "ticket-no-numbers" => {
-            flow.set_failure("no_offline_numbers".into());
-            "ticket-failed"
+            flow.set_failure(NoTicketReason::NoOfflineNumbers);
+            Screen::TicketFailed
         }
         "ticket-closed" => {
-            flow.set_failure("closed".into());
+            flow.set_failure(NoTicketReason::Closed);
             flow.set_next_opening("08:30".into());
-            "ticket-failed"
+            Screen::TicketFailed
         }
         "guide-list" => {
-            kiosk.open("guide");
+            kiosk.open(Feature::Guide);
             return Ok(());
         }
         "guide-search" => {
-            kiosk.open("guide");
+            kiosk.open(Feature::Guide);
             for k in ["Q", "Y", "S", "L"] {
                 kiosk.guide().key(k);
             }
             return Ok(());
         }
         "guide-detail" => {
-            kiosk.open("guide");
+            kiosk.open(Feature::Guide);
             kiosk.guide().open("620000-001-XK-01");
             return Ok(());
         }
         "submit-pick" => {
-            kiosk.open("submit");
+            kiosk.open(Feature::Submit);
             return Ok(());
         }
         "submit-card" | "submit-form" | "submit-form-errors" | "submit-materials"
@@ -198,24 +264,24 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             return Ok(());
         }
         "progress" => {
-            kiosk.open("progress");
+            kiosk.open(Feature::Progress);
             return Ok(());
         }
         "progress-result" => {
-            kiosk.open("progress");
+            kiosk.open(Feature::Progress);
             sample_progress(kiosk);
             return Ok(());
         }
         "help-called" => {
-            kiosk.open("help");
-            window.global::<Help>().set_state("called".into());
+            kiosk.open(Feature::Help);
+            window.global::<Help>().set_state(HelpState::Called);
             window
                 .global::<Help>()
                 .set_request_no("H20261124-007".into());
             return Ok(());
         }
         "rating" | "rating-reasons" | "rating-done" => {
-            kiosk.open("rating");
+            kiosk.open(Feature::Rating);
             let fb = kiosk.feedback();
             fb.rate(crate::domain::ServiceRef::Ticket {
                 date: "20261124".into(),
@@ -227,23 +293,23 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
                     .invoke_choose_level(if name == "rating-done" { 5 } else { 2 });
                 window
                     .global::<crate::ui::Rating>()
-                    .invoke_toggle_reason("waited_too_long".into());
+                    .invoke_toggle_reason(RatingReason::WaitedTooLong);
             }
             if name == "rating-done" {
                 window.global::<crate::ui::Rating>().set_level(5);
                 window
                     .global::<crate::ui::Rating>()
-                    .set_result("thanks".into());
-                nav.set_screen("rating-done".into());
+                    .set_result(RatingOutcome::Thanks);
+                nav.set_screen(Screen::RatingDone);
             }
             return Ok(());
         }
         "complaint" | "keyboard-pinyin" | "complaint-done" => {
-            kiosk.open("complaint");
+            kiosk.open(Feature::Complaint);
             let c = window.global::<crate::ui::Complaint>();
-            c.set_kind("not_done".into());
+            c.set_kind(ComplaintKind::NotDone);
             c.set_text("材料已经在网上提交过，窗口又要求".into());
-            c.invoke_focus("text".into());
+            c.invoke_focus(ComplaintField::Text);
             if name == "keyboard-pinyin" {
                 for k in ["c", "h", "o", "n", "g"] {
                     kiosk.keyboard().key(k);
@@ -252,16 +318,16 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             if name == "complaint-done" {
                 kiosk.keyboard().detach();
                 c.set_complaint_no("TS20261124-0042".into());
-                nav.set_screen("complaint-done".into());
+                nav.set_screen(Screen::ComplaintDone);
             }
             return Ok(());
         }
         "staff-pin" => {
-            kiosk.open("staff");
+            kiosk.open(Feature::Staff);
             let staff = window.global::<Staff>();
             staff.set_pin_length(3);
             staff.set_pin_dots("● ● ●".into());
-            staff.set_message("wrong".into());
+            staff.set_message(PinMessage::Wrong);
             staff.set_tries_left(3);
             return Ok(());
         }
@@ -270,29 +336,29 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             let rows = [
                 (
                     "printer",
-                    "warn",
+                    StatusLevel::Warn,
                     "纸将尽 paper near end · /dev/hall-kiosk/printer",
                 ),
                 (
                     "idcard",
-                    "ok",
+                    StatusLevel::Ok,
                     "SAM 05.01-20260101-0012345678 · last read 09:40",
                 ),
-                ("scanner", "ok", "last scan 09:12"),
-                ("help", "warn", "H20261124-007 · 2 min ago"),
+                ("scanner", StatusLevel::Ok, "last scan 09:12"),
+                ("help", StatusLevel::Warn, "H20261124-007 · 2 min ago"),
                 (
                     "backend",
-                    "ok",
+                    StatusLevel::Ok,
                     "last contact 09:41 · clock skew 0.2 s · catalog 2026-11-20.1",
                 ),
                 (
                     "offline-numbers",
-                    "ok",
+                    StatusLevel::Ok,
                     "A 20 · B 20 · C 20 · D 20 · E 20 · F 20",
                 ),
                 (
                     "outbox",
-                    "fault",
+                    StatusLevel::Fault,
                     "3 pending · 1 dead letter (422 body mismatch)",
                 ),
             ];
@@ -300,33 +366,33 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
                 rows.iter()
                     .map(|(n, l, d)| StatusRow {
                         name: (*n).into(),
-                        level: (*l).into(),
+                        level: *l,
                         detail: (*d).into(),
                     })
                     .collect::<Vec<_>>(),
             )));
             staff.set_kiosk_info("HZ-ZW-01 · hall-kiosk 0.1.0 · 192.0.2.21".into());
-            kiosk.open("staff");
+            kiosk.open(Feature::Staff);
             staff.set_help_open(true);
             staff.set_has_backlight(true);
             staff.set_brightness(80);
-            nav.set_screen("staff-status".into());
+            nav.set_screen(Screen::StaffStatus);
             return Ok(());
         }
         "staff-test" => {
-            kiosk.open("staff");
+            kiosk.open(Feature::Staff);
             let staff = window.global::<Staff>();
-            staff.set_test_kind("card".into());
-            staff.set_test_state("ok".into());
+            staff.set_test_kind(DeviceTest::Card);
+            staff.set_test_state(DeviceTestState::Ok);
             staff.set_test_result("李*英 · 110***********1542".into());
-            nav.set_screen("staff-test".into());
+            nav.set_screen(Screen::StaffTest);
             return Ok(());
         }
         "out-of-service-printer" => {
             let shell = window.global::<Shell>();
             shell.set_out_of_service(true);
             kiosk.go_home();
-            shell.set_out_of_service_reason("printer".into());
+            shell.set_out_of_service_reason(OutOfServiceReason::Printer);
             return Ok(());
         }
         "screen-resting" => {
@@ -342,9 +408,9 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             }];
             staff.set_dead(ModelRc::new(VecModel::from(rows)));
             staff.set_confirm_key("7f3a9c21-5b0e-4d8a-9c1f-2e6d4b8a0c13".into());
-            staff.set_confirm_action("discard".into());
-            kiosk.open("staff");
-            nav.set_screen("staff-outbox".into());
+            staff.set_confirm_action(ConfirmAction::Discard);
+            kiosk.open(Feature::Staff);
+            nav.set_screen(Screen::StaffOutbox);
             return Ok(());
         }
         "out-of-service" => {
@@ -353,25 +419,25 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             return Ok(());
         }
         "checkin-used" => {
-            checkin.set_state("used".into());
-            "checkin-not-found"
+            checkin.set_state(CheckinState::Used);
+            Screen::CheckinNotFound
         }
         "checkin-not-found" => {
-            checkin.set_state("not-found".into());
-            name
+            checkin.set_state(CheckinState::NotFound);
+            Screen::CheckinNotFound
         }
-        other => other,
+        other => screen_named(other).ok_or_else(|| UnknownScreen(other.into()))?,
     };
-    nav.set_screen(screen.into());
+    nav.set_screen(screen);
     Ok(())
 }
 
 /// A citizen part way through filing 城乡居民基本养老保险参保登记, with the sample card.
 fn sample_submission(kiosk: &Rc<Kiosk>, name: &str) {
     use crate::domain::{AppEvent, CardHolder};
-    use crate::ui::Submit;
+    use crate::ui::{Submit, SubmitFailure};
     let submit = kiosk.submit().clone();
-    kiosk.open("submit");
+    kiosk.open(Feature::Submit);
     submit.start_item("620000-020-GG-01");
     if name == "submit-card" {
         return;
@@ -409,24 +475,24 @@ fn sample_submission(kiosk: &Rc<Kiosk>, name: &str) {
         return;
     }
     // Without a backend nothing is sent: show the receipt a citizen gets.
-    s.set_failure("".into());
+    s.set_failure(SubmitFailure::None);
     s.set_receipt_no("SB20261124-0007".into());
     s.set_promised_date("2026-11-29".into());
-    s.set_print_state("printed".into());
+    s.set_print_state(PrintState::Printed);
     kiosk
         .window()
         .global::<Nav>()
-        .set_screen("submit-done".into());
+        .set_screen(Screen::SubmitDone);
 }
 
 /// Two cases of the sample citizen: one moving, one still on the kiosk.
 fn sample_progress(kiosk: &Rc<Kiosk>) {
-    use crate::ui::{CaseRow, Progress};
+    use crate::ui::{CaseRow, CaseStatus, Progress, ProgressState};
     let rows = vec![
         CaseRow {
             receipt_no: "SB20261120-0031".into(),
             item_name: "城乡居民基本养老保险参保登记".into(),
-            status: "in_review".into(),
+            status: CaseStatus::InReview,
             step: 2,
             updated: "2026-11-24 09:12".into(),
             next_step: "审核中，如需补充材料将短信通知您".into(),
@@ -435,7 +501,7 @@ fn sample_progress(kiosk: &Rc<Kiosk>) {
         CaseRow {
             receipt_no: "LS-7F3A9C21".into(),
             item_name: "户籍证明开具".into(),
-            status: "waiting_to_send".into(),
+            status: CaseStatus::WaitingToSend,
             step: -1,
             updated: "".into(),
             next_step: "".into(),
@@ -444,9 +510,25 @@ fn sample_progress(kiosk: &Rc<Kiosk>) {
     ];
     let p = kiosk.window().global::<Progress>();
     p.set_cases(ModelRc::new(VecModel::from(rows)));
-    p.set_state("found".into());
+    p.set_state(ProgressState::Found);
     kiosk
         .window()
         .global::<Nav>()
-        .set_screen("progress-result".into());
+        .set_screen(Screen::ProgressResult);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_has_a_name_that_leads_back_to_it() {
+        let mut seen = std::collections::HashSet::new();
+        for &screen in ALL_SCREENS {
+            let name = screen_name(screen);
+            assert!(seen.insert(name), "{name} names two screens");
+            assert_eq!(screen_named(name), Some(screen), "{name}");
+        }
+        assert_eq!(screen_named("nope"), None);
+    }
 }

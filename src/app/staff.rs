@@ -9,13 +9,62 @@ use std::time::{Duration, Instant};
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{Kiosk, KioskLink};
-use crate::domain::{NoServices, StaffActions};
+use crate::domain::{Level, NoServices, StaffActions};
 use crate::flows::staff::{Denied, StaffGate};
-use crate::ui::{DeadRow, Nav, Shell, Staff, StatusRow};
+use crate::ui::{
+    ConfirmAction, DeadRow, DeviceTest, DeviceTestState, Nav, OutOfServiceReason, PinMessage,
+    Screen, Shell, Staff, StaffAction, StatusLevel, StatusRow,
+};
 
 /// Longest PIN the pad accepts; longer input is ignored rather than silently truncated.
 const MAX_PIN: usize = 12;
 
+fn level_ui(level: Level) -> StatusLevel {
+    match level {
+        Level::Ok => StatusLevel::Ok,
+        Level::Warn => StatusLevel::Warn,
+        Level::Fault => StatusLevel::Fault,
+        Level::Unknown => StatusLevel::Unknown,
+    }
+}
+
+/// The codes [`StaffActions`] and the audit log know the status screen's buttons by.
+fn action_code(action: StaffAction) -> &'static str {
+    match action {
+        StaffAction::ClearHelp => "clear-help",
+        StaffAction::TestPrint => "test-print",
+        StaffAction::PaperReplaced => "paper-replaced",
+        StaffAction::TestCard => "test-card",
+        StaffAction::TestScan => "test-scan",
+        StaffAction::Reprint => "reprint",
+        StaffAction::Flush => "flush",
+        StaffAction::Restart => "restart",
+        StaffAction::BrightnessDown => "brightness-down",
+        StaffAction::BrightnessUp => "brightness-up",
+    }
+}
+
+/// The reason codes [`StaffActions::set_out_of_service`] keeps across a restart.
+fn reason_code(reason: OutOfServiceReason) -> &'static str {
+    match reason {
+        OutOfServiceReason::None => "",
+        OutOfServiceReason::Maintenance => "maintenance",
+        OutOfServiceReason::Printer => "printer",
+        OutOfServiceReason::Network => "network",
+        OutOfServiceReason::Closed => "closed",
+    }
+}
+
+/// A kept reason this build does not know shows as maintenance, the screen's general words.
+fn reason_from_code(code: &str) -> OutOfServiceReason {
+    match code {
+        "" => OutOfServiceReason::None,
+        "printer" => OutOfServiceReason::Printer,
+        "network" => OutOfServiceReason::Network,
+        "closed" => OutOfServiceReason::Closed,
+        _ => OutOfServiceReason::Maintenance,
+    }
+}
 /// A device test staff started: the next read or scan is shown to them, not to a flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Test {
@@ -86,13 +135,13 @@ impl StaffController {
         let me = Rc::downgrade(self);
         staff.on_action(move |a| {
             if let Some(me) = me.upgrade() {
-                me.act(&a);
+                me.act(a);
             }
         });
         let me = Rc::downgrade(self);
         staff.on_set_out_of_service(move |on, reason| {
             if let Some(me) = me.upgrade() {
-                me.set_out_of_service(on, &reason);
+                me.set_out_of_service(on, reason);
             }
         });
         let me = Rc::downgrade(self);
@@ -104,7 +153,7 @@ impl StaffController {
         let me = Rc::downgrade(self);
         staff.on_dead_action(move |key, action| {
             if let Some(me) = me.upgrade() {
-                me.dead_action(&key, &action);
+                me.dead_action(&key, action);
             }
         });
         let me = Rc::downgrade(self);
@@ -193,7 +242,11 @@ impl StaffController {
         ));
         self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
-            staff.set_test_state(if ok { "ok" } else { "failed" }.into());
+            staff.set_test_state(if ok {
+                DeviceTestState::Ok
+            } else {
+                DeviceTestState::Failed
+            });
             staff.set_test_result(result.into());
         });
         true
@@ -203,16 +256,13 @@ impl StaffController {
         self.test.set(Some(test));
         self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
-            staff.set_test_kind(
-                match test {
-                    Test::Card => "card",
-                    Test::Scan => "scan",
-                }
-                .into(),
-            );
-            staff.set_test_state("waiting".into());
+            staff.set_test_kind(match test {
+                Test::Card => DeviceTest::Card,
+                Test::Scan => DeviceTest::Scan,
+            });
+            staff.set_test_state(DeviceTestState::Waiting);
             staff.set_test_result("".into());
-            w.global::<Nav>().set_screen("staff-test".into());
+            w.global::<Nav>().set_screen(Screen::StaffTest);
         });
     }
 
@@ -223,8 +273,8 @@ impl StaffController {
         self.test.set(None);
         self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
-            staff.set_message("".into());
-            w.global::<Nav>().set_screen("staff-pin".into());
+            staff.set_message(PinMessage::None);
+            w.global::<Nav>().set_screen(Screen::StaffPin);
         });
         self.show_pin();
     }
@@ -258,7 +308,7 @@ impl StaffController {
                 tracing::warn!("staff PIN wrong; {tries_left} tries left");
                 self.kiosk.ui(|w| {
                     let staff = w.global::<Staff>();
-                    staff.set_message("wrong".into());
+                    staff.set_message(PinMessage::Wrong);
                     staff.set_tries_left(tries_left as i32);
                 });
             }
@@ -270,7 +320,7 @@ impl StaffController {
                 self.actions.borrow().set_staff_locked(true);
                 self.kiosk.ui(|w| {
                     let staff = w.global::<Staff>();
-                    staff.set_message("locked".into());
+                    staff.set_message(PinMessage::Locked);
                     staff.set_locked_minutes(remaining.as_secs().div_ceil(60) as i32);
                 });
             }
@@ -285,7 +335,7 @@ impl StaffController {
         self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             staff.set_confirm_key("".into());
-            staff.set_confirm_action("".into());
+            staff.set_confirm_action(ConfirmAction::None);
         });
         let lines = self.actions.borrow().status();
         let info = self.kiosk.upgrade().map(|k| {
@@ -305,7 +355,7 @@ impl StaffController {
             .into_iter()
             .map(|l| StatusRow {
                 name: l.name.into(),
-                level: l.level.code().into(),
+                level: level_ui(l.level),
                 detail: l.detail.into(),
             })
             .collect();
@@ -318,19 +368,23 @@ impl StaffController {
             if let Some(info) = info {
                 staff.set_kiosk_info(info.into());
             }
-            w.global::<Nav>().set_screen("staff-status".into());
+            w.global::<Nav>().set_screen(Screen::StaffStatus);
         });
     }
 
-    fn act(&self, action: &str) {
+    fn act(&self, action: StaffAction) {
         if !self.signed_in.get() {
             return;
         }
         match action {
-            "test-card" => return self.start_test(Test::Card),
-            "test-scan" => return self.start_test(Test::Scan),
-            "brightness-up" | "brightness-down" => {
-                let step = if action == "brightness-up" { 10 } else { -10 };
+            StaffAction::TestCard => return self.start_test(Test::Card),
+            StaffAction::TestScan => return self.start_test(Test::Scan),
+            StaffAction::BrightnessUp | StaffAction::BrightnessDown => {
+                let step = if action == StaffAction::BrightnessUp {
+                    10
+                } else {
+                    -10
+                };
                 let p = self
                     .kiosk
                     .upgrade()
@@ -338,7 +392,7 @@ impl StaffController {
                 self.audit(&format!("brightness {p} %"));
                 return self.show_status();
             }
-            "clear-help" => {
+            StaffAction::ClearHelp => {
                 self.audit("cleared the help call");
                 if let Some(k) = self.kiosk.upgrade() {
                     k.help().end(false);
@@ -349,8 +403,8 @@ impl StaffController {
                 });
                 return self.show_status();
             }
-            "restart" => {
-                let confirmed = self.confirm("restart", "restart");
+            StaffAction::Restart => {
+                let confirmed = self.confirm("restart", ConfirmAction::Restart);
                 if confirmed {
                     self.audit("restarted the kiosk");
                     if let Some(k) = self.kiosk.upgrade() {
@@ -359,8 +413,12 @@ impl StaffController {
                 }
                 return;
             }
-            _ => {}
+            StaffAction::TestPrint
+            | StaffAction::PaperReplaced
+            | StaffAction::Reprint
+            | StaffAction::Flush => {}
         }
+        let action = action_code(action);
         self.audit(action);
         let notice = self.actions.borrow().act(action);
         self.kiosk
@@ -388,21 +446,26 @@ impl StaffController {
             let staff = w.global::<Staff>();
             staff.set_dead(ModelRc::new(VecModel::from(rows)));
             staff.set_confirm_key("".into());
-            staff.set_confirm_action("".into());
-            w.global::<Nav>().set_screen("staff-outbox".into());
+            staff.set_confirm_action(ConfirmAction::None);
+            w.global::<Nav>().set_screen(Screen::StaffOutbox);
         });
     }
 
     /// First tap asks for confirmation; the second, on the same entry and action, acts.
-    fn dead_action(&self, key: &str, action: &str) {
+    fn dead_action(&self, key: &str, action: ConfirmAction) {
         if !self.signed_in.get() {
             return;
         }
+        let code = match action {
+            ConfirmAction::Retry => "retry",
+            ConfirmAction::Discard => "discard",
+            ConfirmAction::None | ConfirmAction::Restart => return,
+        };
         if !self.confirm(key, action) {
             return;
         }
-        self.audit(&format!("dead letter {key}: {action}"));
-        let notice = self.actions.borrow().dead_letter(key, action);
+        self.audit(&format!("dead letter {key}: {code}"));
+        let notice = self.actions.borrow().dead_letter(key, code);
         self.show_outbox();
         self.kiosk
             .ui(|w| w.global::<Staff>().set_notice(notice.into()));
@@ -410,28 +473,27 @@ impl StaffController {
 
     /// True on the second tap of the same action on the same thing; the first tap only
     /// asks (the screen shows "tap again").
-    fn confirm(&self, key: &str, action: &str) -> bool {
+    fn confirm(&self, key: &str, action: ConfirmAction) -> bool {
         let mut confirmed = false;
         self.kiosk.ui(|w| {
             let staff = w.global::<Staff>();
             confirmed = staff.get_confirm_key() == key && staff.get_confirm_action() == action;
             if confirmed {
                 staff.set_confirm_key("".into());
-                staff.set_confirm_action("".into());
+                staff.set_confirm_action(ConfirmAction::None);
             } else {
                 staff.set_confirm_key(key.into());
-                staff.set_confirm_action(action.into());
+                staff.set_confirm_action(action);
             }
         });
         confirmed
     }
 
-    /// `reason` is a code the out-of-service screen explains to citizens: "maintenance",
-    /// "printer", "network" or "closed".
-    fn set_out_of_service(&self, on: bool, reason: &str) {
+    fn set_out_of_service(&self, on: bool, reason: OutOfServiceReason) {
         if !self.signed_in.get() {
             return;
         }
+        let reason = reason_code(reason);
         self.audit(&format!(
             "out of service: {} ({reason})",
             if on { "on" } else { "off" }
@@ -441,13 +503,18 @@ impl StaffController {
     }
 
     /// Shows the kiosk out of service (or back) without a sign-in: at start-up, when staff
-    /// had taken it out of service before a restart.
+    /// had taken it out of service before a restart. `reason` is the kept code: "maintenance",
+    /// "printer", "network" or "closed".
     pub fn show_out_of_service(&self, on: bool, reason: &str) {
         self.kiosk.ui(|w| {
             w.global::<Staff>().set_out_of_service(on);
             let shell = w.global::<Shell>();
             shell.set_out_of_service(on);
-            shell.set_out_of_service_reason(if on { reason } else { "" }.into());
+            shell.set_out_of_service_reason(if on {
+                reason_from_code(reason)
+            } else {
+                OutOfServiceReason::None
+            });
         });
     }
 

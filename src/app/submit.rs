@@ -12,11 +12,12 @@ use super::keyboard::{KeyboardTarget, Mode};
 use super::{Kiosk, KioskLink};
 use crate::domain::catalog::GuideItem;
 use crate::domain::privacy::mask_id;
-use crate::domain::{
-    AppEvent, CardHolder, Desk, MaterialStatus, PrintOutcome, SubmissionOrder, SubmitFailure,
+use crate::domain::{self, AppEvent, CardHolder, Desk, PrintOutcome, SubmissionOrder};
+use crate::flows::form::{self, Field, Kind, Prefill, Problem, Values};
+use crate::ui::{
+    CardProblem, Feature, FieldKind, FieldProblem, FormFieldRow, ItemChoice, MaterialPick,
+    MaterialStatus, MaterialsError, PrintState, ReviewRow, Screen, Submit, SubmitFailure,
 };
-use crate::flows::form::{self, Field, Kind, Prefill, Values};
-use crate::ui::{FormFieldRow, ItemChoice, MaterialPick, ReviewRow, Submit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
@@ -33,7 +34,7 @@ enum Stage {
 struct MaterialState {
     name: String,
     note: String,
-    status: &'static str,
+    status: MaterialStatus,
     required: bool,
     can_commit: bool,
 }
@@ -55,7 +56,7 @@ pub struct SubmitController {
     mail: Cell<bool>,
     address: RefCell<String>,
     focused: RefCell<String>,
-    materials_error: RefCell<&'static str>,
+    materials_error: Cell<MaterialsError>,
 }
 
 /// The keyboard types into one form field (or the postal address).
@@ -105,7 +106,7 @@ impl SubmitController {
             mail: Cell::new(false),
             address: RefCell::default(),
             focused: RefCell::default(),
-            materials_error: RefCell::new(""),
+            materials_error: Cell::new(MaterialsError::None),
         })
     }
 
@@ -148,7 +149,7 @@ impl SubmitController {
         let me = Rc::downgrade(self);
         s.on_set_material(move |i, status| {
             if let Some(me) = me.upgrade() {
-                me.set_material(i as usize, &status);
+                me.set_material(i as usize, status);
             }
         });
         let me = Rc::downgrade(self);
@@ -191,7 +192,7 @@ impl SubmitController {
             if let Some(me) = me.upgrade() {
                 if let Some(k) = me.kiosk.upgrade() {
                     me.reset();
-                    k.open("progress");
+                    k.open(Feature::Progress);
                 }
             }
         });
@@ -214,7 +215,7 @@ impl SubmitController {
                 .set_items(ModelRc::new(VecModel::from(items)))
         });
         self.stage.set(Stage::Pick);
-        self.kiosk.show("submit-pick");
+        self.kiosk.show(Screen::SubmitPick);
     }
 
     /// A matter chosen (here, or "Apply here" on its guide page).
@@ -222,18 +223,18 @@ impl SubmitController {
         self.reset();
         let item = self.items.borrow().iter().find(|i| i.code == code).cloned();
         let Some(item) = item else {
-            self.fail("broken");
+            self.fail(SubmitFailure::Broken);
             return;
         };
         let fields = match item.form.as_ref().map(form::parse) {
             Some(Ok(f)) => f,
             Some(Err(e)) => {
                 tracing::warn!(item = %item.code, "form schema unusable: {e}");
-                self.fail("broken");
+                self.fail(SubmitFailure::Broken);
                 return;
             }
             None => {
-                self.fail("broken");
+                self.fail(SubmitFailure::Broken);
                 return;
             }
         };
@@ -245,9 +246,9 @@ impl SubmitController {
                 name: m.name.clone(),
                 note: m.commitment.clone().unwrap_or_default(),
                 status: if m.shared.is_some() {
-                    "shared"
+                    MaterialStatus::Shared
                 } else {
-                    "provided"
+                    MaterialStatus::Provided
                 },
                 required: m.required,
                 can_commit: m.waivable,
@@ -257,14 +258,13 @@ impl SubmitController {
             .ui(|w| w.global::<Submit>().set_item_name(item.name.clone().into()));
         *self.item.borrow_mut() = Some(item);
         self.stage.set(Stage::Card);
-        self.kiosk.show("submit-card");
+        self.kiosk.show(Screen::SubmitCard);
     }
 
-    fn fail(&self, why: &str) {
-        self.kiosk
-            .ui(|w| w.global::<Submit>().set_failure(why.into()));
+    fn fail(&self, why: SubmitFailure) {
+        self.kiosk.ui(|w| w.global::<Submit>().set_failure(why));
         self.stage.set(Stage::Done);
-        self.kiosk.show("submit-failed");
+        self.kiosk.show(Screen::SubmitFailed);
     }
 
     /// Card, scanner and backend events; true when this flow took the event.
@@ -276,21 +276,23 @@ impl SubmitController {
                     .is_some_and(|d| d < time::OffsetDateTime::now_utc().date())
                 {
                     self.kiosk
-                        .ui(|w| w.global::<Submit>().set_card_problem("expired".into()));
+                        .ui(|w| w.global::<Submit>().set_card_problem(CardProblem::Expired));
                     return true;
                 }
                 self.card(holder.clone());
                 true
             }
             AppEvent::CardUnreadable(_) if self.stage.get() == Stage::Card => {
-                self.kiosk
-                    .ui(|w| w.global::<Submit>().set_card_problem("read_failed".into()));
+                self.kiosk.ui(|w| {
+                    w.global::<Submit>()
+                        .set_card_problem(CardProblem::ReadFailed)
+                });
                 true
             }
             AppEvent::ReaderOffline if self.stage.get() == Stage::Card => {
                 self.kiosk.ui(|w| {
                     w.global::<Submit>()
-                        .set_card_problem("reader_offline".into())
+                        .set_card_problem(CardProblem::ReaderOffline)
                 });
                 true
             }
@@ -307,16 +309,13 @@ impl SubmitController {
                             s.set_receipt_no(r.receipt_no.clone().into());
                             s.set_provisional(r.provisional);
                             s.set_promised_date(r.promised_date.clone().unwrap_or_default().into());
-                            s.set_print_state(
-                                match r.printed {
-                                    PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => {
-                                        "printed"
-                                    }
-                                    PrintOutcome::PaperOut => "paper_out",
-                                    PrintOutcome::PrinterOffline => "failed",
+                            s.set_print_state(match r.printed {
+                                PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => {
+                                    PrintState::Printed
                                 }
-                                .into(),
-                            );
+                                PrintOutcome::PaperOut => PrintState::PaperOut,
+                                PrintOutcome::PrinterOffline => PrintState::Failed,
+                            });
                         });
                         // What was typed is with the backend (or the outbox) now: the
                         // screen keeps only the receipt.
@@ -324,10 +323,10 @@ impl SubmitController {
                         *self.holder.borrow_mut() = None;
                         self.address.borrow_mut().clear();
                         self.stage.set(Stage::Done);
-                        self.kiosk.show("submit-done");
+                        self.kiosk.show(Screen::SubmitDone);
                     }
-                    Err(SubmitFailure::Store) => self.fail("store"),
-                    Err(SubmitFailure::Refused(_)) => self.fail("refused"),
+                    Err(domain::SubmitFailure::Store) => self.fail(SubmitFailure::Store),
+                    Err(domain::SubmitFailure::Refused(_)) => self.fail(SubmitFailure::Refused),
                 }
                 true
             }
@@ -352,7 +351,7 @@ impl SubmitController {
         *self.holder.borrow_mut() = Some(holder);
         self.stage.set(Stage::Form);
         self.show_form();
-        self.kiosk.show("submit-form");
+        self.kiosk.show(Screen::SubmitForm);
     }
 
     /// Whether a field's value came from the card and is shown, not typed. The address is
@@ -371,9 +370,9 @@ impl SubmitController {
             .map(|f| {
                 let value = values.get(&f.key).cloned().unwrap_or_default();
                 let error = if shown.contains(&f.key) {
-                    form::check(f, &value).map(|p| p.code()).unwrap_or("")
+                    form::check(f, &value).map_or(FieldProblem::None, field_problem)
                 } else {
-                    ""
+                    FieldProblem::None
                 };
                 let display = if f.kind == Kind::IdNumber && Self::from_card(f) {
                     mask_id(&value)
@@ -383,9 +382,9 @@ impl SubmitController {
                 FormFieldRow {
                     key: f.key.clone().into(),
                     label: f.label.clone().into(),
-                    kind: f.kind.code().into(),
+                    kind: field_kind(&f.kind),
                     value: display.into(),
-                    error: error.into(),
+                    error,
                     from_card: Self::from_card(f),
                     required: f.required,
                     choices: match &f.kind {
@@ -449,10 +448,10 @@ impl SubmitController {
         if key == "address" {
             *self.address.borrow_mut() =
                 text.chars().filter(|c| !c.is_control()).take(100).collect();
-            if *self.materials_error.borrow() == "address"
+            if self.materials_error.get() == MaterialsError::Address
                 && !self.address.borrow().trim().is_empty()
             {
-                *self.materials_error.borrow_mut() = "";
+                self.materials_error.set(MaterialsError::None);
             }
             self.show_materials();
             return;
@@ -479,18 +478,18 @@ impl SubmitController {
         self.show_form();
     }
 
-    fn set_material(&self, i: usize, status: &str) {
+    fn set_material(&self, i: usize, status: MaterialStatus) {
         if let Some(m) = self.materials.borrow_mut().get_mut(i) {
-            if m.status == "shared" {
+            if m.status == MaterialStatus::Shared {
                 return;
             }
             m.status = match status {
-                "commitment" if m.can_commit => "commitment",
-                "missing" => "missing",
-                _ => "provided",
+                MaterialStatus::Commitment if m.can_commit => MaterialStatus::Commitment,
+                MaterialStatus::Missing => MaterialStatus::Missing,
+                _ => MaterialStatus::Provided,
             };
         }
-        *self.materials_error.borrow_mut() = "";
+        self.materials_error.set(MaterialsError::None);
         self.show_materials();
     }
 
@@ -502,7 +501,7 @@ impl SubmitController {
             .map(|m| MaterialPick {
                 name: m.name.clone().into(),
                 note: m.note.clone().into(),
-                status: m.status.into(),
+                status: m.status,
                 can_commit: m.can_commit,
             })
             .collect();
@@ -510,11 +509,11 @@ impl SubmitController {
             .materials
             .borrow()
             .iter()
-            .any(|m| m.status == "commitment");
+            .any(|m| m.status == MaterialStatus::Commitment);
         let (mail, address, error, focused) = (
             self.mail.get(),
             self.address.borrow().clone(),
-            *self.materials_error.borrow(),
+            self.materials_error.get(),
             self.focused.borrow().clone(),
         );
         let accepted = self.commitment.get();
@@ -525,7 +524,7 @@ impl SubmitController {
             s.set_commitment_accepted(accepted);
             s.set_mail(mail);
             s.set_address(address.into());
-            s.set_materials_error(error.into());
+            s.set_materials_error(error);
             s.set_focused(focused.into());
         });
     }
@@ -544,30 +543,34 @@ impl SubmitController {
                 self.unfocus();
                 self.stage.set(Stage::Materials);
                 self.show_materials();
-                self.kiosk.show("submit-materials");
+                self.kiosk.show(Screen::SubmitMaterials);
             }
             Stage::Materials => {
                 let error = {
                     let m = self.materials.borrow();
-                    if m.iter().any(|m| m.required && m.status == "missing") {
-                        "missing"
-                    } else if m.iter().any(|m| m.status == "commitment") && !self.commitment.get() {
-                        "commitment"
+                    if m.iter()
+                        .any(|m| m.required && m.status == MaterialStatus::Missing)
+                    {
+                        MaterialsError::Missing
+                    } else if m.iter().any(|m| m.status == MaterialStatus::Commitment)
+                        && !self.commitment.get()
+                    {
+                        MaterialsError::Commitment
                     } else if self.mail.get() && self.address.borrow().trim().is_empty() {
-                        "address"
+                        MaterialsError::Address
                     } else {
-                        ""
+                        MaterialsError::None
                     }
                 };
-                *self.materials_error.borrow_mut() = error;
-                if !error.is_empty() {
+                self.materials_error.set(error);
+                if error != MaterialsError::None {
                     self.show_materials();
                     return;
                 }
                 self.unfocus();
                 self.stage.set(Stage::Review);
                 self.show_review();
-                self.kiosk.show("submit-review");
+                self.kiosk.show(Screen::SubmitReview);
             }
             _ => {}
         }
@@ -594,10 +597,10 @@ impl SubmitController {
         }
         for m in self.materials.borrow().iter() {
             let how = match m.status {
-                "shared" => "免提交 (shared)",
-                "commitment" => "容缺后补 (later, by commitment)",
-                "missing" => "未提供 (missing)",
-                _ => "已备齐 (I have it)",
+                MaterialStatus::Shared => "免提交 (shared)",
+                MaterialStatus::Commitment => "容缺后补 (later, by commitment)",
+                MaterialStatus::Missing => "未提供 (missing)",
+                MaterialStatus::Provided => "已备齐 (I have it)",
             };
             rows.push(row(&m.name, how.into()));
         }
@@ -626,12 +629,12 @@ impl SubmitController {
                 self.unfocus();
                 self.stage.set(Stage::Form);
                 self.show_form();
-                self.kiosk.show("submit-form");
+                self.kiosk.show(Screen::SubmitForm);
             }
             Stage::Review => {
                 self.stage.set(Stage::Materials);
                 self.show_materials();
-                self.kiosk.show("submit-materials");
+                self.kiosk.show(Screen::SubmitMaterials);
             }
             _ => {}
         }
@@ -646,7 +649,7 @@ impl SubmitController {
             return;
         };
         let Some(desk) = self.desk.borrow().clone() else {
-            self.fail("store");
+            self.fail(SubmitFailure::Store);
             return;
         };
         let values = self.values.borrow().clone();
@@ -684,7 +687,7 @@ impl SubmitController {
         };
         self.request.set(self.request.get() + 1);
         self.stage.set(Stage::Sending);
-        self.kiosk.show("submit-sending");
+        self.kiosk.show(Screen::SubmitSending);
         desk.submit(self.request.get(), order);
     }
 
@@ -702,32 +705,57 @@ impl SubmitController {
         self.mail.set(false);
         self.address.borrow_mut().clear();
         self.focused.borrow_mut().clear();
-        *self.materials_error.borrow_mut() = "";
+        self.materials_error.set(MaterialsError::None);
         self.kiosk.ui(|w| {
             let s = w.global::<Submit>();
             s.set_fields(ModelRc::default());
             s.set_review(ModelRc::default());
             s.set_materials(ModelRc::default());
             s.set_address("".into());
-            s.set_card_problem("".into());
+            s.set_card_problem(CardProblem::None);
             s.set_receipt_no("".into());
             s.set_provisional(false);
             s.set_promised_date("".into());
-            s.set_print_state("".into());
-            s.set_failure("".into());
+            s.set_print_state(PrintState::None);
+            s.set_failure(SubmitFailure::None);
             s.set_focused("".into());
-            s.set_materials_error("".into());
+            s.set_materials_error(MaterialsError::None);
             s.set_commitment_accepted(false);
             s.set_mail(false);
         });
     }
 }
 
-fn material_status(code: &str) -> MaterialStatus {
-    match code {
-        "provided" => MaterialStatus::Provided,
-        "shared" => MaterialStatus::Shared,
-        "commitment" => MaterialStatus::Commitment,
-        _ => MaterialStatus::Missing,
+/// The domain's words for a material's status in a submission.
+fn material_status(status: MaterialStatus) -> domain::MaterialStatus {
+    match status {
+        MaterialStatus::Provided => domain::MaterialStatus::Provided,
+        MaterialStatus::Shared => domain::MaterialStatus::Shared,
+        MaterialStatus::Commitment => domain::MaterialStatus::Commitment,
+        MaterialStatus::Missing => domain::MaterialStatus::Missing,
+    }
+}
+
+fn field_kind(kind: &Kind) -> FieldKind {
+    match kind {
+        Kind::Text => FieldKind::Text,
+        Kind::Phone => FieldKind::Phone,
+        Kind::IdNumber => FieldKind::IdNumber,
+        Kind::Uscc => FieldKind::Uscc,
+        Kind::Date => FieldKind::Date,
+        Kind::Number => FieldKind::Number,
+        Kind::Choice(_) => FieldKind::Choice,
+    }
+}
+
+fn field_problem(problem: Problem) -> FieldProblem {
+    match problem {
+        Problem::Required => FieldProblem::Required,
+        Problem::Phone => FieldProblem::Phone,
+        Problem::IdNumber => FieldProblem::IdNumber,
+        Problem::Uscc => FieldProblem::Uscc,
+        Problem::Date => FieldProblem::Date,
+        Problem::Number => FieldProblem::Number,
+        Problem::Choice => FieldProblem::Choice,
     }
 }

@@ -18,7 +18,10 @@ use crate::domain::{
     QueueFigures, ScannedCode, Source, TicketFailure, TicketOrder,
 };
 use crate::flows::ticket::rules::{card_expired, priority_for, ticketing_open};
-use crate::ui::{CategoryRow, Checkin, Theme, TicketFlow};
+use crate::ui::{
+    CardProblem, CategoryRow, Checkin, CheckinState, NoTicketReason, PrintState, Screen, Theme,
+    TicketFlow, TicketPriority,
+};
 
 /// How long the ticket stays on screen after it printed.
 const SHOW_PRINTED_S: i32 = 10;
@@ -105,7 +108,13 @@ impl TicketController {
         let me = Rc::downgrade(self);
         flow.on_choose_priority(move |p| {
             if let Some(me) = me.upgrade() {
-                me.priority.set(Priority::from_code(&p));
+                me.priority.set(match p {
+                    TicketPriority::None => None,
+                    TicketPriority::Elderly => Some(Priority::Elderly),
+                    TicketPriority::Disabled => Some(Priority::Disabled),
+                    TicketPriority::Pregnant => Some(Priority::Pregnant),
+                    TicketPriority::Other => Some(Priority::Other),
+                });
                 me.kiosk.ui(|w| w.global::<TicketFlow>().set_priority(p));
             }
         });
@@ -126,7 +135,7 @@ impl TicketController {
             if let Some(me) = me.upgrade() {
                 me.wait.stop();
                 me.stage.set(Stage::Method);
-                me.kiosk.show("ticket-method");
+                me.kiosk.show(Screen::TicketMethod);
             }
         });
         let me = Rc::downgrade(self);
@@ -147,7 +156,7 @@ impl TicketController {
         if let Some(desk) = self.desk.borrow().as_ref() {
             desk.refresh_queue();
         }
-        self.kiosk.show("ticket-categories");
+        self.kiosk.show(Screen::TicketCategories);
     }
 
     fn show_categories_model(&self) {
@@ -206,10 +215,10 @@ impl TicketController {
                     .unwrap_or_default();
                 self.kiosk.ui(|w| {
                     let flow = w.global::<TicketFlow>();
-                    flow.set_failure("closed".into());
+                    flow.set_failure(NoTicketReason::Closed);
                     flow.set_next_opening(next.into());
                 });
-                self.kiosk.show("ticket-failed");
+                self.kiosk.show(Screen::TicketFailed);
                 return;
             }
         }
@@ -218,17 +227,17 @@ impl TicketController {
             flow.set_category_code(code.into());
             flow.set_category_name(category.name.clone().into());
             flow.set_windows(category.windows.join(", ").into());
-            flow.set_card_problem("".into());
+            flow.set_card_problem(CardProblem::None);
         });
         self.stage.set(Stage::Method);
-        self.kiosk.show("ticket-method");
+        self.kiosk.show(Screen::TicketMethod);
     }
 
     fn wait_for_card(self: &Rc<Self>) {
         self.stage.set(Stage::CardWait);
         self.kiosk
-            .ui(|w| w.global::<TicketFlow>().set_card_problem("".into()));
-        self.kiosk.show("ticket-card-wait");
+            .ui(|w| w.global::<TicketFlow>().set_card_problem(CardProblem::None));
+        self.kiosk.show(Screen::TicketCardWait);
         let me = Rc::downgrade(self);
         self.wait.start(
             TimerMode::SingleShot,
@@ -236,8 +245,10 @@ impl TicketController {
             move || {
                 if let Some(me) = me.upgrade() {
                     if me.stage.get() == Stage::CardWait {
-                        me.kiosk
-                            .ui(|w| w.global::<TicketFlow>().set_card_problem("no_card".into()));
+                        me.kiosk.ui(|w| {
+                            w.global::<TicketFlow>()
+                                .set_card_problem(CardProblem::NoCard)
+                        });
                     }
                 }
             },
@@ -254,7 +265,13 @@ impl TicketController {
         };
         self.kiosk.ui(|w| {
             let flow = w.global::<TicketFlow>();
-            flow.set_priority(priority.map_or("", |p| p.code()).into());
+            flow.set_priority(match priority {
+                None => TicketPriority::None,
+                Some(Priority::Elderly) => TicketPriority::Elderly,
+                Some(Priority::Disabled) => TicketPriority::Disabled,
+                Some(Priority::Pregnant) => TicketPriority::Pregnant,
+                Some(Priority::Other) => TicketPriority::Other,
+            });
             flow.set_priority_from_card(from_card);
             if from_card {
                 // 适老化: a card holder of 65+ gets the larger type without asking.
@@ -269,7 +286,7 @@ impl TicketController {
         };
         let request = self.next_request();
         self.stage.set(Stage::Issuing);
-        self.kiosk.show("ticket-printing");
+        self.kiosk.show(Screen::TicketPrinting);
         self.guard_timeout(request);
         match self.desk.borrow().as_ref() {
             Some(desk) => desk.take_ticket(request, order),
@@ -321,7 +338,7 @@ impl TicketController {
                 .into(),
             );
             flow.set_offline(ticket.offline);
-            flow.set_print_state("printing".into());
+            flow.set_print_state(PrintState::Printing);
             flow.set_home_in(0);
             flow.set_qr(super::qr::qr_image(&ticket.track_url, 8));
             let (item, slot) = ticket.appointment.clone().unwrap_or_default();
@@ -338,7 +355,7 @@ impl TicketController {
                 }
             }
         });
-        self.kiosk.show("ticket-issued");
+        self.kiosk.show(Screen::TicketIssued);
         let request = self.next_request();
         if let Some(desk) = self.desk.borrow().as_ref() {
             desk.print_ticket(request, &ticket, &name, &windows);
@@ -348,12 +365,14 @@ impl TicketController {
 
     fn printed(self: &Rc<Self>, outcome: PrintOutcome) {
         let (state, seconds) = match outcome {
-            PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => ("printed", SHOW_PRINTED_S),
-            PrintOutcome::PaperOut => ("paper_out", SHOW_ON_SCREEN_S),
-            PrintOutcome::PrinterOffline => ("printer_offline", SHOW_ON_SCREEN_S),
+            PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => {
+                (PrintState::Printed, SHOW_PRINTED_S)
+            }
+            PrintOutcome::PaperOut => (PrintState::PaperOut, SHOW_ON_SCREEN_S),
+            PrintOutcome::PrinterOffline => (PrintState::PrinterOffline, SHOW_ON_SCREEN_S),
         };
         self.kiosk
-            .ui(|w| w.global::<TicketFlow>().set_print_state(state.into()));
+            .ui(|w| w.global::<TicketFlow>().set_print_state(state));
         self.count_home(seconds);
     }
 
@@ -382,14 +401,16 @@ impl TicketController {
     fn ticket_failed(&self, failure: TicketFailure) {
         self.wait.stop();
         tracing::warn!(target: "alert", "no ticket issued: {failure:?}");
-        let code = match failure {
-            TicketFailure::NoOfflineNumbers => "no_offline_numbers",
-            TicketFailure::Refused(_) | TicketFailure::Unavailable(_) => "unavailable",
+        let reason = match failure {
+            TicketFailure::NoOfflineNumbers => NoTicketReason::NoOfflineNumbers,
+            TicketFailure::Refused(_) | TicketFailure::Unavailable(_) => {
+                NoTicketReason::Unavailable
+            }
         };
         self.stage.set(Stage::Idle);
         self.kiosk
-            .ui(|w| w.global::<TicketFlow>().set_failure(code.into()));
-        self.kiosk.show("ticket-failed");
+            .ui(|w| w.global::<TicketFlow>().set_failure(reason));
+        self.kiosk.show(Screen::TicketFailed);
     }
 
     // ---- appointment check-in --------------------------------------------------------
@@ -399,15 +420,15 @@ impl TicketController {
         self.reset();
         self.stage.set(Stage::Checkin);
         self.kiosk
-            .ui(|w| w.global::<Checkin>().set_state("waiting".into()));
-        self.kiosk.show("checkin");
+            .ui(|w| w.global::<Checkin>().set_state(CheckinState::Waiting));
+        self.kiosk.show(Screen::Checkin);
     }
 
     fn look_up(self: &Rc<Self>, key: CheckinKey) {
         let request = self.next_request();
         self.stage.set(Stage::CheckinLookup);
         self.kiosk
-            .ui(|w| w.global::<Checkin>().set_state("looking-up".into()));
+            .ui(|w| w.global::<Checkin>().set_state(CheckinState::LookingUp));
         self.guard_timeout(request);
         if let Some(desk) = self.desk.borrow().as_ref() {
             desk.check_in(request, key);
@@ -417,15 +438,14 @@ impl TicketController {
     fn checkin_failed(&self, failure: CheckinFailure) {
         self.wait.stop();
         let state = match failure {
-            CheckinFailure::NotFound => "not-found",
-            CheckinFailure::OtherHall => "other-hall",
-            CheckinFailure::AlreadyUsed => "used",
-            CheckinFailure::Offline => "offline",
+            CheckinFailure::NotFound => CheckinState::NotFound,
+            CheckinFailure::OtherHall => CheckinState::OtherHall,
+            CheckinFailure::AlreadyUsed => CheckinState::Used,
+            CheckinFailure::Offline => CheckinState::Offline,
         };
         self.stage.set(Stage::Idle);
-        self.kiosk
-            .ui(|w| w.global::<Checkin>().set_state(state.into()));
-        self.kiosk.show("checkin-not-found");
+        self.kiosk.ui(|w| w.global::<Checkin>().set_state(state));
+        self.kiosk.show(Screen::CheckinNotFound);
     }
 
     // ---- events ------------------------------------------------------------------------
@@ -438,7 +458,7 @@ impl TicketController {
                 if matches!(self.stage.get(), Stage::CardWait | Stage::Checkin) {
                     self.kiosk.ui(|w| {
                         w.global::<TicketFlow>()
-                            .set_card_problem("read_failed".into())
+                            .set_card_problem(CardProblem::ReadFailed)
                     });
                 }
             }
@@ -446,7 +466,7 @@ impl TicketController {
                 if matches!(self.stage.get(), Stage::CardWait | Stage::Checkin) {
                     self.kiosk.ui(|w| {
                         w.global::<TicketFlow>()
-                            .set_card_problem("reader_offline".into())
+                            .set_card_problem(CardProblem::ReaderOffline)
                     });
                 }
             }
@@ -487,15 +507,15 @@ impl TicketController {
         }
         let today = self.kiosk().map(|k| k.now().date());
         let problem = if !holder.usable {
-            Some("unreadable")
+            Some(CardProblem::Unreadable)
         } else if today.is_some_and(|t| card_expired(holder.valid_until, t)) {
-            Some("expired")
+            Some(CardProblem::Expired)
         } else {
             None
         };
         if let Some(p) = problem {
             self.kiosk
-                .ui(|w| w.global::<TicketFlow>().set_card_problem(p.into()));
+                .ui(|w| w.global::<TicketFlow>().set_card_problem(p));
             return;
         }
         *self.holder.borrow_mut() = Some(holder.clone());
@@ -516,7 +536,7 @@ impl TicketController {
             ScannedCode::OtherHallAppointment => self.checkin_failed(CheckinFailure::OtherHall),
             _ => self
                 .kiosk
-                .ui(|w| w.global::<Checkin>().set_state("bad-code".into())),
+                .ui(|w| w.global::<Checkin>().set_state(CheckinState::BadCode)),
         }
     }
 
@@ -542,19 +562,19 @@ impl TicketController {
         self.category.borrow_mut().clear();
         self.kiosk.ui(|w| {
             let flow = w.global::<TicketFlow>();
-            flow.set_priority("".into());
+            flow.set_priority(TicketPriority::None);
             flow.set_priority_from_card(false);
             flow.set_holder_name("".into());
             flow.set_holder_id("".into());
-            flow.set_card_problem("".into());
+            flow.set_card_problem(CardProblem::None);
             flow.set_ticket_no("".into());
             flow.set_offline(false);
-            flow.set_print_state("".into());
+            flow.set_print_state(PrintState::None);
             flow.set_home_in(0);
             flow.set_qr(slint::Image::default());
             flow.set_appointment_item("".into());
             flow.set_appointment_slot("".into());
-            flow.set_failure("".into());
+            flow.set_failure(NoTicketReason::None);
         });
     }
 

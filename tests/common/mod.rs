@@ -84,8 +84,9 @@ pub fn wait_until(kiosk: &Rc<Kiosk>, what: &str, done: impl Fn() -> bool) {
     }
 }
 
-pub fn screen(kiosk: &Kiosk) -> String {
-    kiosk.window().global::<Nav>().get_screen().to_string()
+/// The screen shown, by its `kiosk screenshot` name.
+pub fn screen(kiosk: &Kiosk) -> &'static str {
+    hall_kiosk::app::screens::screen_name(kiosk.window().global::<Nav>().get_screen())
 }
 
 /// Pumps events for `d` (lets the card watch see a card leave before the next one comes).
