@@ -1,10 +1,10 @@
-//! 取号 and 预约签到 controller: categories, with or without a card, priority, issuing,
-//! printing, and every fault a citizen can meet on the way (paper out, backend down, no
-//! offline numbers, card errors, expired cards).
+//! 取号 and 预约签到 controller: turns the `TicketFlow` and `Checkin` globals' callbacks and
+//! the devices' events into inputs of the flow (`crate::flows::ticket`), and carries out
+//! what it asks: property writes, screens, desk orders and timers. The rules live in the
+//! flow; this file only knows Slint.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, Timer, TimerMode, VecModel};
 
@@ -12,51 +12,25 @@ use super::{Kiosk, KioskLink};
 use crate::domain::catalog::Guides;
 use crate::domain::hours::OpeningHours;
 use crate::domain::privacy::{mask_id, mask_name};
-use crate::domain::Priority;
 use crate::domain::{
-    AppEvent, CardHolder, CheckinFailure, CheckinKey, Desk, IssuedTicket, PrintOutcome,
-    QueueFigures, ScannedCode, Source, TicketFailure, TicketOrder,
+    AppEvent, CheckinFailure, Desk, IssuedTicket, Priority, QueueFigures, TicketFailure,
 };
-use crate::flows::ticket::rules::{card_expired, priority_for, ticketing_open};
+use crate::flows::ticket::rules::ticketing_open;
+use crate::flows::ticket::{self as flow, Context, Effect, Input, TicketFlow as Flow, View};
 use crate::ui::{
     CardProblem, CategoryRow, Checkin, CheckinState, NoTicketReason, PrintState, Screen, Theme,
     TicketFlow, TicketPriority,
 };
 
-/// How long the ticket stays on screen after it printed.
-const SHOW_PRINTED_S: i32 = 10;
-/// Longer when the citizen must photograph the on-screen code.
-const SHOW_ON_SCREEN_S: i32 = 60;
-/// How long to wait for a card before saying none was placed.
-const CARD_WAIT_S: u64 = 30;
-/// An answer slower than this shows the "cannot issue" screen rather than a spinner forever.
-const ISSUE_TIMEOUT_S: u64 = 20;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    Idle,
-    Categories,
-    Method,
-    CardWait,
-    Issuing,
-    Issued,
-    Checkin,
-    CheckinLookup,
-}
-
 pub struct TicketController {
     kiosk: Weak<Kiosk>,
     desk: RefCell<Option<Rc<dyn Desk>>>,
-    stage: Cell<Stage>,
-    request: Cell<u64>,
-    category: RefCell<String>,
-    priority: Cell<Option<Priority>>,
-    holder: RefCell<Option<CardHolder>>,
-    ticket: RefCell<Option<IssuedTicket>>,
+    flow: RefCell<Flow>,
     queue: RefCell<Vec<QueueFigures>>,
     guides: RefCell<Rc<Guides>>,
     hours: OpeningHours,
     countdown: Timer,
+    /// The card wait or the issue timeout: one at a time, as the flow asks.
     wait: Timer,
 }
 
@@ -65,12 +39,7 @@ impl TicketController {
         Rc::new(TicketController {
             kiosk,
             desk: RefCell::default(),
-            stage: Cell::new(Stage::Idle),
-            request: Cell::new(0),
-            category: RefCell::default(),
-            priority: Cell::new(None),
-            holder: RefCell::default(),
-            ticket: RefCell::default(),
+            flow: RefCell::default(),
             queue: RefCell::default(),
             guides: RefCell::default(),
             hours,
@@ -85,57 +54,39 @@ impl TicketController {
 
     pub fn set_guides(&self, guides: Rc<Guides>) {
         *self.guides.borrow_mut() = guides;
-        self.show_categories_model();
-    }
-
-    fn kiosk(&self) -> Option<Rc<Kiosk>> {
-        self.kiosk.upgrade()
-    }
-
-    fn next_request(&self) -> u64 {
-        self.request.set(self.request.get() + 1);
-        self.request.get()
+        self.show_categories();
     }
 
     pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
-        let flow = window.global::<TicketFlow>();
+        let ui = window.global::<TicketFlow>();
         let me = Rc::downgrade(self);
-        flow.on_choose_category(move |c| {
+        ui.on_choose_category(move |c| {
             if let Some(me) = me.upgrade() {
-                me.choose_category(&c);
+                me.send(Input::ChooseCategory(c.to_string()));
             }
         });
         let me = Rc::downgrade(self);
-        flow.on_choose_priority(move |p| {
+        ui.on_choose_priority(move |p| {
             if let Some(me) = me.upgrade() {
-                me.priority.set(match p {
-                    TicketPriority::None => None,
-                    TicketPriority::Elderly => Some(Priority::Elderly),
-                    TicketPriority::Disabled => Some(Priority::Disabled),
-                    TicketPriority::Pregnant => Some(Priority::Pregnant),
-                    TicketPriority::Other => Some(Priority::Other),
-                });
-                me.kiosk.ui(|w| w.global::<TicketFlow>().set_priority(p));
+                me.send(Input::ChoosePriority(priority_of(p)));
             }
         });
         let me = Rc::downgrade(self);
-        flow.on_with_card(move || {
+        ui.on_with_card(move || {
             if let Some(me) = me.upgrade() {
-                me.wait_for_card();
+                me.send(Input::WithCard);
             }
         });
         let me = Rc::downgrade(self);
-        flow.on_without_card(move || {
+        ui.on_without_card(move || {
             if let Some(me) = me.upgrade() {
-                me.issue(Source::WalkIn, None);
+                me.send(Input::WithoutCard);
             }
         });
         let me = Rc::downgrade(self);
-        flow.on_cancel_card(move || {
+        ui.on_cancel_card(move || {
             if let Some(me) = me.upgrade() {
-                me.wait.stop();
-                me.stage.set(Stage::Method);
-                me.kiosk.show(Screen::TicketMethod);
+                me.send(Input::CancelCard);
             }
         });
         let me = Rc::downgrade(self);
@@ -146,23 +97,199 @@ impl TicketController {
         });
     }
 
-    // ---- taking a ticket -------------------------------------------------------------
-
     /// The 取号 tile.
-    pub fn start(&self) {
-        self.reset();
-        self.stage.set(Stage::Categories);
-        self.show_categories_model();
-        if let Some(desk) = self.desk.borrow().as_ref() {
-            desk.refresh_queue();
-        }
-        self.kiosk.show(Screen::TicketCategories);
+    pub fn start(self: &Rc<Self>) {
+        self.send(Input::Start);
     }
 
-    fn show_categories_model(&self) {
+    /// The 预约签到 tile.
+    pub fn start_checkin(self: &Rc<Self>) {
+        self.send(Input::StartCheckin);
+    }
+
+    /// Wipes everything personal and every pending wait (home, idle timeout).
+    pub fn reset(self: &Rc<Self>) {
+        self.send(Input::Reset);
+    }
+
+    /// The last ticket, for staff's "reprint".
+    pub fn last_ticket(&self) -> Option<IssuedTicket> {
+        self.flow.borrow().last_ticket().cloned()
+    }
+
+    /// Handles an event; returns false when the event is not for this flow.
+    pub fn handle(self: &Rc<Self>, event: &AppEvent) -> bool {
+        let input = match event {
+            AppEvent::CardPresented(holder) => Input::Card(holder.clone()),
+            AppEvent::CardUnreadable(_) => Input::CardUnreadable,
+            AppEvent::ReaderOffline => Input::ReaderOffline,
+            AppEvent::CardRemoved => Input::CardRemoved,
+            AppEvent::Scanned(code) => Input::Scanned(code.clone()),
+            AppEvent::Ticket { request, result } => Input::Issued {
+                request: *request,
+                result: result.clone(),
+            },
+            AppEvent::Checkin { request, result } => Input::CheckedIn {
+                request: *request,
+                result: result.clone(),
+            },
+            AppEvent::Printed { request, outcome } => Input::Printed {
+                request: *request,
+                outcome: *outcome,
+            },
+            AppEvent::Queue(figures) => {
+                *self.queue.borrow_mut() = figures.clone();
+                self.show_categories();
+                return true;
+            }
+            _ => return false,
+        };
+        self.send(input);
+        true
+    }
+
+    /// Feeds one input to the flow and carries out its effects, in order.
+    fn send(self: &Rc<Self>, input: Input) {
+        let Some(kiosk) = self.kiosk.upgrade() else {
+            return;
+        };
+        let guides = self.guides.borrow().clone();
+        let ctx = Context {
+            now: kiosk.now(),
+            hours: &self.hours,
+            guides: &guides,
+        };
+        let effects = self.flow.borrow_mut().handle(input, &ctx);
+        for effect in effects {
+            self.apply(effect);
+        }
+    }
+
+    fn apply(self: &Rc<Self>, effect: Effect) {
+        match effect {
+            Effect::Show(view) => self.kiosk.show(screen_of(view)),
+            Effect::ShowCategories => self.show_categories(),
+            Effect::AskForQueueFigures => {
+                if let Some(desk) = self.desk.borrow().as_ref() {
+                    desk.refresh_queue();
+                }
+            }
+            Effect::CategoryChosen {
+                code,
+                name,
+                windows,
+            } => self.kiosk.ui(|w| {
+                let ui = w.global::<TicketFlow>();
+                ui.set_category_code(code.into());
+                ui.set_category_name(name.into());
+                ui.set_windows(windows.into());
+            }),
+            Effect::Priority {
+                priority,
+                from_card,
+            } => self.kiosk.ui(|w| {
+                let ui = w.global::<TicketFlow>();
+                ui.set_priority(ui_priority(priority));
+                ui.set_priority_from_card(from_card);
+                if from_card {
+                    // 适老化: a card holder of 65+ gets the larger type without asking.
+                    w.global::<Theme>().set_elderly(true);
+                }
+            }),
+            Effect::CardProblem(p) => self.kiosk.ui(|w| {
+                w.global::<TicketFlow>()
+                    .set_card_problem(ui_card_problem(p))
+            }),
+            Effect::Failed(failure) => self.kiosk.ui(|w| {
+                let ui = w.global::<TicketFlow>();
+                match failure {
+                    flow::Failure::Closed { next_opening } => {
+                        ui.set_failure(NoTicketReason::Closed);
+                        ui.set_next_opening(next_opening.into());
+                    }
+                    flow::Failure::NoOfflineNumbers => {
+                        ui.set_failure(NoTicketReason::NoOfflineNumbers)
+                    }
+                    flow::Failure::Unavailable => ui.set_failure(NoTicketReason::Unavailable),
+                }
+            }),
+            Effect::Checkin(state) => self
+                .kiosk
+                .ui(|w| w.global::<Checkin>().set_state(ui_checkin(state))),
+            Effect::ShowTicket {
+                ticket,
+                category_name,
+                windows,
+                holder,
+            } => self.show_ticket(&ticket, category_name, windows, holder),
+            Effect::PrintState(state) => self.kiosk.ui(|w| {
+                w.global::<TicketFlow>().set_print_state(match state {
+                    flow::PrintState::Printing => PrintState::Printing,
+                    flow::PrintState::Printed => PrintState::Printed,
+                    flow::PrintState::PaperOut => PrintState::PaperOut,
+                    flow::PrintState::PrinterOffline => PrintState::PrinterOffline,
+                })
+            }),
+            Effect::HomeIn(seconds) => self.count_home(seconds as i32),
+            Effect::ForgetHolder => self.kiosk.ui(|w| {
+                let ui = w.global::<TicketFlow>();
+                ui.set_holder_name("".into());
+                ui.set_holder_id("".into());
+            }),
+            Effect::TakeTicket { request, order } => {
+                let desk = self.desk.borrow().clone();
+                match desk {
+                    Some(desk) => desk.take_ticket(request, order),
+                    None => self.send(Input::Issued {
+                        request,
+                        result: Err(TicketFailure::Unavailable("no backend".into())),
+                    }),
+                }
+            }
+            Effect::CheckIn { request, key } => {
+                if let Some(desk) = self.desk.borrow().as_ref() {
+                    desk.check_in(request, key);
+                }
+            }
+            Effect::PrintTicket {
+                request,
+                ticket,
+                category_name,
+                windows,
+            } => {
+                if let Some(desk) = self.desk.borrow().as_ref() {
+                    desk.print_ticket(request, &ticket, &category_name, &windows);
+                }
+            }
+            Effect::StartCardWait(after) => {
+                let me = Rc::downgrade(self);
+                self.wait.start(TimerMode::SingleShot, after, move || {
+                    if let Some(me) = me.upgrade() {
+                        me.send(Input::CardWaitElapsed);
+                    }
+                });
+            }
+            Effect::StartIssueTimeout { request, after } => {
+                // A request that never answers must not leave the citizen at a spinner.
+                let me = Rc::downgrade(self);
+                self.wait.start(TimerMode::SingleShot, after, move || {
+                    if let Some(me) = me.upgrade() {
+                        me.send(Input::IssueTimedOut { request });
+                    }
+                });
+            }
+            Effect::StopTimers => {
+                self.wait.stop();
+                self.countdown.stop();
+            }
+            Effect::Cleared => self.clear(),
+        }
+    }
+
+    fn show_categories(&self) {
         let guides = self.guides.borrow().clone();
         let queue = self.queue.borrow().clone();
-        let now = self.kiosk().map(|k| k.now());
+        let now = self.kiosk.upgrade().map(|k| k.now());
         let rows: Vec<CategoryRow> = guides
             .categories
             .iter()
@@ -184,151 +311,28 @@ impl TicketController {
             .collect();
         let live = !queue.is_empty();
         self.kiosk.ui(|w| {
-            let flow = w.global::<TicketFlow>();
-            flow.set_categories(ModelRc::new(VecModel::from(rows)));
-            flow.set_queue_live(live);
+            let ui = w.global::<TicketFlow>();
+            ui.set_categories(ModelRc::new(VecModel::from(rows)));
+            ui.set_queue_live(live);
         });
     }
 
-    pub fn choose_category(&self, code: &str) {
-        let guides = self.guides.borrow().clone();
-        let Some(category) = guides.category(code) else {
-            return;
-        };
-        *self.category.borrow_mut() = code.to_string();
-        let now = self.kiosk().map(|k| k.now());
-        if let Some(now) = now {
-            if let Err(next) = ticketing_open(
-                &self.hours,
-                category.hours.as_deref(),
-                now.weekday(),
-                now.time(),
-            ) {
-                let next = next
-                    .map(|(days, t)| match days {
-                        0 => format!("{:02}:{:02}", t.hour(), t.minute()),
-                        d => {
-                            let date = now.date() + time::Duration::days(i64::from(d));
-                            format!("{} {:02}:{:02}", date, t.hour(), t.minute())
-                        }
-                    })
-                    .unwrap_or_default();
-                self.kiosk.ui(|w| {
-                    let flow = w.global::<TicketFlow>();
-                    flow.set_failure(NoTicketReason::Closed);
-                    flow.set_next_opening(next.into());
-                });
-                self.kiosk.show(Screen::TicketFailed);
-                return;
-            }
-        }
-        self.kiosk.ui(|w| {
-            let flow = w.global::<TicketFlow>();
-            flow.set_category_code(code.into());
-            flow.set_category_name(category.name.clone().into());
-            flow.set_windows(category.windows.join(", ").into());
-            flow.set_card_problem(CardProblem::None);
-        });
-        self.stage.set(Stage::Method);
-        self.kiosk.show(Screen::TicketMethod);
-    }
-
-    fn wait_for_card(self: &Rc<Self>) {
-        self.stage.set(Stage::CardWait);
-        self.kiosk
-            .ui(|w| w.global::<TicketFlow>().set_card_problem(CardProblem::None));
-        self.kiosk.show(Screen::TicketCardWait);
-        let me = Rc::downgrade(self);
-        self.wait.start(
-            TimerMode::SingleShot,
-            Duration::from_secs(CARD_WAIT_S),
-            move || {
-                if let Some(me) = me.upgrade() {
-                    if me.stage.get() == Stage::CardWait {
-                        me.kiosk.ui(|w| {
-                            w.global::<TicketFlow>()
-                                .set_card_problem(CardProblem::NoCard)
-                        });
-                    }
-                }
-            },
-        );
-    }
-
-    fn issue(self: &Rc<Self>, source: Source, holder: Option<CardHolder>) {
-        self.wait.stop();
-        let today = self.kiosk().map(|k| k.now().date());
-        let birth = holder.as_ref().and_then(|h| h.birth);
-        let (priority, from_card) = match today {
-            Some(t) => priority_for(self.priority.get(), birth, t),
-            None => (self.priority.get(), false),
-        };
-        self.kiosk.ui(|w| {
-            let flow = w.global::<TicketFlow>();
-            flow.set_priority(match priority {
-                None => TicketPriority::None,
-                Some(Priority::Elderly) => TicketPriority::Elderly,
-                Some(Priority::Disabled) => TicketPriority::Disabled,
-                Some(Priority::Pregnant) => TicketPriority::Pregnant,
-                Some(Priority::Other) => TicketPriority::Other,
-            });
-            flow.set_priority_from_card(from_card);
-            if from_card {
-                // 适老化: a card holder of 65+ gets the larger type without asking.
-                w.global::<Theme>().set_elderly(true);
-            }
-        });
-        let order = TicketOrder {
-            category: self.category.borrow().clone(),
-            source,
-            priority,
-            applicant: holder,
-        };
-        let request = self.next_request();
-        self.stage.set(Stage::Issuing);
-        self.kiosk.show(Screen::TicketPrinting);
-        self.guard_timeout(request);
-        match self.desk.borrow().as_ref() {
-            Some(desk) => desk.take_ticket(request, order),
-            None => self.ticket_failed(TicketFailure::Unavailable("no backend".into())),
-        }
-    }
-
-    /// A request that never answers must not leave the citizen at a spinner.
-    fn guard_timeout(self: &Rc<Self>, request: u64) {
-        let me = Rc::downgrade(self);
-        self.wait.start(
-            TimerMode::SingleShot,
-            Duration::from_secs(ISSUE_TIMEOUT_S),
-            move || {
-                if let Some(me) = me.upgrade() {
-                    if me.request.get() == request
-                        && matches!(me.stage.get(), Stage::Issuing | Stage::CheckinLookup)
-                    {
-                        me.ticket_failed(TicketFailure::Unavailable("no answer".into()));
-                    }
-                }
-            },
-        );
-    }
-
-    fn ticket_issued(self: &Rc<Self>, ticket: IssuedTicket) {
-        self.wait.stop();
-        self.stage.set(Stage::Issued);
-        let guides = self.guides.borrow().clone();
-        let category = guides.category(&ticket.category);
-        let name = category.map(|c| c.name.clone()).unwrap_or_default();
-        let windows = category.map(|c| c.windows.join(", ")).unwrap_or_default();
-        let holder = self.holder.borrow().clone();
+    fn show_ticket(
+        &self,
+        ticket: &IssuedTicket,
+        category_name: String,
+        windows: String,
+        holder: Option<crate::domain::CardHolder>,
+    ) {
         let issued = ticket.issued_at;
         self.kiosk.ui(|w| {
-            let flow = w.global::<TicketFlow>();
-            flow.set_category_name(name.clone().into());
-            flow.set_windows(windows.clone().into());
-            flow.set_ticket_no(ticket.ticket_no.clone().into());
-            flow.set_waiting_ahead(ticket.waiting_ahead as i32);
-            flow.set_est_wait_min(ticket.est_wait_min as i32);
-            flow.set_issued_time(
+            let ui = w.global::<TicketFlow>();
+            ui.set_category_name(category_name.into());
+            ui.set_windows(windows.into());
+            ui.set_ticket_no(ticket.ticket_no.clone().into());
+            ui.set_waiting_ahead(ticket.waiting_ahead as i32);
+            ui.set_est_wait_min(ticket.est_wait_min as i32);
+            ui.set_issued_time(
                 format!(
                     "{} {:02}:{:02}",
                     issued.date(),
@@ -337,249 +341,119 @@ impl TicketController {
                 )
                 .into(),
             );
-            flow.set_offline(ticket.offline);
-            flow.set_print_state(PrintState::Printing);
-            flow.set_home_in(0);
-            flow.set_qr(super::qr::qr_image(&ticket.track_url, 8));
+            ui.set_offline(ticket.offline);
+            ui.set_home_in(0);
+            ui.set_qr(super::qr::qr_image(&ticket.track_url, 8));
             let (item, slot) = ticket.appointment.clone().unwrap_or_default();
-            flow.set_appointment_item(item.into());
-            flow.set_appointment_slot(slot.into());
-            match &holder {
-                Some(h) => {
-                    flow.set_holder_name(mask_name(&h.name).into());
-                    flow.set_holder_id(mask_id(&h.id_number).into());
-                }
-                None => {
-                    flow.set_holder_name("".into());
-                    flow.set_holder_id("".into());
-                }
-            }
+            ui.set_appointment_item(item.into());
+            ui.set_appointment_slot(slot.into());
+            let (name, id) = holder
+                .map(|h| (mask_name(&h.name), mask_id(&h.id_number)))
+                .unwrap_or_default();
+            ui.set_holder_name(name.into());
+            ui.set_holder_id(id.into());
         });
-        self.kiosk.show(Screen::TicketIssued);
-        let request = self.next_request();
-        if let Some(desk) = self.desk.borrow().as_ref() {
-            desk.print_ticket(request, &ticket, &name, &windows);
-        }
-        *self.ticket.borrow_mut() = Some(ticket);
-    }
-
-    fn printed(self: &Rc<Self>, outcome: PrintOutcome) {
-        let (state, seconds) = match outcome {
-            PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => {
-                (PrintState::Printed, SHOW_PRINTED_S)
-            }
-            PrintOutcome::PaperOut => (PrintState::PaperOut, SHOW_ON_SCREEN_S),
-            PrintOutcome::PrinterOffline => (PrintState::PrinterOffline, SHOW_ON_SCREEN_S),
-        };
-        self.kiosk
-            .ui(|w| w.global::<TicketFlow>().set_print_state(state));
-        self.count_home(seconds);
     }
 
     fn count_home(self: &Rc<Self>, seconds: i32) {
         self.kiosk
             .ui(|w| w.global::<TicketFlow>().set_home_in(seconds));
         let me = Rc::downgrade(self);
-        self.countdown
-            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
+        self.countdown.start(
+            TimerMode::Repeated,
+            std::time::Duration::from_secs(1),
+            move || {
                 let Some(me) = me.upgrade() else { return };
                 let mut left = 0;
                 me.kiosk.ui(|w| {
-                    let flow = w.global::<TicketFlow>();
-                    left = (flow.get_home_in() - 1).max(0);
-                    flow.set_home_in(left);
+                    let ui = w.global::<TicketFlow>();
+                    left = (ui.get_home_in() - 1).max(0);
+                    ui.set_home_in(left);
                 });
                 if left == 0 {
                     me.countdown.stop();
-                    if let Some(k) = me.kiosk() {
+                    if let Some(k) = me.kiosk.upgrade() {
                         k.go_home();
                     }
                 }
-            });
+            },
+        );
     }
 
-    fn ticket_failed(&self, failure: TicketFailure) {
-        self.wait.stop();
-        tracing::warn!(target: "alert", "no ticket issued: {failure:?}");
-        let reason = match failure {
-            TicketFailure::NoOfflineNumbers => NoTicketReason::NoOfflineNumbers,
-            TicketFailure::Refused(_) | TicketFailure::Unavailable(_) => {
-                NoTicketReason::Unavailable
-            }
-        };
-        self.stage.set(Stage::Idle);
-        self.kiosk
-            .ui(|w| w.global::<TicketFlow>().set_failure(reason));
-        self.kiosk.show(Screen::TicketFailed);
+    fn clear(&self) {
+        self.kiosk.ui(|w| {
+            let ui = w.global::<TicketFlow>();
+            ui.set_priority(TicketPriority::None);
+            ui.set_priority_from_card(false);
+            ui.set_holder_name("".into());
+            ui.set_holder_id("".into());
+            ui.set_card_problem(CardProblem::None);
+            ui.set_ticket_no("".into());
+            ui.set_offline(false);
+            ui.set_print_state(PrintState::None);
+            ui.set_home_in(0);
+            ui.set_qr(slint::Image::default());
+            ui.set_appointment_item("".into());
+            ui.set_appointment_slot("".into());
+            ui.set_failure(NoTicketReason::None);
+        });
     }
+}
 
-    // ---- appointment check-in --------------------------------------------------------
-
-    /// The 预约签到 tile.
-    pub fn start_checkin(&self) {
-        self.reset();
-        self.stage.set(Stage::Checkin);
-        self.kiosk
-            .ui(|w| w.global::<Checkin>().set_state(CheckinState::Waiting));
-        self.kiosk.show(Screen::Checkin);
+fn screen_of(view: View) -> Screen {
+    match view {
+        View::Categories => Screen::TicketCategories,
+        View::Method => Screen::TicketMethod,
+        View::CardWait => Screen::TicketCardWait,
+        View::Printing => Screen::TicketPrinting,
+        View::Issued => Screen::TicketIssued,
+        View::Failed => Screen::TicketFailed,
+        View::Checkin => Screen::Checkin,
+        View::CheckinFailed => Screen::CheckinNotFound,
     }
+}
 
-    fn look_up(self: &Rc<Self>, key: CheckinKey) {
-        let request = self.next_request();
-        self.stage.set(Stage::CheckinLookup);
-        self.kiosk
-            .ui(|w| w.global::<Checkin>().set_state(CheckinState::LookingUp));
-        self.guard_timeout(request);
-        if let Some(desk) = self.desk.borrow().as_ref() {
-            desk.check_in(request, key);
-        }
+fn priority_of(p: TicketPriority) -> Option<Priority> {
+    match p {
+        TicketPriority::None => None,
+        TicketPriority::Elderly => Some(Priority::Elderly),
+        TicketPriority::Disabled => Some(Priority::Disabled),
+        TicketPriority::Pregnant => Some(Priority::Pregnant),
+        TicketPriority::Other => Some(Priority::Other),
     }
+}
 
-    fn checkin_failed(&self, failure: CheckinFailure) {
-        self.wait.stop();
-        let state = match failure {
+fn ui_priority(p: Option<Priority>) -> TicketPriority {
+    match p {
+        None => TicketPriority::None,
+        Some(Priority::Elderly) => TicketPriority::Elderly,
+        Some(Priority::Disabled) => TicketPriority::Disabled,
+        Some(Priority::Pregnant) => TicketPriority::Pregnant,
+        Some(Priority::Other) => TicketPriority::Other,
+    }
+}
+
+fn ui_card_problem(p: Option<flow::CardProblem>) -> CardProblem {
+    match p {
+        None => CardProblem::None,
+        Some(flow::CardProblem::NoCard) => CardProblem::NoCard,
+        Some(flow::CardProblem::ReadFailed) => CardProblem::ReadFailed,
+        Some(flow::CardProblem::ReaderOffline) => CardProblem::ReaderOffline,
+        Some(flow::CardProblem::Unreadable) => CardProblem::Unreadable,
+        Some(flow::CardProblem::Expired) => CardProblem::Expired,
+    }
+}
+
+fn ui_checkin(state: flow::CheckinState) -> CheckinState {
+    match state {
+        flow::CheckinState::Waiting => CheckinState::Waiting,
+        flow::CheckinState::LookingUp => CheckinState::LookingUp,
+        flow::CheckinState::BadCode => CheckinState::BadCode,
+        flow::CheckinState::Failed(f) => match f {
             CheckinFailure::NotFound => CheckinState::NotFound,
             CheckinFailure::OtherHall => CheckinState::OtherHall,
             CheckinFailure::AlreadyUsed => CheckinState::Used,
             CheckinFailure::Offline => CheckinState::Offline,
-        };
-        self.stage.set(Stage::Idle);
-        self.kiosk.ui(|w| w.global::<Checkin>().set_state(state));
-        self.kiosk.show(Screen::CheckinNotFound);
-    }
-
-    // ---- events ------------------------------------------------------------------------
-
-    /// Handles an event; returns false when the event is not for this flow.
-    pub fn handle(self: &Rc<Self>, event: &AppEvent) -> bool {
-        match event {
-            AppEvent::CardPresented(holder) => self.card(holder.clone()),
-            AppEvent::CardUnreadable(_) => {
-                if matches!(self.stage.get(), Stage::CardWait | Stage::Checkin) {
-                    self.kiosk.ui(|w| {
-                        w.global::<TicketFlow>()
-                            .set_card_problem(CardProblem::ReadFailed)
-                    });
-                }
-            }
-            AppEvent::ReaderOffline => {
-                if matches!(self.stage.get(), Stage::CardWait | Stage::Checkin) {
-                    self.kiosk.ui(|w| {
-                        w.global::<TicketFlow>()
-                            .set_card_problem(CardProblem::ReaderOffline)
-                    });
-                }
-            }
-            AppEvent::CardRemoved => self.forget_card(),
-            AppEvent::Scanned(code) => self.scanned(code),
-            AppEvent::Ticket { request, result } if *request == self.request.get() => {
-                if self.stage.get() == Stage::Issuing {
-                    match result {
-                        Ok(t) => self.ticket_issued(t.clone()),
-                        Err(f) => self.ticket_failed(f.clone()),
-                    }
-                }
-            }
-            AppEvent::Checkin { request, result } if *request == self.request.get() => {
-                if self.stage.get() == Stage::CheckinLookup {
-                    match result {
-                        Ok(t) => self.ticket_issued(t.clone()),
-                        Err(f) => self.checkin_failed(*f),
-                    }
-                }
-            }
-            AppEvent::Printed { request, outcome } if *request == self.request.get() => {
-                self.printed(*outcome)
-            }
-            AppEvent::Queue(figures) => {
-                *self.queue.borrow_mut() = figures.clone();
-                self.show_categories_model();
-            }
-            _ => return false,
-        }
-        true
-    }
-
-    fn card(self: &Rc<Self>, holder: CardHolder) {
-        let stage = self.stage.get();
-        if !matches!(stage, Stage::CardWait | Stage::Checkin) {
-            return;
-        }
-        let today = self.kiosk().map(|k| k.now().date());
-        let problem = if !holder.usable {
-            Some(CardProblem::Unreadable)
-        } else if today.is_some_and(|t| card_expired(holder.valid_until, t)) {
-            Some(CardProblem::Expired)
-        } else {
-            None
-        };
-        if let Some(p) = problem {
-            self.kiosk
-                .ui(|w| w.global::<TicketFlow>().set_card_problem(p));
-            return;
-        }
-        *self.holder.borrow_mut() = Some(holder.clone());
-        if stage == Stage::CardWait {
-            self.issue(Source::IdCard, Some(holder));
-        } else {
-            let id = holder.id_number.clone();
-            self.look_up(CheckinKey::IdNumber(id));
-        }
-    }
-
-    fn scanned(self: &Rc<Self>, code: &ScannedCode) {
-        if self.stage.get() != Stage::Checkin {
-            return;
-        }
-        match code {
-            ScannedCode::Appointment(c) => self.look_up(CheckinKey::Code(c.clone())),
-            ScannedCode::OtherHallAppointment => self.checkin_failed(CheckinFailure::OtherHall),
-            _ => self
-                .kiosk
-                .ui(|w| w.global::<Checkin>().set_state(CheckinState::BadCode)),
-        }
-    }
-
-    /// Card removed: its data leaves the screen and the session at once.
-    fn forget_card(&self) {
-        *self.holder.borrow_mut() = None;
-        self.kiosk.ui(|w| {
-            let flow = w.global::<TicketFlow>();
-            flow.set_holder_name("".into());
-            flow.set_holder_id("".into());
-        });
-    }
-
-    /// Wipes everything personal and every pending wait (home, idle timeout).
-    pub fn reset(&self) {
-        self.countdown.stop();
-        self.wait.stop();
-        self.stage.set(Stage::Idle);
-        self.request.set(self.request.get() + 1);
-        self.priority.set(None);
-        *self.holder.borrow_mut() = None;
-        *self.ticket.borrow_mut() = None;
-        self.category.borrow_mut().clear();
-        self.kiosk.ui(|w| {
-            let flow = w.global::<TicketFlow>();
-            flow.set_priority(TicketPriority::None);
-            flow.set_priority_from_card(false);
-            flow.set_holder_name("".into());
-            flow.set_holder_id("".into());
-            flow.set_card_problem(CardProblem::None);
-            flow.set_ticket_no("".into());
-            flow.set_offline(false);
-            flow.set_print_state(PrintState::None);
-            flow.set_home_in(0);
-            flow.set_qr(slint::Image::default());
-            flow.set_appointment_item("".into());
-            flow.set_appointment_slot("".into());
-            flow.set_failure(NoTicketReason::None);
-        });
-    }
-
-    /// The last ticket, for staff's "reprint".
-    pub fn last_ticket(&self) -> Option<IssuedTicket> {
-        self.ticket.borrow().clone()
+        },
     }
 }
