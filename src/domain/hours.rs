@@ -19,10 +19,27 @@ pub struct Range {
     pub close: Time,
 }
 
+/// Why an opening-hours text was refused; the texts name the offending part.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HoursError {
+    #[error("{0:?} is not a range like 08:30-17:30")]
+    NotARange(String),
+    #[error("{0:?} closes before it opens")]
+    Backwards(String),
+    #[error("is empty; use \"always\" for 24-hour service")]
+    Empty,
+    #[error("{0:?} is not a day (mon..sun)")]
+    NotADay(String),
+    #[error("{0:?}: days must run forward (mon-fri)")]
+    DaysBackwards(String),
+    #[error("{0:?} is not a time like 08:30")]
+    NotATime(String),
+}
+
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 impl OpeningHours {
-    pub fn parse(s: &str) -> Result<OpeningHours, String> {
+    pub fn parse(s: &str) -> Result<OpeningHours, HoursError> {
         let s = s.trim();
         if s.eq_ignore_ascii_case("always") || s == "24h" {
             return Ok(OpeningHours::Always);
@@ -36,11 +53,11 @@ impl OpeningHours {
             let (first_day, last_day) = parse_days(days)?;
             let (open, close) = hours
                 .split_once('-')
-                .ok_or_else(|| format!("{hours:?} is not a range like 08:30-17:30"))?;
+                .ok_or_else(|| HoursError::NotARange(hours.into()))?;
             let open = parse_time(open)?;
             let close = parse_time(close)?;
             if close <= open {
-                return Err(format!("{hours:?} closes before it opens"));
+                return Err(HoursError::Backwards(hours.into()));
             }
             ranges.push(Range {
                 first_day,
@@ -50,7 +67,7 @@ impl OpeningHours {
             });
         }
         if ranges.is_empty() {
-            return Err("is empty; use \"always\" for 24-hour service".into());
+            return Err(HoursError::Empty);
         }
         Ok(OpeningHours::Ranges(ranges))
     }
@@ -86,18 +103,18 @@ impl OpeningHours {
     }
 }
 
-fn parse_days(s: &str) -> Result<(u8, u8), String> {
+fn parse_days(s: &str) -> Result<(u8, u8), HoursError> {
     let day = |d: &str| {
         DAYS.iter()
             .position(|x| x.eq_ignore_ascii_case(d))
             .map(|p| p as u8)
-            .ok_or_else(|| format!("{d:?} is not a day (mon..sun)"))
+            .ok_or_else(|| HoursError::NotADay(d.into()))
     };
     match s.split_once('-') {
         Some((a, b)) => {
             let (a, b) = (day(a)?, day(b)?);
             if b < a {
-                return Err(format!("{s:?}: days must run forward (mon-fri)"));
+                return Err(HoursError::DaysBackwards(s.into()));
             }
             Ok((a, b))
         }
@@ -105,17 +122,18 @@ fn parse_days(s: &str) -> Result<(u8, u8), String> {
     }
 }
 
-fn parse_time(s: &str) -> Result<Time, String> {
+fn parse_time(s: &str) -> Result<Time, HoursError> {
     let (h, m) = s
         .trim()
         .split_once(':')
-        .ok_or_else(|| format!("{s:?} is not a time like 08:30"))?;
-    let h: u8 = h.parse().map_err(|_| format!("{s:?} is not a time"))?;
-    let m: u8 = m.parse().map_err(|_| format!("{s:?} is not a time"))?;
+        .ok_or_else(|| HoursError::NotATime(s.into()))?;
+    let bad = || HoursError::NotATime(s.into());
+    let h: u8 = h.parse().map_err(|_| bad())?;
+    let m: u8 = m.parse().map_err(|_| bad())?;
     if h == 24 && m == 0 {
         return Ok(Time::from_hms(23, 59, 59).expect("valid"));
     }
-    Time::from_hms(h, m, 0).map_err(|_| format!("{s:?} is not a time"))
+    Time::from_hms(h, m, 0).map_err(|_| bad())
 }
 
 #[cfg(test)]

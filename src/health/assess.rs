@@ -6,7 +6,7 @@ use hall_link::LinkStatus;
 use kiosk_drivers::printer::Condition;
 use serde_json::json;
 
-use super::board::{DeviceState, Health};
+use super::board::Health;
 use crate::domain::Level;
 use crate::printing::Known;
 
@@ -53,14 +53,6 @@ pub struct Assessment {
     pub devices: serde_json::Value,
 }
 
-fn device_state(state: &DeviceState) -> &'static str {
-    match state {
-        None => "unknown",
-        Some(Ok(())) => "ready",
-        Some(Err(_)) => "offline",
-    }
-}
-
 /// A clock this far off the backend's (seconds) makes ages, expiry dates and "today"
 /// wrong on tickets and slips.
 pub const CLOCK_SKEW_S: i64 = 60;
@@ -104,10 +96,10 @@ pub fn assess(
     {
         yellow.push("paper_near_end");
     }
-    if matches!(health.reader, Some(Err(_))) {
+    if health.reader.is_offline() {
         red.push("reader_offline");
     }
-    if matches!(health.scanner, Some(Err(_))) {
+    if health.scanner.is_offline() {
         yellow.push("scanner_offline");
     }
     if link.auth_failed {
@@ -146,8 +138,8 @@ pub fn assess(
     let alerts: Vec<&'static str> = red.into_iter().chain(yellow).collect();
     let devices = json!({
         "printer": printer_state,
-        "idcard": device_state(&health.reader),
-        "scanner": device_state(&health.scanner),
+        "idcard": health.reader.code(),
+        "scanner": health.scanner.code(),
         "out_of_service": health.out_of_service.is_some(),
         "lamp": lamp,
         "alerts": alerts,
@@ -162,6 +154,7 @@ pub fn assess(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::health::board::DeviceState;
 
     fn online() -> LinkStatus {
         LinkStatus {
@@ -173,10 +166,21 @@ mod tests {
 
     fn healthy() -> Health {
         Health {
-            reader: Some(Ok(())),
-            scanner: Some(Ok(())),
+            reader: DeviceState::Ready,
+            scanner: DeviceState::Ready,
             ..Health::default()
         }
+    }
+
+    #[test]
+    fn the_shared_rules_for_offline_numbers_printer_level_and_clock_skew() {
+        assert!(offline_numbers_low(&[("A".into(), 20), ("B".into(), 4)]));
+        assert!(!offline_numbers_low(&[("A".into(), OFFLINE_NUMBERS_LOW)]));
+        assert!(!offline_numbers_low(&[]));
+        assert_eq!(printer_level(Condition::Ready), Level::Ok);
+        assert_eq!(printer_level(Condition::PaperNearEnd), Level::Warn);
+        assert_eq!(printer_level(Condition::CoverOpen), Level::Fault);
+        assert!(clock_skewed(Some(-61)) && !clock_skewed(Some(60)) && !clock_skewed(None));
     }
 
     #[test]
@@ -218,7 +222,7 @@ mod tests {
         h.out_of_service = Some("maintenance".into());
         assert_eq!(assess(None, &h, &online(), 0).lamp, Lamp::Red);
         let mut h = healthy();
-        h.reader = Some(Err("unplugged".into()));
+        h.reader = DeviceState::Offline("unplugged".into());
         assert_eq!(assess(None, &h, &online(), 0).alerts, ["reader_offline"]);
         let down = LinkStatus {
             online: false,

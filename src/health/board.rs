@@ -5,8 +5,31 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// A device's last report: None until the first; Err with the driver's reason when offline.
-pub type DeviceState = Option<Result<(), String>>;
+/// A device's last report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DeviceState {
+    /// Nothing reported since start-up.
+    #[default]
+    Unknown,
+    Ready,
+    /// The driver's reason, for staff (never a citizen's data).
+    Offline(String),
+}
+
+impl DeviceState {
+    pub fn is_offline(&self) -> bool {
+        matches!(self, DeviceState::Offline(_))
+    }
+
+    /// The word for the heartbeat and metrics.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DeviceState::Unknown => "unknown",
+            DeviceState::Ready => "ready",
+            DeviceState::Offline(_) => "offline",
+        }
+    }
+}
 
 /// Device health as the device tasks last reported it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,12 +93,12 @@ impl HealthBoard {
         self.lock().clone()
     }
 
-    pub fn set_reader(&self, state: Result<(), String>) {
-        self.lock().reader = Some(state);
+    pub fn set_reader(&self, state: DeviceState) {
+        self.lock().reader = state;
     }
 
-    pub fn set_scanner(&self, state: Result<(), String>) {
-        self.lock().scanner = Some(state);
+    pub fn set_scanner(&self, state: DeviceState) {
+        self.lock().scanner = state;
     }
 
     pub fn card_read(&self, at_ms: i64) {

@@ -19,9 +19,9 @@ pub struct LiveStaff {
 
 fn device_line(code: &str, state: &DeviceState, last_use: (&str, Option<i64>)) -> StatusLine {
     let (level, mut detail) = match state {
-        None => (Level::Unknown, "未报告 (no report yet)".to_string()),
-        Some(Ok(())) => (Level::Ok, "正常 (ready)".to_string()),
-        Some(Err(why)) => (Level::Fault, format!("脱机 (offline): {why}")),
+        DeviceState::Unknown => (Level::Unknown, "未报告 (no report yet)".to_string()),
+        DeviceState::Ready => (Level::Ok, "正常 (ready)".to_string()),
+        DeviceState::Offline(why) => (Level::Fault, format!("脱机 (offline): {why}")),
     };
     if let (what, Some(ms)) = last_use {
         detail.push_str(&format!(" · {what} {}", ago(Some(ms))));

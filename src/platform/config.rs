@@ -479,7 +479,7 @@ impl Config {
             ));
         }
         if let Err(m) = crate::domain::hours::OpeningHours::parse(&self.ui.opening_hours) {
-            return Err(bad("ui.opening_hours", m));
+            return Err(bad("ui.opening_hours", m.to_string()));
         }
         if !self.kiosk.public_url.starts_with("https://")
             || self

@@ -8,6 +8,7 @@ use kiosk_drivers::idcard::{self, CardEvent, WatchHandle};
 
 use super::events::EventSender;
 use crate::domain::AppEvent;
+use crate::health::board::DeviceState;
 use crate::health::{HealthBoard, Metrics};
 use crate::platform::config::Config;
 use crate::platform::liveness::Liveness;
@@ -41,8 +42,8 @@ pub fn start(
                 ev = rx.recv() => match ev { Some(ev) => ev, None => return },
             };
             health.set_reader(match &ev {
-                CardEvent::ReaderOffline(why) => Err(why.to_string()),
-                _ => Ok(()),
+                CardEvent::ReaderOffline(why) => DeviceState::Offline(why.to_string()),
+                _ => DeviceState::Ready,
             });
             let event = match ev {
                 CardEvent::Presented(card) => {

@@ -11,6 +11,7 @@ use super::convert::code_kind;
 use super::events::EventSender;
 use super::staff_key::staff_verifier;
 use crate::domain::AppEvent;
+use crate::health::board::DeviceState;
 use crate::health::{HealthBoard, Metrics};
 use crate::platform::config::Config;
 use crate::platform::liveness::Liveness;
@@ -49,7 +50,7 @@ pub fn start(
             };
             match ev {
                 ScannerEvent::Scanned(s) => {
-                    health.set_scanner(Ok(()));
+                    health.set_scanner(DeviceState::Ready);
                     health.code_scanned(hall_link::store::now_ms());
                     metrics.scans.inc();
                     let code = payload::parse(&s.payload, &ctx);
@@ -58,11 +59,11 @@ pub fn start(
                 }
                 ScannerEvent::Offline(why) => {
                     tracing::warn!(target: "alert", "scanner offline: {why}");
-                    health.set_scanner(Err(why.to_string()));
+                    health.set_scanner(DeviceState::Offline(why.to_string()));
                 }
                 ScannerEvent::Back => {
                     tracing::info!("scanner ready");
-                    health.set_scanner(Ok(()));
+                    health.set_scanner(DeviceState::Ready);
                 }
                 ScannerEvent::Rejected(r) => tracing::debug!("scanner input rejected: {r:?}"),
             }

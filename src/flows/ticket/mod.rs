@@ -3,7 +3,10 @@
 //! screen, place an order with the desk, print, start a timer. Every rule of the flow is
 //! tested here without a window, a backend or a device.
 
+mod messages;
 pub mod rules;
+
+pub use messages::{CardProblem, CheckinState, Effect, Failure, Input, PrintState, View};
 
 use std::time::Duration;
 
@@ -25,155 +28,6 @@ pub const ISSUE_TIMEOUT: Duration = Duration::from_secs(20);
 pub const SHOW_PRINTED_S: u32 = 10;
 /// Longer when the citizen must photograph the on-screen code.
 pub const SHOW_ON_SCREEN_S: u32 = 60;
-
-/// The flow's screens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Categories,
-    Method,
-    CardWait,
-    Printing,
-    Issued,
-    Failed,
-    Checkin,
-    CheckinFailed,
-}
-
-/// Why a card placed on the reader cannot be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardProblem {
-    NoCard,
-    ReadFailed,
-    ReaderOffline,
-    Unreadable,
-    Expired,
-}
-
-/// Why no ticket was issued, as the citizen is told.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// Outside opening hours; the next opening as the screen shows it ("08:30" today, or
-    /// "2026-11-25 08:30").
-    Closed {
-        next_opening: String,
-    },
-    NoOfflineNumbers,
-    Unavailable,
-}
-
-/// Where a check-in stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckinState {
-    Waiting,
-    LookingUp,
-    BadCode,
-    Failed(CheckinFailure),
-}
-
-/// What became of the slip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrintState {
-    Printing,
-    Printed,
-    PaperOut,
-    PrinterOffline,
-}
-
-/// What the citizen and the devices did.
-#[derive(Debug, Clone)]
-pub enum Input {
-    /// The 取号 tile (or "take an ordinary ticket" from check-in).
-    Start,
-    /// The 预约签到 tile.
-    StartCheckin,
-    ChooseCategory(String),
-    ChoosePriority(Option<Priority>),
-    WithCard,
-    WithoutCard,
-    CancelCard,
-    Card(CardHolder),
-    CardUnreadable,
-    ReaderOffline,
-    CardRemoved,
-    Scanned(ScannedCode),
-    Issued {
-        request: u64,
-        result: Result<IssuedTicket, TicketFailure>,
-    },
-    CheckedIn {
-        request: u64,
-        result: Result<IssuedTicket, CheckinFailure>,
-    },
-    Printed {
-        request: u64,
-        outcome: PrintOutcome,
-    },
-    /// The card wait timer ran out.
-    CardWaitElapsed,
-    /// The issue timer of `request` ran out.
-    IssueTimedOut {
-        request: u64,
-    },
-    /// Home, idle timeout: forget everything.
-    Reset,
-}
-
-/// What the controller is asked to do, in order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Show(View),
-    /// Refresh the category list (live figures, open or closed).
-    ShowCategories,
-    AskForQueueFigures,
-    CategoryChosen {
-        code: String,
-        name: String,
-        windows: String,
-    },
-    Priority {
-        priority: Option<Priority>,
-        /// The card holder's age gave it: the screen says why, and switches to the larger
-        /// type (适老化) without being asked.
-        from_card: bool,
-    },
-    CardProblem(Option<CardProblem>),
-    Failed(Failure),
-    Checkin(CheckinState),
-    /// The ticket to show; the holder is shown masked.
-    ShowTicket {
-        ticket: IssuedTicket,
-        category_name: String,
-        windows: String,
-        holder: Option<CardHolder>,
-    },
-    PrintState(PrintState),
-    /// Return home after this many seconds (counted down on screen).
-    HomeIn(u32),
-    /// The card left: its data leaves the screen.
-    ForgetHolder,
-    TakeTicket {
-        request: u64,
-        order: TicketOrder,
-    },
-    CheckIn {
-        request: u64,
-        key: CheckinKey,
-    },
-    PrintTicket {
-        request: u64,
-        ticket: IssuedTicket,
-        category_name: String,
-        windows: String,
-    },
-    StartCardWait(Duration),
-    StartIssueTimeout {
-        request: u64,
-        after: Duration,
-    },
-    StopTimers,
-    /// Everything personal and every pending wait is gone: clear the screen's fields.
-    Cleared,
-}
 
 /// What the flow needs to know of the world for one input.
 pub struct Context<'a> {
