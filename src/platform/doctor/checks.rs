@@ -1,42 +1,14 @@
-//! `kiosk doctor`: everything a technician or hall staff member would check by hand, in one
-//! table. Read-only: it opens devices and the database to look, never to fix.
+//! The checks themselves: host (disk, font, display, backlight, service), store, backend
+//! and devices. Each looks and reports; none fixes anything.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
+use super::{check, Check, Verdict};
 use crate::platform::config::Config;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Ok,
-    /// Works, but someone should look soon.
-    Warn,
-    /// Citizens would not be served (or not fully).
-    Fail,
-    /// Not configured on this kiosk.
-    Skip,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub name: &'static str,
-    pub verdict: Verdict,
-    pub detail: String,
-}
-
-fn check(name: &'static str, verdict: Verdict, detail: impl Into<String>) -> Check {
-    Check {
-        name,
-        verdict,
-        detail: detail.into(),
-    }
-}
-
 /// Free bytes on the file system holding `path` (statvfs).
-fn free_bytes(path: &Path) -> Option<u64> {
+pub(super) fn free_bytes(path: &Path) -> Option<u64> {
     use std::os::unix::ffi::OsStrExt;
     let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
@@ -45,7 +17,7 @@ fn free_bytes(path: &Path) -> Option<u64> {
     (rc == 0).then(|| st.f_bavail as u64 * st.f_frsize as u64)
 }
 
-fn disk(config: &Config) -> Check {
+pub(super) fn disk(config: &Config) -> Check {
     let dir = &config.kiosk.data_dir;
     let probe = if dir.exists() {
         dir.as_path()
@@ -78,7 +50,7 @@ fn disk(config: &Config) -> Check {
 
 /// The kiosk's store, through hall-link's read-only reader: integrity, outbox depth and
 /// dead letters, catalog age, offline numbers.
-fn database(config: &Config) -> Vec<Check> {
+pub(super) fn database(config: &Config) -> Vec<Check> {
     use hall_link::store::{ReadError, StoreReader};
     let path = hall_link::store::db_path(&config.kiosk.data_dir);
     let store = match StoreReader::open(&path) {
@@ -174,7 +146,7 @@ fn database(config: &Config) -> Vec<Check> {
     out
 }
 
-fn printer(config: &Config) -> Check {
+pub(super) fn printer(config: &Config) -> Check {
     use kiosk_drivers::printer::{Condition, EscPosPrinter, PortSpec, ReceiptPrinter};
     let p = &config.devices.printer;
     if p.port == "sim" {
@@ -203,7 +175,7 @@ fn printer(config: &Config) -> Check {
     }
 }
 
-fn reader(config: &Config) -> Check {
+pub(super) fn reader(config: &Config) -> Check {
     use kiosk_drivers::idcard::{CardReader, SerialCardReader};
     let r = &config.devices.idcard;
     if r.port == "sim" {
@@ -223,7 +195,7 @@ fn reader(config: &Config) -> Check {
     }
 }
 
-fn scanner(config: &Config) -> Check {
+pub(super) fn scanner(config: &Config) -> Check {
     let s = &config.devices.scanner;
     if s.port == "sim" {
         return check(
@@ -253,7 +225,7 @@ fn scanner(config: &Config) -> Check {
     }
 }
 
-fn backend(config: &Config, token: &str) -> Vec<Check> {
+pub(super) fn backend(config: &Config, token: &str) -> Vec<Check> {
     let data = match tempfile_dir() {
         Some(d) => d,
         None => return vec![check("backend", Verdict::Warn, "no temporary directory")],
@@ -325,13 +297,13 @@ fn backend(config: &Config, token: &str) -> Vec<Check> {
     }
 }
 
-fn tempfile_dir() -> Option<std::path::PathBuf> {
+pub(super) fn tempfile_dir() -> Option<std::path::PathBuf> {
     let d = std::env::temp_dir().join(format!("hall-kiosk-doctor-{}", std::process::id()));
     std::fs::create_dir_all(&d).ok()?;
     Some(d)
 }
 
-fn font() -> Check {
+pub(super) fn font() -> Check {
     match kiosk_drivers::printer::glyph::font() {
         Some(f) if f.covers('政') && f.covers('務') => {
             check("cjk-font", Verdict::Ok, "a CJK font covers 简体 and 繁體")
@@ -349,7 +321,7 @@ fn font() -> Check {
     }
 }
 
-fn display() -> Check {
+pub(super) fn display() -> Check {
     let kms = cfg!(feature = "kms");
     let dri = Path::new("/dev/dri/card0").exists() || Path::new("/dev/dri/card1").exists();
     let desktop =
@@ -377,7 +349,7 @@ fn display() -> Check {
     }
 }
 
-fn backlight(config: &Config, sys: &Path) -> Check {
+pub(super) fn backlight(config: &Config, sys: &Path) -> Check {
     use crate::platform::backlight::Backlight;
     match Backlight::find(&config.display.backlight, sys) {
         None => check(
@@ -408,7 +380,7 @@ fn backlight(config: &Config, sys: &Path) -> Check {
 }
 
 /// Staff's "out of service", kept across restarts (see live_staff).
-fn service(config: &Config) -> Check {
+pub(super) fn service(config: &Config) -> Check {
     match std::fs::read_to_string(config.kiosk.data_dir.join("out-of-service")) {
         Ok(reason) => check(
             "in-service",
@@ -419,156 +391,5 @@ fn service(config: &Config) -> Check {
             ),
         ),
         Err(_) => check("in-service", Verdict::Ok, "serving citizens"),
-    }
-}
-
-/// Runs every check. The config is checked first; without it nothing else can be.
-pub fn run(config_path: &Path) -> Vec<Check> {
-    let config = match Config::load(config_path) {
-        Ok(c) => c,
-        Err(e) => return vec![check("config", Verdict::Fail, e.to_string())],
-    };
-    let mut out = vec![check(
-        "config",
-        Verdict::Ok,
-        config_path.display().to_string(),
-    )];
-    let token = match config.read_token() {
-        Ok(t) => {
-            out.push(check(
-                "token",
-                Verdict::Ok,
-                format!("{} (mode 0600)", config.backend.token_file.display()),
-            ));
-            Some(t)
-        }
-        Err(e) => {
-            out.push(check("token", Verdict::Fail, e.to_string()));
-            None
-        }
-    };
-    out.push(disk(&config));
-    out.extend(database(&config));
-    if let Some(t) = token {
-        out.extend(backend(&config, &t));
-    }
-    out.push(printer(&config));
-    out.push(reader(&config));
-    out.push(scanner(&config));
-    out.push(font());
-    out.push(display());
-    out.push(backlight(&config, Path::new("/sys")));
-    out.push(service(&config));
-    out
-}
-
-/// Whether citizens would be served: no check failed.
-pub fn healthy(checks: &[Check]) -> bool {
-    !checks.iter().any(|c| c.verdict == Verdict::Fail)
-}
-
-/// The table technicians read.
-pub fn table(checks: &[Check]) -> String {
-    let mut s = String::new();
-    for c in checks {
-        let mark = match c.verdict {
-            Verdict::Ok => "ok  ",
-            Verdict::Warn => "WARN",
-            Verdict::Fail => "FAIL",
-            Verdict::Skip => "-   ",
-        };
-        s.push_str(&format!("{mark}  {:<16} {}\n", c.name, c.detail));
-    }
-    s
-}
-
-#[cfg(test)]
-mod display_tests {
-    use super::*;
-
-    fn config(data: &Path, backlight: &str) -> Config {
-        let text = crate::platform::config::EXAMPLE
-            .replace("/var/lib/hall-kiosk", data.to_str().unwrap())
-            .replace(
-                "backlight = \"auto\"",
-                &format!("backlight = \"{backlight}\""),
-            );
-        Config::parse(&text, Path::new("kiosk.toml")).unwrap()
-    }
-
-    #[test]
-    fn backlight_found_missing_and_staff_out_of_service_are_reported() {
-        let sys = tempfile::tempdir().unwrap();
-        let data = tempfile::tempdir().unwrap();
-        let c = config(data.path(), "auto");
-        assert_eq!(backlight(&c, sys.path()).verdict, Verdict::Skip, "HDMI");
-        let panel = sys.path().join("class/backlight/10-0045");
-        std::fs::create_dir_all(&panel).unwrap();
-        std::fs::write(panel.join("max_brightness"), "255").unwrap();
-        std::fs::write(panel.join("brightness"), "200").unwrap();
-        let b = backlight(&c, sys.path());
-        assert_eq!(b.verdict, Verdict::Ok, "{}", b.detail);
-        assert_eq!(
-            backlight(&config(data.path(), "none"), sys.path()).verdict,
-            Verdict::Skip
-        );
-
-        assert_eq!(service(&c).verdict, Verdict::Ok);
-        std::fs::write(data.path().join("out-of-service"), "printer").unwrap();
-        let s = service(&c);
-        assert_eq!(s.verdict, Verdict::Warn);
-        assert!(s.detail.contains("printer"), "{}", s.detail);
-    }
-
-    #[test]
-    fn store_rows_come_from_the_kiosk_store_which_is_never_created() {
-        use hall_link::store::Store;
-        let data = tempfile::tempdir().unwrap();
-        let c = config(data.path(), "auto");
-        let db = data.path().join("kiosk.db");
-        let rows = database(&c);
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].verdict, Verdict::Warn);
-        assert!(
-            rows[0].detail.contains("not created yet"),
-            "{}",
-            rows[0].detail
-        );
-        assert!(!db.exists(), "the doctor made the database");
-
-        let (mut store, _) = Store::open(&db).unwrap();
-        let dead = uuid::Uuid::new_v4();
-        for key in [uuid::Uuid::new_v4(), dead] {
-            store
-                .enqueue("rating", "/ratings", key, &serde_json::json!({"level": 4}))
-                .unwrap();
-        }
-        store.dead(dead, "422").unwrap();
-        let numbers: Vec<String> = (1..=6).map(|i| format!("A9{i:02}")).collect();
-        let far = hall_link::store::now_ms() + 86_400_000;
-        store.add_block("b1", "A", &numbers, far).unwrap();
-        store.save_catalog(None, r#"{"version": "1"}"#).unwrap();
-        let rows = database(&c);
-        let seen: Vec<(&str, Verdict, &str)> = rows
-            .iter()
-            .map(|r| (r.name, r.verdict, r.detail.as_str()))
-            .collect();
-        assert_eq!(
-            seen,
-            [
-                (
-                    "database",
-                    Verdict::Ok,
-                    format!("{}: integrity ok", db.display()).as_str()
-                ),
-                (
-                    "outbox",
-                    Verdict::Warn,
-                    "1 waiting (oldest 0 min), 1 dead letters"
-                ),
-                ("catalog", Verdict::Ok, "confirmed 0 h ago"),
-                ("offline-numbers", Verdict::Ok, "A: 6"),
-            ]
-        );
     }
 }

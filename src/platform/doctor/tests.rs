@@ -1,0 +1,89 @@
+//! The doctor's checks against real files and a kiosk store made for the test.
+
+use super::*;
+
+fn config(data: &Path, backlight: &str) -> Config {
+    let text = crate::platform::config::EXAMPLE
+        .replace("/var/lib/hall-kiosk", data.to_str().unwrap())
+        .replace(
+            "backlight = \"auto\"",
+            &format!("backlight = \"{backlight}\""),
+        );
+    Config::parse(&text, Path::new("kiosk.toml")).unwrap()
+}
+
+#[test]
+fn backlight_found_missing_and_staff_out_of_service_are_reported() {
+    let sys = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let c = config(data.path(), "auto");
+    assert_eq!(backlight(&c, sys.path()).verdict, Verdict::Skip, "HDMI");
+    let panel = sys.path().join("class/backlight/10-0045");
+    std::fs::create_dir_all(&panel).unwrap();
+    std::fs::write(panel.join("max_brightness"), "255").unwrap();
+    std::fs::write(panel.join("brightness"), "200").unwrap();
+    let b = backlight(&c, sys.path());
+    assert_eq!(b.verdict, Verdict::Ok, "{}", b.detail);
+    assert_eq!(
+        backlight(&config(data.path(), "none"), sys.path()).verdict,
+        Verdict::Skip
+    );
+
+    assert_eq!(service(&c).verdict, Verdict::Ok);
+    std::fs::write(data.path().join("out-of-service"), "printer").unwrap();
+    let s = service(&c);
+    assert_eq!(s.verdict, Verdict::Warn);
+    assert!(s.detail.contains("printer"), "{}", s.detail);
+}
+
+#[test]
+fn store_rows_come_from_the_kiosk_store_which_is_never_created() {
+    use hall_link::store::Store;
+    let data = tempfile::tempdir().unwrap();
+    let c = config(data.path(), "auto");
+    let db = data.path().join("kiosk.db");
+    let rows = database(&c);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].verdict, Verdict::Warn);
+    assert!(
+        rows[0].detail.contains("not created yet"),
+        "{}",
+        rows[0].detail
+    );
+    assert!(!db.exists(), "the doctor made the database");
+
+    let (mut store, _) = Store::open(&db).unwrap();
+    let dead = uuid::Uuid::new_v4();
+    for key in [uuid::Uuid::new_v4(), dead] {
+        store
+            .enqueue("rating", "/ratings", key, &serde_json::json!({"level": 4}))
+            .unwrap();
+    }
+    store.dead(dead, "422").unwrap();
+    let numbers: Vec<String> = (1..=6).map(|i| format!("A9{i:02}")).collect();
+    let far = hall_link::store::now_ms() + 86_400_000;
+    store.add_block("b1", "A", &numbers, far).unwrap();
+    store.save_catalog(None, r#"{"version": "1"}"#).unwrap();
+    let rows = database(&c);
+    let seen: Vec<(&str, Verdict, &str)> = rows
+        .iter()
+        .map(|r| (r.name, r.verdict, r.detail.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "database",
+                Verdict::Ok,
+                format!("{}: integrity ok", db.display()).as_str()
+            ),
+            (
+                "outbox",
+                Verdict::Warn,
+                "1 waiting (oldest 0 min), 1 dead letters"
+            ),
+            ("catalog", Verdict::Ok, "confirmed 0 h ago"),
+            ("offline-numbers", Verdict::Ok, "A: 6"),
+        ]
+    );
+}
