@@ -1,26 +1,24 @@
 //! 呼叫帮办: the help button on every screen and the tile. Staff are called (lamp, buzzer,
 //! backend request), the citizen is told they are coming, and the session is kept from
-//! idling out while they come.
+//! idling out while they come. The rules are [`crate::flows::help`]'s; this controller
+//! feeds it and carries out its effects.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use slint::ComponentHandle;
 
-use super::Kiosk;
+use super::{Kiosk, KioskLink};
 use crate::domain::{AppEvent, Desk};
+use crate::flows::help::{Effect, HelpFlow, HelpState as State, Input};
 use crate::ui::{Help, HelpState, Nav, Screen};
 
-/// How long a help call holds the session open (seconds).
-pub const HOLD_S: u32 = 300;
+pub use crate::flows::help::HOLD_S;
 
 pub struct HelpController {
     kiosk: Weak<Kiosk>,
     desk: RefCell<Option<Rc<dyn Desk>>>,
-    request: Cell<u64>,
-    active: Cell<bool>,
-    /// The screen the citizen called from, to return to when they cancel.
-    from: Cell<Screen>,
+    flow: RefCell<HelpFlow<Screen>>,
 }
 
 impl HelpController {
@@ -28,9 +26,7 @@ impl HelpController {
         Rc::new(HelpController {
             kiosk,
             desk: RefCell::default(),
-            request: Cell::new(0),
-            active: Cell::new(false),
-            from: Cell::new(Screen::Home),
+            flow: RefCell::new(HelpFlow::new(Screen::Home, Screen::HelpCalled)),
         })
     }
 
@@ -48,7 +44,7 @@ impl HelpController {
     }
 
     pub fn active(&self) -> bool {
-        self.active.get()
+        self.flow.borrow().active()
     }
 
     /// The help button or tile.
@@ -56,48 +52,18 @@ impl HelpController {
         let Some(kiosk) = self.kiosk.upgrade() else {
             return;
         };
-        let w = kiosk.window();
-        let screen = w.global::<Nav>().get_screen();
-        if screen != Screen::HelpCalled {
-            self.from.set(screen);
-        }
-        w.global::<Help>().set_state(HelpState::Calling);
-        w.global::<Help>().set_request_no("".into());
-        w.global::<Nav>().set_screen(Screen::HelpCalled);
-        kiosk.activity();
-        kiosk.hold_idle(HOLD_S);
-        if self.active.replace(true) {
-            return;
-        }
-        self.request.set(self.request.get() + 1);
-        let screen = super::screens::screen_name(screen);
-        tracing::info!(target: "alert", screen = %screen, "citizen called for help");
-        if let Some(desk) = self.desk.borrow().as_ref() {
-            desk.call_help(self.request.get(), screen, true);
-        }
+        let screen = kiosk.window().global::<Nav>().get_screen();
+        self.feed(Input::Call { screen });
     }
 
     /// Ends the call: the citizen cancelled (`by_citizen`), staff cleared it, or the session
     /// ended.
     pub fn end(&self, by_citizen: bool) {
-        if !self.active.replace(false) {
-            return;
-        }
-        if let Some(desk) = self.desk.borrow().as_ref() {
-            desk.call_help(self.request.get(), "", false);
-        }
-        if by_citizen {
-            if let Some(kiosk) = self.kiosk.upgrade() {
-                let back = self.from.get();
-                let nav = kiosk.window().global::<Nav>();
-                if back == Screen::Home {
-                    kiosk.go_home();
-                } else {
-                    nav.set_screen(back);
-                    kiosk.activity();
-                }
-            }
-        }
+        self.feed(if by_citizen {
+            Input::Cancel
+        } else {
+            Input::Reset
+        });
     }
 
     pub fn handle(&self, event: &AppEvent) -> bool {
@@ -109,33 +75,62 @@ impl HelpController {
         else {
             return false;
         };
-        if *request != self.request.get() || !self.active.get() {
-            return true;
-        }
-        let Some(kiosk) = self.kiosk.upgrade() else {
-            return true;
-        };
-        if *cleared {
-            // Staff came and closed the call at their desk: the citizen goes on where they
-            // were (the backend's request is already closed, the lamp already off).
-            self.active.set(false);
-            let back = self.from.get();
-            if back == Screen::Home {
-                kiosk.go_home();
-            } else {
-                kiosk.window().global::<Nav>().set_screen(back);
-                kiosk.activity();
+        let request = *request;
+        self.feed(if *cleared {
+            Input::Cleared { request }
+        } else {
+            Input::Answer {
+                request,
+                request_no: request_no.clone(),
             }
-            return true;
-        }
-        let help = kiosk.window().global::<Help>();
-        match request_no {
-            Some(no) => {
-                help.set_state(HelpState::Called);
-                help.set_request_no(no.clone().into());
-            }
-            None => help.set_state(HelpState::Offline),
-        }
+        });
         true
+    }
+
+    fn feed(&self, input: Input<Screen>) {
+        // The borrow ends before the effects run: going home ends the call again.
+        let effects = self.flow.borrow_mut().handle(input);
+        for effect in effects {
+            self.apply(effect);
+        }
+    }
+
+    fn apply(&self, effect: Effect<Screen>) {
+        match effect {
+            Effect::State(state) => {
+                let state = match state {
+                    State::Calling => HelpState::Calling,
+                    State::Called => HelpState::Called,
+                    State::Offline => HelpState::Offline,
+                };
+                self.kiosk.ui(|w| w.global::<Help>().set_state(state));
+            }
+            Effect::RequestNo(no) => self
+                .kiosk
+                .ui(|w| w.global::<Help>().set_request_no(no.into())),
+            Effect::Show(screen) => self.kiosk.show(screen),
+            Effect::GoHome => {
+                if let Some(kiosk) = self.kiosk.upgrade() {
+                    kiosk.go_home();
+                }
+            }
+            Effect::HoldIdle(seconds) => {
+                if let Some(kiosk) = self.kiosk.upgrade() {
+                    kiosk.hold_idle(seconds);
+                }
+            }
+            Effect::CallStaff { request, screen } => {
+                let screen = super::screens::screen_name(screen);
+                tracing::info!(target: "alert", screen = %screen, "citizen called for help");
+                if let Some(desk) = self.desk.borrow().as_ref() {
+                    desk.call_help(request, screen, true);
+                }
+            }
+            Effect::EndCall { request } => {
+                if let Some(desk) = self.desk.borrow().as_ref() {
+                    desk.call_help(request, "", false);
+                }
+            }
+        }
     }
 }
