@@ -383,18 +383,23 @@ impl Kiosk {
         if self.staff().take_test_event(&event) {
             return;
         }
-        if self.help.handle(&event)
-            || self.feedback.handle(&event)
-            || self.guide.handle(&event)
-            || self.submit.handle(&event)
-            || self.progress.handle(&event)
-        {
-            self.activity();
-            return;
-        }
-        if self.ticket.handle(&event)
-            && matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_))
-        {
+        // An answer goes to the flow that asked; a card or a code to the flow on screen.
+        let owner = Flow::of_answer(&event)
+            .or_else(|| Flow::of_screen(self.window.global::<Nav>().get_screen()));
+        let handled = match owner {
+            Some(Flow::Ticket) => self.ticket.handle(&event),
+            Some(Flow::Help) => self.help.handle(&event),
+            Some(Flow::Feedback) => self.feedback.handle(&event),
+            Some(Flow::Guide) => self.guide.handle(&event),
+            Some(Flow::Submit) => self.submit.handle(&event),
+            Some(Flow::Progress) => self.progress.handle(&event),
+            None => false,
+        };
+        // The ticket flow's answers arrive while the citizen only watches (queue figures,
+        // a print): they are not the citizen's activity.
+        let citizen_acted = owner != Some(Flow::Ticket)
+            || matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_));
+        if handled && citizen_acted {
             self.activity();
         }
     }
@@ -536,5 +541,75 @@ impl Kiosk {
 
     pub fn restart_requested(&self) -> bool {
         self.restart.get()
+    }
+}
+
+/// The citizen flows, as owners of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Ticket,
+    Help,
+    Feedback,
+    Guide,
+    Submit,
+    Progress,
+}
+
+impl Flow {
+    /// The flow an answer from the desk belongs to; None for the devices' events.
+    fn of_answer(event: &AppEvent) -> Option<Flow> {
+        match event {
+            AppEvent::Ticket { .. }
+            | AppEvent::Checkin { .. }
+            | AppEvent::Printed { .. }
+            | AppEvent::Queue(_) => Some(Flow::Ticket),
+            AppEvent::Help { .. } => Some(Flow::Help),
+            AppEvent::Rated { .. }
+            | AppEvent::Complained { .. }
+            | AppEvent::RecentServices { .. } => Some(Flow::Feedback),
+            AppEvent::ChecklistPrinted { .. } => Some(Flow::Guide),
+            AppEvent::Submitted { .. } => Some(Flow::Submit),
+            AppEvent::Progress { .. } => Some(Flow::Progress),
+            _ => None,
+        }
+    }
+
+    /// The flow a screen belongs to: it takes the cards and codes shown while it is up.
+    /// Exhaustive, so a new screen must say whose it is.
+    fn of_screen(screen: Screen) -> Option<Flow> {
+        match screen {
+            Screen::TicketCategories
+            | Screen::TicketMethod
+            | Screen::TicketCardWait
+            | Screen::TicketPrinting
+            | Screen::TicketIssued
+            | Screen::TicketFailed
+            | Screen::Checkin
+            | Screen::CheckinNotFound => Some(Flow::Ticket),
+            Screen::HelpCalled => Some(Flow::Help),
+            Screen::RatingStart
+            | Screen::Rating
+            | Screen::RatingReasons
+            | Screen::RatingDone
+            | Screen::Complaint
+            | Screen::ComplaintDone => Some(Flow::Feedback),
+            Screen::GuideList | Screen::GuideDetail => Some(Flow::Guide),
+            Screen::SubmitPick
+            | Screen::SubmitCard
+            | Screen::SubmitForm
+            | Screen::SubmitMaterials
+            | Screen::SubmitReview
+            | Screen::SubmitSending
+            | Screen::SubmitDone
+            | Screen::SubmitFailed => Some(Flow::Submit),
+            Screen::Progress | Screen::ProgressResult => Some(Flow::Progress),
+            Screen::Home
+            | Screen::Unavailable
+            | Screen::StaffPin
+            | Screen::StaffStatus
+            | Screen::StaffOutbox
+            | Screen::StaffTest
+            | Screen::OutOfService => None,
+        }
     }
 }
