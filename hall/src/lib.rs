@@ -6,6 +6,10 @@
 //! - [`link`]: [`HallLink`]: tickets online or offline, check-in, the delivery actor.
 //! - [`sim`]: hall-sim, the reference hall backend (axum), with fault injection.
 
+// SQLite commits fsync; a std lock held across an await would park a runtime worker on
+// them (store calls from async fns go through `HallLink::with_store`).
+#![warn(clippy::await_holding_lock)]
+
 use std::path::PathBuf;
 use std::time::Duration;
 

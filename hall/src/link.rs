@@ -160,7 +160,9 @@ pub struct LinkStatus {
 struct Inner {
     settings: LinkSettings,
     client: Client,
-    store: Mutex<Store>,
+    /// Shared with the blocking-pool tasks of [`HallLink::with_store`], which may outlive a
+    /// caller that was dropped mid-call.
+    store: Arc<Mutex<Store>>,
     status: Mutex<LinkStatus>,
     devices: Mutex<serde_json::Value>,
     wake: Notify,
@@ -190,7 +192,7 @@ impl HallLink {
             inner: Arc::new(Inner {
                 settings,
                 client,
-                store: Mutex::new(store),
+                store: Arc::new(Mutex::new(store)),
                 status: Mutex::new(status),
                 devices: Mutex::new(json!({})),
                 wake: Notify::new(),
@@ -203,8 +205,44 @@ impl HallLink {
         Ok(link)
     }
 
+    /// The store for synchronous callers (staff screens, status): never from an async fn,
+    /// which uses [`HallLink::with_store`].
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.inner.store.lock().unwrap_or_else(|p| p.into_inner())
+        lock_store(&self.inner.store)
+    }
+
+    /// Runs `f` on the store on tokio's blocking pool and waits for it. Every write commits
+    /// with an fsync (WAL, `synchronous=FULL`): on the kiosk's SD card that is tens of ms
+    /// each, which must not stall the runtime's two workers that every other task of the
+    /// kiosk shares. Waiting on the mutex while another commit runs is blocking too, so the
+    /// lock is taken there as well.
+    ///
+    /// The blocking pool rather than a dedicated store thread: each caller awaits its own
+    /// call before going on, so "one transaction per accepted action, committed before the
+    /// caller returns" (see [`crate::store`]) holds exactly as before, and the mutex keeps
+    /// serializing transactions as it did. A store thread would add a channel, a message
+    /// per operation and a shutdown of its own, for an ordering we already have.
+    ///
+    /// A caller dropped while `f` runs does not cancel it: `f` commits or rolls back whole,
+    /// as if the caller had been dropped just after. A panic in `f` becomes
+    /// [`StoreError::Task`] for the caller (SQLite rolled back the open transaction when
+    /// the panic unwound it); the poisoned mutex is taken over as everywhere else here.
+    async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = Arc::clone(&self.inner.store);
+        tokio::task::spawn_blocking(move || f(&mut lock_store(&store)))
+            .await
+            .map_err(|e| {
+                let why = if e.is_panic() {
+                    "panicked"
+                } else {
+                    "cancelled by the runtime's shutdown"
+                };
+                tracing::error!("store operation {why}");
+                StoreError::Task(why.into())
+            })?
     }
 
     fn set_status(&self, f: impl FnOnce(&mut LinkStatus)) {
@@ -255,6 +293,14 @@ impl HallLink {
         });
     }
 
+    fn auth_failed(&self) -> bool {
+        self.inner
+            .status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .auth_failed
+    }
+
     pub fn status(&self) -> LinkStatus {
         self.refresh_local_status();
         self.inner
@@ -288,16 +334,15 @@ impl HallLink {
     pub async fn take_ticket(&self, req: TicketRequest) -> Result<IssuedTicket, TicketError> {
         let key = Uuid::new_v4();
         let body = serde_json::to_value(&req).expect("ticket requests serialize");
-        self.store().begin_request(key, "/tickets", &body)?;
+        let b = body.clone();
+        self.with_store(move |s| s.begin_request(key, "/tickets", &b))
+            .await?;
         match self.post_within_budget("/tickets", key, &body).await {
             Some(Ok(answer)) => match serde_json::from_value::<Ticket>(answer.clone()) {
                 Ok(ticket) => {
-                    self.store().record_online_ticket(
-                        key,
-                        &ticket.ticket_no,
-                        &ticket.category,
-                        &answer,
-                    )?;
+                    let (no, cat) = (ticket.ticket_no.clone(), ticket.category.clone());
+                    self.with_store(move |s| s.record_online_ticket(key, &no, &cat, &answer))
+                        .await?;
                     return Ok(IssuedTicket {
                         ticket,
                         offline: false,
@@ -307,15 +352,16 @@ impl HallLink {
                 Err(e) => tracing::warn!("backend ticket answer unreadable: {e}; going offline"),
             },
             Some(Err(ClientError::Rejected { code, message, .. })) => {
-                self.store().dead(key, &format!("{code}: {message}"))?;
+                let error = format!("{code}: {message}");
+                self.with_store(move |s| s.dead(key, &error)).await?;
                 return Err(TicketError::Refused(format!("{code}: {message}")));
             }
             _ => {}
         }
-        self.issue_offline(&req, Some(key))
+        self.issue_offline(&req, Some(key)).await
     }
 
-    fn issue_offline(
+    async fn issue_offline(
         &self,
         req: &TicketRequest,
         unanswered: Option<Uuid>,
@@ -324,40 +370,53 @@ impl HallLink {
         let issued_at = self.now_rfc3339();
         let public = self.inner.settings.public_base.clone();
         let date = issued_at.get(..10).unwrap_or("").replace('-', "");
-        let number = self.store().issue_offline(
-            &req.category,
-            report_key,
-            |block_id, number| {
-                json!({
-                    "block_id": block_id, "ticket_no": number, "category": req.category,
-                    "source": req.source, "priority": req.priority, "applicant": req.applicant,
-                    "issued_at": issued_at,
-                })
-            },
-            |number| {
-                json!({
-                    "ticket_no": number, "category": req.category, "waiting_ahead": 0,
-                    "est_wait_min": 0, "issued_at": issued_at,
-                    "track_url": format!("{public}/track/t/{date}/{number}"),
-                })
-            },
-            unanswered,
-        )?;
+        let (r, d) = (req.clone(), date.clone());
+        let (number, answer) = self
+            .with_store(move |s| {
+                let number = s.issue_offline(
+                    &r.category,
+                    report_key,
+                    |block_id, number| {
+                        json!({
+                            "block_id": block_id, "ticket_no": number, "category": r.category,
+                            "source": r.source, "priority": r.priority, "applicant": r.applicant,
+                            "issued_at": issued_at,
+                        })
+                    },
+                    |number| {
+                        json!({
+                            "ticket_no": number, "category": r.category, "waiting_ahead": 0,
+                            "est_wait_min": 0, "issued_at": issued_at,
+                            "track_url": format!("{public}/track/t/{d}/{number}"),
+                        })
+                    },
+                    unanswered,
+                )?;
+                let answer = match number {
+                    Some(_) => s.answer(report_key).ok().flatten(),
+                    None => None,
+                };
+                Ok((number, answer))
+            })
+            .await?;
         self.inner.wake.notify_one();
         let Some(number) = number else {
             if let Some(k) = unanswered {
-                self.store().enqueue(
-                    "ticket_void",
-                    "/tickets/void",
-                    Uuid::new_v4(),
-                    &json!({"idempotency_key": k.to_string()}),
-                )?;
-                let _ = self.store().dead(k, "no offline numbers; voided");
+                self.with_store(move |s| {
+                    s.enqueue(
+                        "ticket_void",
+                        "/tickets/void",
+                        Uuid::new_v4(),
+                        &json!({"idempotency_key": k.to_string()}),
+                    )?;
+                    let _ = s.dead(k, "no offline numbers; voided");
+                    Ok(())
+                })
+                .await?;
             }
             tracing::error!(target: "alert", category = %req.category, "no offline ticket numbers left");
             return Err(TicketError::NoOfflineNumbers(req.category.clone()));
         };
-        let answer = self.store().answer(report_key).ok().flatten();
         let ticket = Ticket {
             ticket_no: number.clone(),
             category: req.category.clone(),
@@ -393,7 +452,8 @@ impl HallLink {
         let start = tokio::time::Instant::now();
         let mut last = None;
         while start.elapsed() < budget {
-            if self.status().auth_failed && last.is_some() {
+            // Only the flag: status() would read the store on this worker.
+            if self.auth_failed() && last.is_some() {
                 break;
             }
             // Two tries fit in the budget: an answer lost on the first is fetched by the
@@ -427,29 +487,28 @@ impl HallLink {
     pub async fn check_in(&self, req: CheckInRequest) -> Result<IssuedCheckIn, CheckInError> {
         let key = Uuid::new_v4();
         let body = serde_json::to_value(&req).expect("check-in requests serialize");
-        self.store()
-            .begin_request(key, "/appointments/check-in", &body)?;
+        let b = body.clone();
+        self.with_store(move |s| s.begin_request(key, "/appointments/check-in", &b))
+            .await?;
         match self
             .post_within_budget("/appointments/check-in", key, &body)
             .await
         {
             Some(Ok(answer)) => match serde_json::from_value::<CheckInAnswer>(answer.clone()) {
                 Ok(a) => {
-                    self.store().record_online_ticket(
-                        key,
-                        &a.ticket.ticket_no,
-                        &a.ticket.category,
-                        &answer,
-                    )?;
+                    let (no, cat) = (a.ticket.ticket_no.clone(), a.ticket.category.clone());
+                    self.with_store(move |s| s.record_online_ticket(key, &no, &cat, &answer))
+                        .await?;
                     Ok(IssuedCheckIn { answer: a, key })
                 }
                 Err(e) => {
-                    self.void(key)?;
+                    self.void(key).await?;
                     Err(CheckInError::Offline(format!("unreadable answer: {e}")))
                 }
             },
             Some(Err(ClientError::Rejected { code, .. })) => {
-                self.store().delivered(key, &json!({"error": code}))?;
+                let answer = json!({"error": code});
+                self.with_store(move |s| s.delivered(key, &answer)).await?;
                 Err(match code.as_str() {
                     "already_checked_in" => CheckInError::AlreadyUsed,
                     "other_hall" => CheckInError::OtherHall,
@@ -457,7 +516,7 @@ impl HallLink {
                 })
             }
             other => {
-                self.void(key)?;
+                self.void(key).await?;
                 Err(CheckInError::Offline(
                     other
                         .and_then(|r| r.err())
@@ -469,16 +528,17 @@ impl HallLink {
     }
 
     /// Turns an unanswered request into a void notice for the backend.
-    fn void(&self, key: Uuid) -> Result<(), StoreError> {
-        let mut store = self.store();
-        store.enqueue(
-            "ticket_void",
-            "/tickets/void",
-            Uuid::new_v4(),
-            &json!({"idempotency_key": key.to_string()}),
-        )?;
-        store.dead(key, "unanswered; voided")?;
-        drop(store);
+    async fn void(&self, key: Uuid) -> Result<(), StoreError> {
+        self.with_store(move |s| {
+            s.enqueue(
+                "ticket_void",
+                "/tickets/void",
+                Uuid::new_v4(),
+                &json!({"idempotency_key": key.to_string()}),
+            )?;
+            s.dead(key, "unanswered; voided")
+        })
+        .await?;
         self.inner.wake.notify_one();
         Ok(())
     }
@@ -505,10 +565,12 @@ impl HallLink {
         body: serde_json::Value,
     ) -> Result<(Posted, Uuid), StoreError> {
         let key = Uuid::new_v4();
-        self.store().enqueue(kind, path, key, &body)?;
+        let (k, p, b) = (kind.to_string(), path.to_string(), body.clone());
+        self.with_store(move |s| s.enqueue(&k, &p, key, &b)).await?;
         match self.post_within_budget(path, key, &body).await {
             Some(Ok(answer)) => {
-                self.store().delivered(key, &answer)?;
+                let a = answer.clone();
+                self.with_store(move |s| s.delivered(key, &a)).await?;
                 Ok((Posted::Answered(answer), key))
             }
             Some(Err(ClientError::Rejected {
@@ -517,10 +579,11 @@ impl HallLink {
                 message,
             })) => {
                 if status == 409 {
-                    self.store().delivered(key, &json!({"error": code}))?;
+                    let answer = json!({"error": code});
+                    self.with_store(move |s| s.delivered(key, &answer)).await?;
                 } else {
-                    self.store()
-                        .dead(key, &format!("{status} {code}: {message}"))?;
+                    let error = format!("{status} {code}: {message}");
+                    self.with_store(move |s| s.dead(key, &error)).await?;
                 }
                 Ok((Posted::Refused { status, code }, key))
             }
@@ -570,7 +633,9 @@ impl HallLink {
     /// not delivered yet ("waiting_to_send"), so a citizen is never told "no such case" for
     /// something just handed in.
     pub async fn progress(&self, query: &api::ProgressQuery) -> Result<Progress, LinkError> {
-        let items = self.catalog();
+        let (items, pending) = self
+            .with_store(|s| Ok((catalog_of(s), s.entries("pending")?)))
+            .await?;
         let item_name = |code: &str| {
             items
                 .as_ref()
@@ -580,9 +645,7 @@ impl HallLink {
                 .unwrap_or(code)
                 .to_string()
         };
-        let local: Vec<api::Case> = self
-            .store()
-            .entries("pending")?
+        let local: Vec<api::Case> = pending
             .into_iter()
             .filter(|e| e.kind == "submission")
             .filter(|e| match query {
@@ -695,13 +758,12 @@ impl HallLink {
 
     /// The cached catalog, if any.
     pub fn catalog(&self) -> Option<serde_json::Value> {
-        let c = self.store().catalog().ok().flatten()?;
-        serde_json::from_str(&c.1).ok()
+        catalog_of(&self.store())
     }
 
     /// Refreshes the catalog on its ETag. Ok(true) when it changed.
     pub async fn refresh_catalog(&self) -> Result<bool, LinkError> {
-        let etag = self.store().catalog()?.and_then(|c| c.0);
+        let etag = self.with_store(|s| s.catalog()).await?.and_then(|c| c.0);
         let r = self.inner.client.get("/catalog", etag.as_deref()).await;
         let r2 = r
             .as_ref()
@@ -710,18 +772,19 @@ impl HallLink {
         self.contact(&r2);
         let (status, new_etag, body) = r?;
         if status == 304 {
-            self.store().touch_catalog()?;
+            self.with_store(|s| s.touch_catalog()).await?;
             return Ok(false);
         }
         serde_json::from_str::<serde_json::Value>(&body)
             .map_err(|e| ClientError::BadAnswer(e.to_string()))?;
-        self.store().save_catalog(new_etag.as_deref(), &body)?;
+        self.with_store(move |s| s.save_catalog(new_etag.as_deref(), &body))
+            .await?;
         Ok(true)
     }
 
     /// Asks for offline numbers for every category below the low-water mark.
     pub async fn top_up_blocks(&self, categories: &[String]) -> Result<(), LinkError> {
-        let left = self.store().offline_left()?;
+        let left = self.with_store(|s| s.offline_left()).await?;
         for c in categories {
             let have = left.iter().find(|(cat, _)| cat == c).map_or(0, |(_, n)| *n);
             if have >= BLOCK_LOW_WATER {
@@ -743,14 +806,16 @@ impl HallLink {
             )
             .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
             .unwrap_or(now_ms() + 86_400_000);
-            self.store()
-                .add_block(&block.block_id, &block.category, &block.numbers, expires)?;
+            self.with_store(move |s| {
+                s.add_block(&block.block_id, &block.category, &block.numbers, expires)
+            })
+            .await?;
         }
         Ok(())
     }
 
     pub async fn heartbeat(&self) -> Result<(), ClientError> {
-        let outbox = self.store().counts().unwrap_or_default();
+        let outbox = self.with_store(|s| s.counts()).await.unwrap_or_default();
         let body = json!({
             "kiosk_id": self.inner.settings.kiosk_id,
             "version": env!("CARGO_PKG_VERSION"),
@@ -772,7 +837,8 @@ impl HallLink {
         // Each step on its own: a backend whose catalog route fails must still get the
         // heartbeat (hall IT would otherwise see a silent kiosk) and give offline numbers.
         let catalog = self.refresh_catalog().await;
-        let categories = self.category_codes();
+        let cached = self.with_store(|s| Ok(catalog_of(s))).await;
+        let categories = codes_of(cached.ok().flatten());
         let blocks = self.top_up_blocks(&categories).await;
         let heartbeat = self.heartbeat().await;
         catalog?;
@@ -782,15 +848,7 @@ impl HallLink {
     }
 
     pub fn category_codes(&self) -> Vec<String> {
-        self.catalog()
-            .and_then(|c| {
-                c.get("categories")?.as_array().map(|a| {
-                    a.iter()
-                        .filter_map(|c| c.get("code")?.as_str().map(str::to_string))
-                        .collect()
-                })
-            })
-            .unwrap_or_default()
+        codes_of(self.catalog())
     }
 
     // ---- delivery ------------------------------------------------------------------
@@ -798,7 +856,7 @@ impl HallLink {
     /// Delivers due entries, oldest first, keeping order within a kind. Returns how many
     /// were delivered, and whether the backend was unreachable.
     pub async fn deliver_due(&self) -> (usize, bool) {
-        let entries = match self.store().due(100) {
+        let entries = match self.with_store(|s| s.due(100)).await {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!("outbox read failed: {e}");
@@ -817,22 +875,29 @@ impl HallLink {
                 .post(&e.path, Some(e.key), &e.body, None)
                 .await;
             self.contact(&r);
+            let key = e.key;
             let outcome = match r {
-                Ok((_, answer)) => self.store().delivered(e.key, &answer).map(|_| true),
+                Ok((_, answer)) => self
+                    .with_store(move |s| s.delivered(key, &answer))
+                    .await
+                    .map(|_| true),
                 Err(ClientError::Rejected {
                     status: 409, code, ..
-                }) => self
-                    .store()
-                    .delivered(e.key, &json!({"error": code}))
-                    .map(|_| true),
+                }) => {
+                    let answer = json!({"error": code});
+                    self.with_store(move |s| s.delivered(key, &answer))
+                        .await
+                        .map(|_| true)
+                }
                 Err(ClientError::Rejected {
                     status,
                     code,
                     message,
                 }) => {
                     tracing::warn!(target: "alert", kind = %e.kind, "outbox entry refused ({status} {code}): dead letter");
-                    self.store()
-                        .dead(e.key, &format!("{status} {code}: {message}"))
+                    let error = format!("{status} {code}: {message}");
+                    self.with_store(move |s| s.dead(key, &error))
+                        .await
                         .map(|_| false)
                 }
                 Err(ClientError::Unauthorized(_)) => return (delivered, true),
@@ -842,11 +907,10 @@ impl HallLink {
                         _ => None,
                     };
                     let wait = retry_after.unwrap_or_else(|| backoff(e.attempts));
-                    let _ = self.store().retry_later(
-                        e.key,
-                        &err.to_string(),
-                        now_ms() + wait.as_millis() as i64,
-                    );
+                    let (error, at) = (err.to_string(), now_ms() + wait.as_millis() as i64);
+                    let _ = self
+                        .with_store(move |s| s.retry_later(key, &error, at))
+                        .await;
                     blocked_kinds.push(e.kind.clone());
                     if matches!(err, ClientError::Network(_)) {
                         return (delivered, true);
@@ -867,18 +931,18 @@ impl HallLink {
     pub async fn flush(&self) -> Result<bool, StoreError> {
         loop {
             let (n, unreachable) = self.deliver_due().await;
-            let counts = self.store().counts()?;
+            let counts = self.with_store(|s| s.counts()).await?;
             if counts.pending == 0 {
                 return Ok(true);
             }
             if unreachable || n == 0 {
                 // Entries waiting for their backoff: try them now, once.
-                let any_due = !self.store().due(1)?.is_empty();
+                let any_due = !self.with_store(|s| s.due(1)).await?.is_empty();
                 if !any_due {
-                    self.store_reset_backoff()?;
+                    self.store_reset_backoff().await?;
                     let (n2, unreachable2) = self.deliver_due().await;
                     if n2 == 0 || unreachable2 {
-                        return Ok(self.store().counts()?.pending == 0);
+                        return Ok(self.with_store(|s| s.counts()).await?.pending == 0);
                     }
                 } else if unreachable {
                     return Ok(false);
@@ -887,12 +951,14 @@ impl HallLink {
         }
     }
 
-    fn store_reset_backoff(&self) -> Result<(), StoreError> {
-        // Collected first: the store's lock must not be held across the loop.
-        let pending = self.store().entries("pending")?;
+    async fn store_reset_backoff(&self) -> Result<(), StoreError> {
+        // Collected first, then one call per entry: the store's lock is not held across
+        // the loop, so a citizen's action commits between two of these.
+        let pending = self.with_store(|s| s.entries("pending")).await?;
         for e in pending {
-            self.store()
-                .retry_later(e.key, e.last_error.as_deref().unwrap_or(""), 0)?;
+            let error = e.last_error.unwrap_or_default();
+            self.with_store(move |s| s.retry_later(e.key, &error, 0))
+                .await?;
         }
         Ok(())
     }
@@ -971,6 +1037,33 @@ pub struct IssuedCheckIn {
     pub key: Uuid,
 }
 
+/// Locks the store, taking over a lock poisoned by a panic: SQLite rolled back whatever
+/// transaction the panic interrupted, so the store is consistent.
+fn lock_store(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    #[cfg(test)]
+    tests::STORE_LOCKS.with(|n| n.set(n.get() + 1));
+    store.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The cached catalog, parsed; None when there is none or it does not read.
+fn catalog_of(store: &Store) -> Option<serde_json::Value> {
+    let c = store.catalog().ok().flatten()?;
+    serde_json::from_str(&c.1).ok()
+}
+
+/// The category codes a catalog lists.
+fn codes_of(catalog: Option<serde_json::Value>) -> Vec<String> {
+    catalog
+        .and_then(|c| {
+            c.get("categories")?.as_array().map(|a| {
+                a.iter()
+                    .filter_map(|c| c.get("code")?.as_str().map(str::to_string))
+                    .collect()
+            })
+        })
+        .unwrap_or_default()
+}
+
 fn clone_err(e: &ClientError) -> ClientError {
     match e {
         ClientError::Network(s) => ClientError::Network(s.clone()),
@@ -985,4 +1078,147 @@ pub fn backoff(attempts: u32) -> Duration {
     let base = Duration::from_secs(1u64 << attempts.min(6)).min(BACKOFF_CAP);
     let jitter = 0.5 + rand::random::<f64>() * 0.5;
     base.mul_f64(jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::time::Instant;
+
+    use super::*;
+    use crate::api::Source;
+    use crate::sim::{Fault, HallSim, SimOptions};
+
+    thread_local! {
+        /// How often this thread locked a link's store (counted in `lock_store`).
+        pub(super) static STORE_LOCKS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    fn locks_here() -> u64 {
+        STORE_LOCKS.with(Cell::get)
+    }
+
+    /// One thread runs every task and it is the test's own: a store call made inline by
+    /// an async fn is counted on it, one run on the blocking pool is not.
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    async fn setup() -> (HallSim, HallLink, tempfile::TempDir) {
+        let sim = HallSim::spawn(SimOptions::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = LinkSettings::new("T-01", &sim.url(), "demo-token", dir.path().to_path_buf());
+        s.ticket_timeout = Duration::from_millis(600);
+        s.timeout = Duration::from_millis(300);
+        let link = HallLink::open(s).unwrap();
+        (sim, link, dir)
+    }
+
+    fn walk_in(category: &str) -> TicketRequest {
+        TicketRequest {
+            category: category.into(),
+            source: Source::WalkIn,
+            priority: None,
+            applicant: None,
+        }
+    }
+
+    #[test]
+    fn no_store_call_of_an_async_fn_runs_on_the_runtime_thread() {
+        runtime().block_on(async {
+            let (sim, link, _d) = setup().await;
+            // open() is synchronous and may lock here; from now on only async fns run.
+            let before = locks_here();
+            link.sync().await.unwrap();
+            assert!(!link.take_ticket(walk_in("A")).await.unwrap().offline);
+            let appointment = CheckInRequest::Code {
+                code: "NO-SUCH".into(),
+            };
+            assert!(link.check_in(appointment).await.is_err());
+            let rating =
+                json!({"ref": {"ticket_no": "A001"}, "level": 5, "reasons": [], "comment": ""});
+            let posted = link.post_or_queue("rating", "/ratings", rating.clone());
+            assert!(matches!(posted.await.unwrap(), Posted::Answered(_)));
+            let again = link.post_or_queue("rating", "/ratings", rating).await;
+            assert!(matches!(
+                again.unwrap(),
+                Posted::Refused { status: 409, .. }
+            ));
+            let query = api::ProgressQuery::IdNumber {
+                id_number: "110101195003071542".into(),
+            };
+            link.progress(&query).await.unwrap();
+
+            sim.set_fault(Fault::Down);
+            assert!(link.take_ticket(walk_in("A")).await.unwrap().offline);
+            let err = link.take_ticket(walk_in("NONE")).await.unwrap_err();
+            assert_eq!(err.kind(), "no_offline_numbers");
+            let late =
+                json!({"ref": {"ticket_no": "B002"}, "level": 1, "reasons": [], "comment": ""});
+            let queued = link.post_or_queue("rating", "/ratings", late).await;
+            assert!(matches!(queued.unwrap(), Posted::Queued(_)));
+            sim.set_fault(Fault::None);
+            assert!(link.flush().await.unwrap());
+            assert_eq!(sim.ratings().len(), 2);
+
+            assert_eq!(
+                locks_here(),
+                before,
+                "an async fn locked the store on a runtime thread"
+            );
+        });
+    }
+
+    #[test]
+    fn a_slow_commit_leaves_the_runtime_free() {
+        runtime().block_on(async {
+            let (_sim, link, _d) = setup().await;
+            // Another thread holds the store as a commit waiting on a slow fsync would.
+            let store = Arc::clone(&link.inner.store);
+            let (held, is_held) = std::sync::mpsc::channel();
+            let holder = std::thread::spawn(move || {
+                let _guard = lock_store(&store);
+                held.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(300));
+            });
+            is_held.recv().unwrap();
+            let ticks = Arc::new(std::sync::atomic::AtomicU32::new(0));
+            let t = Arc::clone(&ticks);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    t.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+            let start = Instant::now();
+            assert!(link.flush().await.unwrap());
+            assert!(start.elapsed() >= Duration::from_millis(200));
+            let n = ticks.load(std::sync::atomic::Ordering::Relaxed);
+            assert!(
+                n >= 5,
+                "the runtime stood still while the store was busy ({n} ticks)"
+            );
+            holder.join().unwrap();
+        });
+    }
+
+    #[test]
+    fn a_panicking_store_call_is_a_store_error_and_the_store_lives_on() {
+        runtime().block_on(async {
+            let (_sim, link, _d) = setup().await;
+            let r: Result<(), _> = link
+                .with_store(|s| {
+                    s.enqueue("rating", "/ratings", Uuid::new_v4(), &json!({}))?;
+                    panic!("a bug in a store call")
+                })
+                .await;
+            assert!(matches!(r, Err(StoreError::Task(_))), "{r:?}");
+            // The lock was poisoned by the panic; both kinds of caller carry on.
+            assert_eq!(link.with_store(|s| s.counts()).await.unwrap().pending, 1);
+            assert_eq!(link.status().outbox.pending, 1);
+        });
+    }
 }

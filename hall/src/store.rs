@@ -79,6 +79,11 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A store operation run off the async workers panicked, or the runtime shut down
+    /// before it ran. Its transaction, if it had opened one, was rolled back, so the caller
+    /// must not promise anything; the store itself stays usable.
+    #[error("local store operation failed: {0}")]
+    Task(String),
 }
 
 /// What opening found.
