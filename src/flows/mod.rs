@@ -1,7 +1,9 @@
 //! Citizen flows as plain logic with no I/O and no UI: what to show and what to ask for,
 //! given what the devices and the backend said. Tested without a window or a socket.
 
+pub mod feedback;
 pub mod form;
+pub mod guide;
 pub mod pinyin_ime;
 pub mod screen_rest;
 pub mod staff;
