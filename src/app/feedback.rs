@@ -8,14 +8,16 @@ use std::rc::{Rc, Weak};
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
+mod complaint_ui;
+
 use super::keyboard::{KeyboardTarget, Mode};
 use super::{Kiosk, KioskLink};
-use crate::domain::{self, AppEvent, Desk, ProgressFailure, ServiceRef};
+use crate::domain::{AppEvent, Desk, ProgressFailure, ServiceRef};
 use crate::flows::feedback::complaint::{self, ComplaintFlow};
 use crate::flows::feedback::rating::{self, RatingFlow};
 use crate::ui::{
-    Complaint, ComplaintError, ComplaintField, ComplaintKind, Rating, RatingOutcome, RatingReason,
-    RatingStartState, Reason, RecentRow, Screen,
+    Complaint, ComplaintField, Rating, RatingOutcome, RatingReason, RatingStartState, Reason,
+    RecentRow, Screen,
 };
 
 /// Longest comment or complaint text, in characters.
@@ -127,7 +129,7 @@ impl FeedbackController {
         let me = Rc::downgrade(self);
         c.on_choose_kind(move |k| {
             if let Some(me) = me.upgrade() {
-                me.complaint_input(complaint::Input::ChooseKind(kind_of(k)));
+                me.complaint_input(complaint::Input::ChooseKind(complaint_ui::kind_of(k)));
             }
         });
         let me = Rc::downgrade(self);
@@ -334,82 +336,6 @@ impl FeedbackController {
         }
     }
 
-    fn apply_complaint(self: &Rc<Self>, effect: complaint::Effect) {
-        use complaint::Effect as E;
-        match effect {
-            E::Show(view) => self.kiosk.show(match view {
-                complaint::View::Form => Screen::Complaint,
-                complaint::View::Done => Screen::ComplaintDone,
-            }),
-            E::Kind(kind) => self
-                .kiosk
-                .ui(|w| w.global::<Complaint>().set_kind(ui_kind(kind))),
-            E::Focus(field) => self.kiosk.ui(|w| {
-                w.global::<Complaint>().set_focused(match field {
-                    None => ComplaintField::None,
-                    Some(complaint::Field::Text) => ComplaintField::Text,
-                    Some(complaint::Field::Phone) => ComplaintField::Phone,
-                })
-            }),
-            E::Keyboard(Some(field)) => {
-                let mode = match field {
-                    complaint::Field::Text => Mode::Pinyin,
-                    complaint::Field::Phone => Mode::Digits,
-                };
-                self.attach_keyboard(Field::Complaint(field), mode);
-            }
-            E::Keyboard(None) => self.detach_keyboard(),
-            E::Text(text) => self
-                .kiosk
-                .ui(|w| w.global::<Complaint>().set_text(text.into())),
-            E::Phone(digits) => self
-                .kiosk
-                .ui(|w| w.global::<Complaint>().set_phone(digits.into())),
-            E::PhoneInvalid(invalid) => self
-                .kiosk
-                .ui(|w| w.global::<Complaint>().set_phone_invalid(invalid)),
-            E::Consent(on) => self.kiosk.ui(|w| w.global::<Complaint>().set_consent(on)),
-            E::RefText(text) => self
-                .kiosk
-                .ui(|w| w.global::<Complaint>().set_ref_text(text.into())),
-            E::Refused(refusal) => self.kiosk.ui(|w| {
-                w.global::<Complaint>().set_error(match refusal {
-                    None => ComplaintError::None,
-                    Some(complaint::Refusal::Empty) => ComplaintError::Empty,
-                    Some(complaint::Refusal::Consent) => ComplaintError::Consent,
-                })
-            }),
-            E::Complain { request, order } => {
-                if let Some(desk) = self.desk.borrow().as_ref() {
-                    desk.complain(request, order);
-                }
-            }
-            E::Filed {
-                complaint_no,
-                provisional,
-                slip_printed,
-            } => self.kiosk.ui(|w| {
-                let c = w.global::<Complaint>();
-                c.set_complaint_no(complaint_no.into());
-                c.set_provisional(provisional);
-                c.set_slip_printed(slip_printed);
-            }),
-            E::Cleared => self.kiosk.ui(|w| {
-                let c = w.global::<Complaint>();
-                c.set_kind(ComplaintKind::Complaint);
-                c.set_text("".into());
-                c.set_phone("".into());
-                c.set_focused(ComplaintField::None);
-                c.set_phone_invalid(false);
-                c.set_consent(false);
-                c.set_ref_text("".into());
-                c.set_complaint_no("".into());
-                c.set_provisional(false);
-                c.set_error(ComplaintError::None);
-            }),
-        }
-    }
-
     fn attach_keyboard(self: &Rc<Self>, field: Field, mode: Mode) {
         if let Some(k) = self.kiosk.upgrade() {
             let target = Rc::new(FieldTarget {
@@ -457,21 +383,5 @@ fn ui_reason(reason: rating::Reason) -> RatingReason {
         rating::Reason::MaterialsTwice => RatingReason::MaterialsTwice,
         rating::Reason::ProcessUnclear => RatingReason::ProcessUnclear,
         rating::Reason::Other => RatingReason::Other,
-    }
-}
-
-fn kind_of(kind: ComplaintKind) -> domain::ComplaintKind {
-    match kind {
-        ComplaintKind::Complaint => domain::ComplaintKind::Complaint,
-        ComplaintKind::Suggestion => domain::ComplaintKind::Suggestion,
-        ComplaintKind::NotDone => domain::ComplaintKind::NotDone,
-    }
-}
-
-fn ui_kind(kind: domain::ComplaintKind) -> ComplaintKind {
-    match kind {
-        domain::ComplaintKind::Complaint => ComplaintKind::Complaint,
-        domain::ComplaintKind::Suggestion => ComplaintKind::Suggestion,
-        domain::ComplaintKind::NotDone => ComplaintKind::NotDone,
     }
 }

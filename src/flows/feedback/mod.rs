@@ -29,4 +29,6 @@ pub fn short_text(reference: &ServiceRef) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+mod complaint_tests;
+#[cfg(test)]
+mod rating_tests;
