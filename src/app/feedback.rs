@@ -37,12 +37,14 @@ enum Field {
     Complaint(complaint::Field),
 }
 
+/// An event, as the input of the flow it is for.
 enum Routed {
     Rating(rating::Input),
     Complaint(complaint::Input),
 }
 
-/// Hands keyboard input to the flow that owns the field.
+/// Hands keyboard input to the flow that owns the field. The flows keep what was typed,
+/// so the order carries it whatever the screen shows; the screen only echoes it.
 struct FieldTarget {
     feedback: Weak<FeedbackController>,
     field: Field,
