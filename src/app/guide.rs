@@ -1,14 +1,17 @@
-//! Service guides controller: list, search, category and bundle filters, the guide page,
-//! and printing its material checklist.
+//! 办事指南 controller: turns the `Guide` global's callbacks and the checklist printer's
+//! answers into inputs of the flow (`crate::flows::guide`), and carries out what it asks:
+//! property writes, screens, the checklist print and the hand-over to 在线申办. The rules
+//! live in the flow; this file only knows Slint.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{Kiosk, KioskLink};
-use crate::domain::catalog::{GuideItem, Guides};
+use crate::domain::catalog::Guides;
 use crate::domain::{AppEvent, Desk, PrintOutcome};
+use crate::flows::guide::{self as flow, Context, Effect, GuideFlow, Input, View};
 use crate::ui::{
     Choice, Guide, GuideMaterialStatus, GuideRow, MaterialRow, Nav, PrintState, Screen,
 };
@@ -16,12 +19,8 @@ use crate::ui::{
 pub struct GuideController {
     kiosk: Weak<Kiosk>,
     guides: RefCell<Rc<Guides>>,
-    query: RefCell<String>,
-    category: RefCell<String>,
-    current: RefCell<Option<String>>,
+    flow: RefCell<GuideFlow>,
     desk: RefCell<Option<Rc<dyn Desk>>>,
-    /// The print request in flight; answers to older ones are ignored.
-    request: Cell<u64>,
 }
 
 impl GuideController {
@@ -29,11 +28,8 @@ impl GuideController {
         Rc::new(GuideController {
             kiosk,
             guides: RefCell::default(),
-            query: RefCell::default(),
-            category: RefCell::default(),
-            current: RefCell::default(),
+            flow: RefCell::default(),
             desk: RefCell::default(),
-            request: Cell::new(0),
         })
     }
 
@@ -44,14 +40,13 @@ impl GuideController {
     /// Takes the answer to a checklist print; true when it was for this controller.
     pub fn handle(&self, event: &AppEvent) -> bool {
         match event {
-            AppEvent::ChecklistPrinted { request, outcome } if *request == self.request.get() => {
-                let state = match outcome {
-                    PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => PrintState::Printed,
-                    PrintOutcome::PaperOut => PrintState::PaperOut,
-                    PrintOutcome::PrinterOffline => PrintState::Failed,
-                };
-                self.kiosk
-                    .ui(|w| w.global::<Guide>().set_print_state(state));
+            AppEvent::ChecklistPrinted { request, outcome }
+                if self.flow.borrow().awaits(*request) =>
+            {
+                self.send(Input::ChecklistPrinted {
+                    request: *request,
+                    outcome: *outcome,
+                });
                 true
             }
             _ => false,
@@ -61,21 +56,7 @@ impl GuideController {
     /// A new catalog (startup, or a background refresh).
     pub fn set_catalog(&self, catalog: &serde_json::Value) {
         *self.guides.borrow_mut() = Rc::new(Guides::from_catalog(catalog));
-        let categories: Vec<Choice> = self
-            .guides
-            .borrow()
-            .categories
-            .iter()
-            .map(|c| Choice {
-                code: c.code.clone().into(),
-                name: c.name.clone().into(),
-            })
-            .collect();
-        self.kiosk.ui(|w| {
-            w.global::<Guide>()
-                .set_categories(ModelRc::new(VecModel::from(categories)))
-        });
-        self.refresh_list();
+        self.send(Input::Catalog);
     }
 
     pub fn guides(&self) -> Rc<Guides> {
@@ -93,9 +74,7 @@ impl GuideController {
         let me = Rc::downgrade(self);
         g.on_choose_category(move |c| {
             if let Some(me) = me.upgrade() {
-                *me.category.borrow_mut() = c.to_string();
-                me.query.borrow_mut().clear();
-                me.refresh_list();
+                me.send(Input::ChooseCategory(c.to_string()));
             }
         });
         let me = Rc::downgrade(self);
@@ -107,203 +86,169 @@ impl GuideController {
         let me = Rc::downgrade(self);
         g.on_back_to_list(move || {
             if let Some(me) = me.upgrade() {
-                me.kiosk
-                    .ui(|w| w.global::<Nav>().set_screen(Screen::GuideList));
+                me.send(Input::BackToList);
             }
         });
         let me = Rc::downgrade(self);
         g.on_print_checklist(move || {
             if let Some(me) = me.upgrade() {
-                me.print();
+                me.send(Input::PrintChecklist);
             }
         });
         let me = Rc::downgrade(self);
         g.on_start_submission(move || {
             if let Some(me) = me.upgrade() {
-                let code = me.current.borrow().clone();
-                if let (Some(k), Some(code)) = (me.kiosk.upgrade(), code) {
-                    k.submit().start_item(&code);
-                }
+                me.send(Input::StartSubmission);
             }
         });
     }
 
     /// Opens the guide list afresh.
     pub fn start(&self) {
-        self.query.borrow_mut().clear();
-        self.category.borrow_mut().clear();
-        *self.current.borrow_mut() = None;
-        self.refresh_list();
-        self.kiosk
-            .ui(|w| w.global::<Nav>().set_screen(Screen::GuideList));
+        self.send(Input::Start);
     }
 
+    /// A search key: a letter, "backspace" or "clear".
     pub fn key(&self, key: &str) {
-        {
-            let mut q = self.query.borrow_mut();
-            match key {
-                "backspace" => {
-                    q.pop();
+        self.send(Input::Key(key.to_string()));
+    }
+
+    /// A guide's page, or a bundle's guides.
+    pub fn open(&self, code: &str) {
+        self.send(Input::Open(code.to_string()));
+    }
+
+    /// Forgets the search and the guide (home, idle timeout).
+    pub fn wipe(&self) {
+        self.send(Input::Reset);
+    }
+
+    /// Feeds one input to the flow and carries out its effects, in order.
+    fn send(&self, input: Input) {
+        let guides = self.guides();
+        let effects = self
+            .flow
+            .borrow_mut()
+            .handle(input, &Context { guides: &guides });
+        for effect in effects {
+            self.apply(effect, &guides);
+        }
+    }
+
+    fn apply(&self, effect: Effect, guides: &Guides) {
+        match effect {
+            Effect::Show(view) => {
+                let screen = match view {
+                    View::List => Screen::GuideList,
+                    View::Detail => Screen::GuideDetail,
+                };
+                self.kiosk.ui(|w| w.global::<Nav>().set_screen(screen));
+            }
+            Effect::Categories(choices) => {
+                let choices: Vec<Choice> = choices
+                    .into_iter()
+                    .map(|c| Choice {
+                        code: c.code.into(),
+                        name: c.name.into(),
+                    })
+                    .collect();
+                self.kiosk.ui(|w| {
+                    w.global::<Guide>()
+                        .set_categories(ModelRc::new(VecModel::from(choices)))
+                });
+            }
+            Effect::List {
+                query,
+                category,
+                rows,
+            } => {
+                let rows: Vec<GuideRow> = rows.into_iter().map(guide_row).collect();
+                self.kiosk.ui(|w| {
+                    let g = w.global::<Guide>();
+                    g.set_query(query.into());
+                    g.set_category(category.into());
+                    g.set_rows(ModelRc::new(VecModel::from(rows)));
+                });
+            }
+            Effect::Detail(d) => self.kiosk.ui(|w| show_detail(&w.global::<Guide>(), d)),
+            Effect::PrintState(state) => {
+                let state = match state {
+                    None => PrintState::None,
+                    Some(flow::PrintState::Printing) => PrintState::Printing,
+                    Some(flow::PrintState::Printed) => PrintState::Printed,
+                    Some(flow::PrintState::PaperOut) => PrintState::PaperOut,
+                    Some(flow::PrintState::Failed) => PrintState::Failed,
+                };
+                self.kiosk
+                    .ui(|w| w.global::<Guide>().set_print_state(state));
+            }
+            Effect::PrintChecklist {
+                request,
+                code,
+                windows,
+            } => {
+                let desk = self.desk.borrow().clone();
+                match (desk, guides.item(&code)) {
+                    (Some(desk), Some(item)) => desk.print_checklist(request, item, &windows),
+                    _ => self.send(Input::ChecklistPrinted {
+                        request,
+                        outcome: PrintOutcome::PrinterOffline,
+                    }),
                 }
-                "clear" => q.clear(),
-                k if k.chars().all(|c| c.is_ascii_alphabetic()) && q.len() < 16 => {
-                    q.push_str(&k.to_ascii_uppercase())
+            }
+            Effect::StartSubmission(code) => {
+                if let Some(k) = self.kiosk.upgrade() {
+                    k.submit().start_item(&code);
                 }
-                _ => {}
             }
         }
-        if !self.query.borrow().is_empty() {
-            self.category.borrow_mut().clear();
-        }
-        self.refresh_list();
-    }
-
-    fn refresh_list(&self) {
-        let guides = self.guides();
-        let query = self.query.borrow().clone();
-        let category = self.category.borrow().clone();
-        let rows: Vec<GuideRow> = if category == "bundles" {
-            guides
-                .bundles
-                .iter()
-                .map(|b| GuideRow {
-                    code: b.code.clone().into(),
-                    name: b.name.clone().into(),
-                    sub: b
-                        .items
-                        .iter()
-                        .filter_map(|c| guides.item(c).map(|i| i.name.clone()))
-                        .collect::<Vec<_>>()
-                        .join(" + ")
-                        .into(),
-                    days: b.promised_days.unwrap_or(0) as i32,
-                    self_service: false,
-                    bundle: true,
-                })
-                .collect()
-        } else if let Some(bundle) = guides.bundle(&category) {
-            bundle
-                .items
-                .iter()
-                .filter_map(|c| guides.item(c))
-                .map(row)
-                .collect()
-        } else if !query.is_empty() {
-            guides.search(&query).into_iter().map(row).collect()
-        } else {
-            guides.in_category(&category).map(row).collect()
-        };
-        self.kiosk.ui(|w| {
-            let g = w.global::<Guide>();
-            g.set_query(query.into());
-            g.set_category(category.into());
-            g.set_rows(ModelRc::new(VecModel::from(rows)));
-        });
-    }
-
-    pub fn open(&self, code: &str) {
-        let guides = self.guides();
-        if guides.bundle(code).is_some() {
-            *self.category.borrow_mut() = code.to_string();
-            self.query.borrow_mut().clear();
-            self.refresh_list();
-            return;
-        }
-        let Some(item) = guides.item(code) else {
-            return;
-        };
-        *self.current.borrow_mut() = Some(code.to_string());
-        let windows = windows_of(&guides, item);
-        let materials: Vec<MaterialRow> = item.materials.iter().map(material_row).collect();
-        let strings = |v: &[String]| -> ModelRc<SharedString> {
-            ModelRc::new(VecModel::from(
-                v.iter()
-                    .map(|s| SharedString::from(s.as_str()))
-                    .collect::<Vec<_>>(),
-            ))
-        };
-        self.kiosk.ui(|w| {
-            let g = w.global::<Guide>();
-            g.set_name(item.name.clone().into());
-            g.set_department(item.department.clone().into());
-            g.set_kind(item.kind.clone().into());
-            g.set_basis(item.basis.clone().into());
-            g.set_conditions(strings(&item.conditions));
-            g.set_steps(strings(&item.steps));
-            g.set_materials(ModelRc::new(VecModel::from(materials)));
-            g.set_legal_days(item.legal_days.unwrap_or(0) as i32);
-            g.set_promised_days(item.promised_days.or(item.legal_days).unwrap_or(0) as i32);
-            g.set_fee(item.fee.clone().into());
-            g.set_trips(item.trips.unwrap_or(1) as i32);
-            g.set_windows(windows.into());
-            g.set_online(item.online);
-            g.set_self_service(item.self_service && item.form.is_some());
-            g.set_print_state(PrintState::None);
-            w.global::<Nav>().set_screen(Screen::GuideDetail);
-        });
-    }
-
-    fn print(self: &Rc<Self>) {
-        let guides = self.guides();
-        let Some(code) = self.current.borrow().clone() else {
-            return;
-        };
-        let Some(item) = guides.item(&code) else {
-            return;
-        };
-        let Some(desk) = self.desk.borrow().clone() else {
-            self.kiosk
-                .ui(|w| w.global::<Guide>().set_print_state(PrintState::Failed));
-            return;
-        };
-        self.kiosk
-            .ui(|w| w.global::<Guide>().set_print_state(PrintState::Printing));
-        self.request.set(self.request.get() + 1);
-        desk.print_checklist(self.request.get(), item, &windows_of(&guides, item));
-    }
-
-    pub fn wipe(&self) {
-        self.query.borrow_mut().clear();
-        self.category.borrow_mut().clear();
-        *self.current.borrow_mut() = None;
-        self.request.set(self.request.get() + 1);
     }
 }
 
-fn row(item: &GuideItem) -> GuideRow {
+fn guide_row(r: flow::Row) -> GuideRow {
     GuideRow {
-        code: item.code.clone().into(),
-        name: item.name.clone().into(),
-        sub: item.department.clone().into(),
-        days: item.promised_days.or(item.legal_days).unwrap_or(0) as i32,
-        self_service: item.self_service && item.form.is_some(),
-        bundle: false,
+        code: r.code.into(),
+        name: r.name.into(),
+        sub: r.sub.into(),
+        days: r.days as i32,
+        self_service: r.self_service,
+        bundle: r.bundle,
     }
 }
 
-pub fn windows_of(guides: &Guides, item: &GuideItem) -> String {
-    guides
-        .category(&item.category)
-        .map(|c| format!("{} ({})", c.name, c.windows.join(", ")))
-        .unwrap_or_default()
+fn show_detail(g: &Guide<'_>, d: flow::Detail) {
+    let strings = |v: Vec<String>| -> ModelRc<SharedString> {
+        ModelRc::new(VecModel::from(
+            v.into_iter().map(SharedString::from).collect::<Vec<_>>(),
+        ))
+    };
+    let materials: Vec<MaterialRow> = d.materials.into_iter().map(material_row).collect();
+    g.set_name(d.name.into());
+    g.set_department(d.department.into());
+    g.set_kind(d.kind.into());
+    g.set_basis(d.basis.into());
+    g.set_conditions(strings(d.conditions));
+    g.set_steps(strings(d.steps));
+    g.set_materials(ModelRc::new(VecModel::from(materials)));
+    g.set_legal_days(d.legal_days as i32);
+    g.set_promised_days(d.promised_days as i32);
+    g.set_fee(d.fee.into());
+    g.set_trips(d.trips as i32);
+    g.set_windows(d.windows.into());
+    g.set_online(d.online);
+    g.set_self_service(d.self_service);
 }
 
-fn material_row(m: &crate::domain::catalog::Material) -> MaterialRow {
-    let (status, note) = if let Some(shared) = &m.shared {
-        (GuideMaterialStatus::Shared, shared.clone())
-    } else if m.waivable {
-        (
-            GuideMaterialStatus::Waivable,
-            m.commitment.clone().unwrap_or_default(),
-        )
-    } else {
-        (GuideMaterialStatus::Bring, String::new())
-    };
+fn material_row(m: flow::MaterialLine) -> MaterialRow {
     MaterialRow {
-        name: m.name.clone().into(),
+        name: m.name.into(),
         original: m.original as i32,
         copies: m.copies as i32,
-        status,
-        note: note.into(),
+        status: match m.status {
+            flow::MaterialStatus::Bring => GuideMaterialStatus::Bring,
+            flow::MaterialStatus::Shared => GuideMaterialStatus::Shared,
+            flow::MaterialStatus::Waivable => GuideMaterialStatus::Waivable,
+        },
+        note: m.note.into(),
     }
 }

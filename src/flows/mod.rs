@@ -4,7 +4,9 @@
 //! [`ticket`], [`help`] and [`progress`] are state machines: the controller feeds them
 //! what happened and carries out the effects they return.
 
+pub mod feedback;
 pub mod form;
+pub mod guide;
 pub mod help;
 pub mod pinyin_ime;
 pub mod progress;
