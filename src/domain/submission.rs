@@ -30,7 +30,7 @@ impl MaterialStatus {
 }
 
 /// A self-service submission, as the citizen filled it in.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SubmissionOrder {
     pub item_code: String,
     pub item_name: String,

@@ -1,8 +1,14 @@
 //! Citizen flows as plain logic with no I/O and no UI: what to show and what to ask for,
 //! given what the devices and the backend said. Tested without a window or a socket.
 //!
-//! [`ticket`], [`help`] and [`progress`] are state machines: the controller feeds them
-//! what happened and carries out the effects they return.
+//! Each citizen flow with stages is a state machine, `handle(Input, ..) -> Vec<Effect>`,
+//! driven by its controller in `crate::app`, which turns Slint callbacks and `AppEvent`s
+//! into inputs and carries out the effects (property writes, screens, desk calls, timers):
+//! [`ticket`] (取号, 预约签到), [`submit`] (自助申报), [`progress`] (进度查询), [`guide`]
+//! (办事指南), [`feedback`] (好差评, 投诉建议) and [`help`] (呼叫帮办). [`staff`] is the staff
+//! gate (PIN, lockout); [`form`] and [`validate`] hold the rules of what citizens type;
+//! [`pinyin_ime`] the on-screen keyboard's input method; [`screen_rest`] when the screen
+//! rests after hours.
 
 pub mod feedback;
 pub mod form;
@@ -12,5 +18,6 @@ pub mod pinyin_ime;
 pub mod progress;
 pub mod screen_rest;
 pub mod staff;
+pub mod submit;
 pub mod ticket;
 pub mod validate;
