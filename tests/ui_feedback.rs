@@ -91,7 +91,14 @@ fn a_complaint_online_gets_its_number_and_a_slip_with_the_hotline() {
     tap(k, "投诉建议");
     assert_eq!(screen(k), "complaint");
     type_complaint(k);
+    // The keyboard's Done key puts it away and keeps the text (it once panicked on a
+    // RefCell borrowed twice).
+    let kb = k.window().global::<Keyboard>();
+    assert!(kb.get_visible());
+    kb.invoke_key("done".into());
+    assert!(!kb.get_visible());
     let c = k.window().global::<Complaint>();
+    assert!(!c.get_text().is_empty());
     let typed = c.get_text().to_string();
     c.invoke_submit();
     wait_until(k, "the complaint number", || screen(k) == "complaint-done");

@@ -145,7 +145,9 @@ impl KeyboardController {
                 self.composing.borrow_mut().clear();
             }
             "backspace" if self.composing.borrow_mut().pop().is_none() => {
-                if let Some(target) = self.target.borrow().clone() {
+                // Bound first: the borrow must end before the target calls back into us.
+                let target = self.target.borrow().clone();
+                if let Some(target) = target {
                     let mut text = target.text();
                     text.pop();
                     target.set_text(text);
@@ -164,7 +166,9 @@ impl KeyboardController {
                 if !self.composing.borrow().is_empty() {
                     self.pick(0);
                 }
-                if let Some(target) = self.target.borrow().clone() {
+                // Bound first: done() detaches the keyboard, which borrows the target again.
+                let target = self.target.borrow().clone();
+                if let Some(target) = target {
                     target.done();
                 }
                 return;
