@@ -1,16 +1,25 @@
 //! Controllers: they own the window, set the globals' properties and handle their callbacks.
-//! Nothing below this module knows Slint.
+//! Each citizen flow has one ([`ticket`], [`submit`], [`progress`], [`guide`], [`feedback`],
+//! [`help`], [`staff`]): Slint callbacks and events become inputs of its state machine in
+//! `crate::flows`, and the effects it returns become property writes, screens, desk calls
+//! and timers. Nothing below this module knows Slint.
 //!
-//! - [`Kiosk`]: the shell (header, language, elderly mode, navigation, idle timeout).
-//! - [`idle`]: the idle countdown that returns home and wipes the session.
+//! - [`Kiosk`]: the shell (header, language, elderly mode, navigation, idle timeout); its
+//!   events are routed to the flow that owns them (`dispatch.rs`).
+//! - [`start`] / [`run`]: a window wired to the services, and the event loop.
+//! - [`idle`]: the idle countdown that returns home and wipes the session; [`screen`]: the
+//!   backlight and the rest after hours; [`keyboard`]: the on-screen keyboard.
 //! - [`screens`]: every named screen, with sample data, for `kiosk screenshot`.
+//! - [`demo`]: the demo's keys on the simulated world.
 
 pub mod demo;
+mod dispatch;
 pub mod feedback;
 pub mod guide;
 pub mod help;
 pub mod idle;
 pub mod keyboard;
+mod options;
 pub mod progress;
 pub mod qr;
 mod run;
@@ -26,69 +35,13 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, Timer, TimerMode};
 
-use crate::domain::{AppEvent, Desk, ScannedCode};
+use crate::domain::Desk;
 use crate::platform::config::{Locale, Orientation};
 use crate::services::events::EventReceiver;
-use crate::ui::{AppWindow, Demo, Feature, Language, Nav, Screen, Shell, Theme};
+use crate::ui::{AppWindow, Feature, Language, Nav, Screen, Shell, Theme};
 
+pub use options::{Session, UiOptions};
 pub use run::{options_from_config, run, start, Ended};
-
-/// What the shell needs to know; built from the config file.
-#[derive(Debug, Clone)]
-pub struct UiOptions {
-    pub hall_name: String,
-    pub kiosk_id: String,
-    pub locale: Locale,
-    pub elderly_default: bool,
-    pub idle_timeout_s: u32,
-    pub orientation: Orientation,
-    pub utc_offset: time::UtcOffset,
-    /// A fixed clock for reproducible screenshots; None means the system clock.
-    pub fixed_clock: Option<time::OffsetDateTime>,
-    /// When tickets may be taken (the kiosk's own hours; categories add theirs).
-    pub opening_hours: crate::domain::hours::OpeningHours,
-    /// argon2 hashes of staff PINs.
-    pub staff_pin_hashes: Vec<String>,
-    pub staff_lockout: Duration,
-    /// Staff mode leaves itself after this long untouched.
-    pub staff_idle_timeout_s: u32,
-    /// Rest after hours and brightness.
-    pub screen: screen::ScreenOptions,
-}
-
-impl Default for UiOptions {
-    fn default() -> Self {
-        UiOptions {
-            hall_name: "合作市政务服务中心".into(),
-            kiosk_id: "HZ-ZW-01".into(),
-            locale: Locale::ZhCn,
-            elderly_default: false,
-            idle_timeout_s: 90,
-            orientation: Orientation::Portrait,
-            utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),
-            fixed_clock: None,
-            opening_hours: crate::domain::hours::OpeningHours::Always,
-            staff_pin_hashes: Vec::new(),
-            staff_lockout: Duration::from_secs(300),
-            staff_idle_timeout_s: 60,
-            screen: screen::ScreenOptions::default(),
-        }
-    }
-}
-
-/// The citizen's session: everything personal the kiosk holds while someone is at the
-/// screen. Wiped on return home, on idle timeout and on card removal.
-#[derive(Default)]
-pub struct Session {
-    pub started: bool,
-    pub card_present: bool,
-}
-
-impl Session {
-    pub fn wipe(&mut self) {
-        *self = Session::default();
-    }
-}
 
 /// The kiosk's UI controller.
 pub struct Kiosk {
@@ -330,80 +283,6 @@ impl Kiosk {
         *self.events.borrow_mut() = Some(events);
     }
 
-    /// Drains events sent from device and backend tasks; runs on the UI thread. Returns
-    /// how many were handled.
-    pub fn pump(self: &Rc<Self>) -> usize {
-        let mut handled = 0;
-        loop {
-            let event = match self.events.borrow().as_ref().and_then(|rx| rx.try_recv()) {
-                Some(e) => e,
-                None => break,
-            };
-            handled += 1;
-            self.dispatch(event);
-        }
-        handled
-    }
-
-    fn dispatch(self: &Rc<Self>, event: AppEvent) {
-        match &event {
-            AppEvent::Catalog(c) => {
-                self.set_catalog(c);
-                return;
-            }
-            AppEvent::HelpButton => {
-                self.screen.activity();
-                if !self.help.active() {
-                    self.open(Feature::Help);
-                }
-                return;
-            }
-            AppEvent::Presence => {
-                self.screen.activity();
-                return;
-            }
-            AppEvent::Scanned(ScannedCode::Staff { staff_id, expires }) => {
-                self.screen.activity();
-                let now = self.now().unix_timestamp();
-                self.staff().sign_in_by_code(staff_id, *expires, now);
-                return;
-            }
-            AppEvent::DemoStatus(s) => {
-                self.window.global::<Demo>().set_status(s.clone().into());
-                return;
-            }
-            AppEvent::CardRemoved => self.session.borrow_mut().card_present = false,
-            AppEvent::CardPresented(_) => self.session.borrow_mut().card_present = true,
-            _ => {}
-        }
-        if matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_)) {
-            self.screen.activity();
-        }
-        // Staff testing a device see what it read; citizens' flows never get it.
-        if self.staff().take_test_event(&event) {
-            return;
-        }
-        // An answer goes to the flow that asked; a card or a code to the flow on screen.
-        let owner = Flow::of_answer(&event)
-            .or_else(|| Flow::of_screen(self.window.global::<Nav>().get_screen()));
-        let handled = match owner {
-            Some(Flow::Ticket) => self.ticket.handle(&event),
-            Some(Flow::Help) => self.help.handle(&event),
-            Some(Flow::Feedback) => self.feedback.handle(&event),
-            Some(Flow::Guide) => self.guide.handle(&event),
-            Some(Flow::Submit) => self.submit.handle(&event),
-            Some(Flow::Progress) => self.progress.handle(&event),
-            None => false,
-        };
-        // The ticket flow's answers arrive while the citizen only watches (queue figures,
-        // a print): they are not the citizen's activity.
-        let citizen_acted = owner != Some(Flow::Ticket)
-            || matches!(event, AppEvent::CardPresented(_) | AppEvent::Scanned(_));
-        if handled && citizen_acted {
-            self.activity();
-        }
-    }
-
     /// A new catalog: guides and ticket categories follow it.
     pub fn set_catalog(&self, catalog: &serde_json::Value) {
         self.guide.set_catalog(catalog);
@@ -541,75 +420,5 @@ impl Kiosk {
 
     pub fn restart_requested(&self) -> bool {
         self.restart.get()
-    }
-}
-
-/// The citizen flows, as owners of events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flow {
-    Ticket,
-    Help,
-    Feedback,
-    Guide,
-    Submit,
-    Progress,
-}
-
-impl Flow {
-    /// The flow an answer from the desk belongs to; None for the devices' events.
-    fn of_answer(event: &AppEvent) -> Option<Flow> {
-        match event {
-            AppEvent::Ticket { .. }
-            | AppEvent::Checkin { .. }
-            | AppEvent::Printed { .. }
-            | AppEvent::Queue(_) => Some(Flow::Ticket),
-            AppEvent::Help { .. } => Some(Flow::Help),
-            AppEvent::Rated { .. }
-            | AppEvent::Complained { .. }
-            | AppEvent::RecentServices { .. } => Some(Flow::Feedback),
-            AppEvent::ChecklistPrinted { .. } => Some(Flow::Guide),
-            AppEvent::Submitted { .. } => Some(Flow::Submit),
-            AppEvent::Progress { .. } => Some(Flow::Progress),
-            _ => None,
-        }
-    }
-
-    /// The flow a screen belongs to: it takes the cards and codes shown while it is up.
-    /// Exhaustive, so a new screen must say whose it is.
-    fn of_screen(screen: Screen) -> Option<Flow> {
-        match screen {
-            Screen::TicketCategories
-            | Screen::TicketMethod
-            | Screen::TicketCardWait
-            | Screen::TicketPrinting
-            | Screen::TicketIssued
-            | Screen::TicketFailed
-            | Screen::Checkin
-            | Screen::CheckinNotFound => Some(Flow::Ticket),
-            Screen::HelpCalled => Some(Flow::Help),
-            Screen::RatingStart
-            | Screen::Rating
-            | Screen::RatingReasons
-            | Screen::RatingDone
-            | Screen::Complaint
-            | Screen::ComplaintDone => Some(Flow::Feedback),
-            Screen::GuideList | Screen::GuideDetail => Some(Flow::Guide),
-            Screen::SubmitPick
-            | Screen::SubmitCard
-            | Screen::SubmitForm
-            | Screen::SubmitMaterials
-            | Screen::SubmitReview
-            | Screen::SubmitSending
-            | Screen::SubmitDone
-            | Screen::SubmitFailed => Some(Flow::Submit),
-            Screen::Progress | Screen::ProgressResult => Some(Flow::Progress),
-            Screen::Home
-            | Screen::Unavailable
-            | Screen::StaffPin
-            | Screen::StaffStatus
-            | Screen::StaffOutbox
-            | Screen::StaffTest
-            | Screen::OutOfService => None,
-        }
     }
 }

@@ -25,7 +25,14 @@ impl Monitor {
     /// One round: assess, light the lamp, and send a heartbeat at once if anything changed.
     pub async fn tick(&self) -> Assessment {
         let health = self.health.snapshot();
-        let link = self.link.status();
+        // The link's status reads the store, which may wait behind a commit's fsync: on the
+        // blocking pool, not on one of the runtime's two workers.
+        let link = {
+            let link = self.link.clone();
+            tokio::task::spawn_blocking(move || link.status())
+                .await
+                .unwrap_or_default()
+        };
         let now = hall_link::store::now_ms();
         let a = assess(
             self.printer.as_ref().map(PrintService::known),

@@ -1,0 +1,63 @@
+//! What the shell is told at start (from the config) and what it holds of a citizen.
+
+use std::time::Duration;
+
+use super::screen;
+use crate::platform::config::{Locale, Orientation};
+
+/// What the shell needs to know; built from the config file.
+#[derive(Debug, Clone)]
+pub struct UiOptions {
+    pub hall_name: String,
+    pub kiosk_id: String,
+    pub locale: Locale,
+    pub elderly_default: bool,
+    pub idle_timeout_s: u32,
+    pub orientation: Orientation,
+    pub utc_offset: time::UtcOffset,
+    /// A fixed clock for reproducible screenshots; None means the system clock.
+    pub fixed_clock: Option<time::OffsetDateTime>,
+    /// When tickets may be taken (the kiosk's own hours; categories add theirs).
+    pub opening_hours: crate::domain::hours::OpeningHours,
+    /// argon2 hashes of staff PINs.
+    pub staff_pin_hashes: Vec<String>,
+    pub staff_lockout: Duration,
+    /// Staff mode leaves itself after this long untouched.
+    pub staff_idle_timeout_s: u32,
+    /// Rest after hours and brightness.
+    pub screen: screen::ScreenOptions,
+}
+
+impl Default for UiOptions {
+    fn default() -> Self {
+        UiOptions {
+            hall_name: "合作市政务服务中心".into(),
+            kiosk_id: "HZ-ZW-01".into(),
+            locale: Locale::ZhCn,
+            elderly_default: false,
+            idle_timeout_s: 90,
+            orientation: Orientation::Portrait,
+            utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),
+            fixed_clock: None,
+            opening_hours: crate::domain::hours::OpeningHours::Always,
+            staff_pin_hashes: Vec::new(),
+            staff_lockout: Duration::from_secs(300),
+            staff_idle_timeout_s: 60,
+            screen: screen::ScreenOptions::default(),
+        }
+    }
+}
+
+/// The citizen's session: everything personal the kiosk holds while someone is at the
+/// screen. Wiped on return home, on idle timeout and on card removal.
+#[derive(Default)]
+pub struct Session {
+    pub started: bool,
+    pub card_present: bool,
+}
+
+impl Session {
+    pub fn wipe(&mut self) {
+        *self = Session::default();
+    }
+}
