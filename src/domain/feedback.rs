@@ -43,15 +43,6 @@ impl ComplaintKind {
         }
     }
 
-    pub fn from_code(s: &str) -> Option<ComplaintKind> {
-        match s {
-            "complaint" => Some(ComplaintKind::Complaint),
-            "suggestion" => Some(ComplaintKind::Suggestion),
-            "not_done" => Some(ComplaintKind::NotDone),
-            _ => None,
-        }
-    }
-
     /// The heading and the matter of the printed slip (paper is in Chinese).
     pub fn slip_words(self) -> (&'static str, &'static str) {
         match self {

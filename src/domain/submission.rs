@@ -18,17 +18,6 @@ pub enum MaterialStatus {
     Missing,
 }
 
-impl MaterialStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            MaterialStatus::Provided => "provided",
-            MaterialStatus::Shared => "shared",
-            MaterialStatus::Commitment => "commitment",
-            MaterialStatus::Missing => "missing",
-        }
-    }
-}
-
 /// A self-service submission, as the citizen filled it in.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SubmissionOrder {

@@ -20,20 +20,6 @@ pub enum Problem {
     Choice,
 }
 
-impl Problem {
-    pub fn code(self) -> &'static str {
-        match self {
-            Problem::Required => "required",
-            Problem::Phone => "phone",
-            Problem::IdNumber => "id_number",
-            Problem::Uscc => "uscc",
-            Problem::Date => "date",
-            Problem::Number => "number",
-            Problem::Choice => "choice",
-        }
-    }
-}
-
 /// Checks one value. An empty optional field is fine.
 pub fn check(field: &Field, value: &str) -> Option<Problem> {
     let v = value.trim();
