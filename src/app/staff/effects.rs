@@ -22,7 +22,10 @@ impl StaffController {
             }),
             Effect::PinMessage(message) => self.pin_message(message),
             Effect::Audit { who, what } => self.actions.borrow().audit(&who, &what),
-            Effect::Alert(what) => tracing::warn!(target: "alert", "{what}"),
+            Effect::Alert { what, staff } => match staff {
+                Some(staff) => tracing::warn!(target: "alert", staff = %staff, "{what}"),
+                None => tracing::warn!(target: "alert", "{what}"),
+            },
             Effect::StaffLocked(on) => self.actions.borrow().set_staff_locked(on),
             Effect::Activity => {
                 if let Some(k) = self.kiosk.upgrade() {
@@ -154,8 +157,8 @@ impl StaffController {
                 local_ip().unwrap_or_else(|| "no network".into())
             )
         });
-        let help_open = self.actions.borrow().help_open()
-            || kiosk.as_ref().is_some_and(|k| k.help().active());
+        let help_open =
+            self.actions.borrow().help_open() || kiosk.as_ref().is_some_and(|k| k.help().active());
         let (brightness, backlight) = kiosk.as_ref().map_or((0, false), |k| {
             (k.screen().brightness(), k.screen().has_backlight())
         });
@@ -191,8 +194,10 @@ impl StaffController {
                 error: error.into(),
             })
             .collect();
-        self.kiosk
-            .ui(|w| w.global::<Staff>().set_dead(ModelRc::new(VecModel::from(rows))));
+        self.kiosk.ui(|w| {
+            w.global::<Staff>()
+                .set_dead(ModelRc::new(VecModel::from(rows)))
+        });
     }
 }
 

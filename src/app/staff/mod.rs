@@ -48,7 +48,11 @@ impl StaffController {
         let f = feed.clone();
         staff.on_erase(move || f(Input::Erase));
         let f = feed.clone();
-        staff.on_submit(move || f(Input::Submit { now: Instant::now() }));
+        staff.on_submit(move || {
+            f(Input::Submit {
+                now: Instant::now(),
+            })
+        });
         let f = feed.clone();
         staff.on_exit(move || f(Input::Leave));
         let f = feed.clone();

@@ -126,7 +126,9 @@ pub enum Input {
     Start,
     Digit(String),
     Erase,
-    Submit { now: Instant },
+    Submit {
+        now: Instant,
+    },
     /// A staff code whose signature the scanner checked; `expires` and `now` are Unix
     /// seconds, `at` the monotonic now the lockout is kept in.
     Code {
@@ -147,9 +149,15 @@ pub enum Input {
     /// A device event, offered to a test in progress before any citizen flow sees it.
     Device(AppEvent),
     /// Staff took the kiosk out of service (`on`) or put it back.
-    OutOfService { on: bool, reason: Option<Reason> },
+    OutOfService {
+        on: bool,
+        reason: Option<Reason>,
+    },
     /// The state staff left before a restart (its kept code), shown without a sign-in.
-    KeptOutOfService { on: bool, reason: String },
+    KeptOutOfService {
+        on: bool,
+        reason: String,
+    },
     /// The exit button or staff mode's idle time.
     Leave,
 }
@@ -163,9 +171,15 @@ pub enum Effect {
     PinDots(usize),
     PinMessage(PinMessage),
     /// Written to the audit log and sent to the backend.
-    Audit { who: String, what: String },
-    /// An alert-level log line for hall IT.
-    Alert(String),
+    Audit {
+        who: String,
+        what: String,
+    },
+    /// An alert-level log line for hall IT, naming the staff code's person if one was used.
+    Alert {
+        what: &'static str,
+        staff: Option<String>,
+    },
     /// Staff mode is locked after wrong PINs (the alert stands until staff sign in).
     StaffLocked(bool),
     /// Restarts staff mode's own, shorter idle countdown.
@@ -173,7 +187,10 @@ pub enum Effect {
     /// Runs an action through [`crate::domain::StaffActions::act`]; its notice is shown.
     Run(&'static str),
     /// Retries or discards a dead letter; its notice is shown.
-    DeadLetter { key: String, action: &'static str },
+    DeadLetter {
+        key: String,
+        action: &'static str,
+    },
     /// The confirmation the screen asks for ("tap again"), or none.
     Confirm(Option<(String, Confirm)>),
     Notice(String),
@@ -185,13 +202,22 @@ pub enum Effect {
     /// The test screen waits for this device.
     TestStarted(Test),
     /// What the device read (masked) or why it failed.
-    TestResult { ok: bool, result: String },
+    TestResult {
+        ok: bool,
+        result: String,
+    },
     /// The device event was the test's: no citizen flow gets it.
     Taken,
     /// Keeps the state across a restart; the lamp and heartbeat follow.
-    KeepOutOfService { on: bool, reason: Option<Reason> },
+    KeepOutOfService {
+        on: bool,
+        reason: Option<Reason>,
+    },
     /// What citizens see: the out-of-service screen with its reason, or the tiles.
-    ShowOutOfService { on: bool, reason: Option<Reason> },
+    ShowOutOfService {
+        on: bool,
+        reason: Option<Reason>,
+    },
     RequestRestart,
     /// Home, which wipes the session.
     GoHome,

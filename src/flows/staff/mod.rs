@@ -11,9 +11,7 @@ mod messages;
 mod tests;
 
 pub use gate::{hash_pin, Denied, StaffGate, MAX_TRIES};
-pub use messages::{
-    Action, Confirm, DeadAction, Effect, Input, PinMessage, Reason, Test, View,
-};
+pub use messages::{Action, Confirm, DeadAction, Effect, Input, PinMessage, Reason, Test, View};
 
 use std::time::Duration;
 
@@ -176,7 +174,10 @@ impl StaffFlow {
             }
             Err(Denied::Locked { remaining }) => {
                 fx.extend([
-                    Effect::Alert("staff mode locked after repeated wrong PINs".into()),
+                    Effect::Alert {
+                        what: "staff mode locked after repeated wrong PINs",
+                        staff: None,
+                    },
                     Effect::Audit {
                         who: PIN_WHO.into(),
                         what: "staff mode locked: too many wrong PINs".into(),
@@ -200,7 +201,10 @@ impl StaffFlow {
     ) {
         if expires <= now {
             fx.extend([
-                Effect::Alert(format!("expired staff code refused (staff {staff_id})")),
+                Effect::Alert {
+                    what: "expired staff code refused",
+                    staff: Some(staff_id.clone()),
+                },
                 Effect::Audit {
                     who: staff_id,
                     what: "expired staff code refused".into(),
@@ -210,9 +214,10 @@ impl StaffFlow {
         }
         // A signed code still opens: the person is named, and hall IT hear of it.
         if self.gate.is_locked(at) {
-            fx.push(Effect::Alert(format!(
-                "staff code while staff mode is locked (staff {staff_id})"
-            )));
+            fx.push(Effect::Alert {
+                what: "staff code while staff mode is locked",
+                staff: Some(staff_id.clone()),
+            });
         }
         self.pin.clear();
         self.sign_in(&staff_id, "signed in with staff code", fx);
