@@ -5,8 +5,8 @@
 //! driven by its controller in `crate::app`, which turns Slint callbacks and `AppEvent`s
 //! into inputs and carries out the effects (property writes, screens, desk calls, timers):
 //! [`ticket`] (取号, 预约签到), [`submit`] (自助申报), [`progress`] (进度查询), [`guide`]
-//! (办事指南), [`feedback`] (好差评, 投诉建议) and [`help`] (呼叫帮办). [`staff`] is the staff
-//! gate (PIN, lockout); [`form`] and [`validate`] hold the rules of what citizens type;
+//! (办事指南), [`feedback`] (好差评, 投诉建议), [`help`] (呼叫帮办) and [`staff`] (staff mode,
+//! with its PIN gate and lockout); [`form`] and [`validate`] hold the rules of what citizens type;
 //! [`pinyin_ime`] the on-screen keyboard's input method; [`screen_rest`] when the screen
 //! rests after hours.
 

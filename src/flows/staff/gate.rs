@@ -1,4 +1,4 @@
-//! Staff mode gate: PIN check against argon2 hashes with a lockout after repeated wrong
+//! The PIN gate: PIN check against argon2 hashes with a lockout after repeated wrong
 //! tries. Time is passed in, so the rules are tested without waiting.
 
 use std::time::{Duration, Instant};
