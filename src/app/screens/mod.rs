@@ -6,12 +6,16 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::Kiosk;
+
+mod samples;
 use crate::ui::{
-    CardProblem, CategoryRow, Checkin, CheckinState, ComplaintField, ComplaintKind, ConfirmAction,
-    DeviceTest, DeviceTestState, Feature, Help, HelpState, Nav, NoTicketReason, OutOfServiceReason,
-    PinMessage, PrintState, RatingOutcome, RatingReason, Screen, Shell, Staff, StatusLevel,
-    StatusRow, TicketFlow, TicketPriority,
+    CardProblem, Checkin, CheckinState, ComplaintField, ComplaintKind, ConfirmAction, DeviceTest,
+    DeviceTestState, Feature, Help, HelpState, Nav, NoTicketReason, OutOfServiceReason, PinMessage,
+    PrintState, RatingOutcome, RatingReason, Screen, Shell, Staff, StatusLevel, StatusRow,
+    TicketFlow, TicketPriority,
 };
+pub use samples::sample_catalog;
+use samples::{sample_categories, sample_progress, sample_submission, sample_ticket};
 
 // One list gives both directions of the mapping; `screen_name`'s match makes a new Screen a
 // compile error until it has a name here.
@@ -125,46 +129,6 @@ pub const SCREENS: &[&str] = &[
 #[derive(Debug, thiserror::Error)]
 #[error("no screen named {0:?}; `kiosk screenshot --list` names them all")]
 pub struct UnknownScreen(pub String);
-
-fn sample_categories() -> Vec<CategoryRow> {
-    let rows = [
-        ("A", "企业服务", "1, 2, 3", 12, 18, true),
-        ("B", "社会事务", "4, 5, 6", 5, 8, true),
-        ("C", "投资审批", "7", 0, 0, true),
-        ("D", "不动产登记", "8, 9", 23, 41, true),
-        ("E", "公共资源交易", "10", 0, 0, false),
-        ("F", "办不成事反映", "11", 1, 3, true),
-    ];
-    rows.into_iter()
-        .map(|(code, name, windows, waiting, est, open)| CategoryRow {
-            code: code.into(),
-            name: name.into(),
-            windows: windows.into(),
-            waiting,
-            est_wait_min: est,
-            open,
-            hours: if open { "08:30-17:30" } else { "09:00-17:00" }.into(),
-        })
-        .collect()
-}
-
-/// The sample catalog the reference backend serves (hall/data/catalog.json).
-pub fn sample_catalog() -> serde_json::Value {
-    serde_json::from_str(include_str!("../../hall/data/catalog.json"))
-        .expect("the bundled sample catalog is valid JSON")
-}
-
-fn sample_ticket(flow: &TicketFlow<'_>) {
-    flow.set_category_code("A".into());
-    flow.set_category_name("企业服务".into());
-    flow.set_windows("1, 2, 3".into());
-    flow.set_ticket_no("A023".into());
-    flow.set_waiting_ahead(12);
-    flow.set_est_wait_min(18);
-    flow.set_issued_time("2026-11-24 09:41".into());
-    flow.set_print_state(PrintState::Printed);
-    flow.set_home_in(8);
-}
 
 /// Shows the named screen with sample data.
 pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
@@ -430,91 +394,6 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
     };
     nav.set_screen(screen);
     Ok(())
-}
-
-/// A citizen part way through filing 城乡居民基本养老保险参保登记, with the sample card.
-fn sample_submission(kiosk: &Rc<Kiosk>, name: &str) {
-    use crate::domain::{AppEvent, CardHolder};
-    use crate::ui::{Submit, SubmitFailure};
-    let submit = kiosk.submit().clone();
-    kiosk.open(Feature::Submit);
-    submit.start_item("620000-020-GG-01");
-    if name == "submit-card" {
-        return;
-    }
-    if name == "submit-failed" {
-        kiosk.submit().start_item("no-such-item");
-        return;
-    }
-    submit.handle(&AppEvent::CardPresented(CardHolder {
-        name: "李秀英".into(),
-        id_number: "110101195003071542".into(),
-        birth: None,
-        valid_until: None,
-        usable: true,
-        address: "甘肃省甘南藏族自治州合作市当周街道 12 号".into(),
-    }));
-    let s = kiosk.window().global::<Submit>();
-    if name == "submit-form-errors" {
-        s.invoke_choose("phone".into(), "1391234".into());
-        s.invoke_next();
-        return;
-    }
-    s.invoke_choose("phone".into(), "13912345678".into());
-    if name == "submit-form" {
-        s.invoke_focus("phone".into());
-        return;
-    }
-    s.invoke_choose("grade".into(), "500".into());
-    s.invoke_next();
-    if name == "submit-materials" {
-        return;
-    }
-    s.invoke_next();
-    if name == "submit-review" {
-        return;
-    }
-    // Without a backend nothing is sent: show the receipt a citizen gets.
-    s.set_failure(SubmitFailure::None);
-    s.set_receipt_no("SB20261124-0007".into());
-    s.set_promised_date("2026-11-29".into());
-    s.set_print_state(PrintState::Printed);
-    kiosk
-        .window()
-        .global::<Nav>()
-        .set_screen(Screen::SubmitDone);
-}
-
-/// Two cases of the sample citizen: one moving, one still on the kiosk.
-fn sample_progress(kiosk: &Rc<Kiosk>) {
-    use crate::ui::{CaseRow, CaseStatus, Progress, ProgressState};
-    let rows = vec![
-        CaseRow {
-            receipt_no: "SB20261120-0031".into(),
-            item_name: "城乡居民基本养老保险参保登记".into(),
-            status: CaseStatus::InReview,
-            step: 2,
-            updated: "2026-11-24 09:12".into(),
-            next_step: "审核中，如需补充材料将短信通知您".into(),
-            r#where: "".into(),
-        },
-        CaseRow {
-            receipt_no: "LS-7F3A9C21".into(),
-            item_name: "户籍证明开具".into(),
-            status: CaseStatus::WaitingToSend,
-            step: -1,
-            updated: "".into(),
-            next_step: "".into(),
-            r#where: "".into(),
-        },
-    ];
-    let p = kiosk.window().global::<Progress>();
-    p.set_cases(ModelRc::new(VecModel::from(rows)));
-    p.set_state(ProgressState::Found);
-    kiosk
-        .window()
-        .global::<Nav>()
-        .set_screen(Screen::ProgressResult);
 }
 
 #[cfg(test)]
