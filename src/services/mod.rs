@@ -244,7 +244,8 @@ impl Services {
 
     /// Stops every task and device worker, waiting up to a few seconds for them to finish
     /// what they are doing (a delivery in flight completes; nothing is cut mid-commit).
-    pub fn shutdown(self) {
+    /// Returns false when some task was still running at the deadline.
+    pub fn shutdown(self) -> bool {
         self.link.shutdown();
         let clean = self
             .runtime
@@ -258,6 +259,7 @@ impl Services {
         drop(self.devices);
         drop(self.demo);
         self.runtime.shutdown_timeout(Duration::from_secs(1));
+        clean
     }
 }
 
@@ -304,4 +306,34 @@ fn start_monitor(monitor: &Arc<Monitor>, tasks: &Tasks, liveness: &mut Liveness)
             beat.beat();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::time::Instant;
+
+    use super::*;
+    use crate::platform::config::EXAMPLE;
+
+    #[test]
+    fn shutdown_stops_every_task_of_a_running_kiosk_before_the_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::parse(EXAMPLE, Path::new("kiosk.toml")).unwrap();
+        let services = Services::start(&config, World::Demo(dir.path().to_path_buf())).unwrap();
+        // Let the loops get going: the first sync reaches hall-sim and the monitor ticks.
+        let start = Instant::now();
+        while !services.link.status().online {
+            assert!(start.elapsed() < Duration::from_secs(10), "never online");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let running = services.tasks().running();
+        assert!(
+            running >= 5,
+            "the device loops, link, monitor run: {running}"
+        );
+        let asked = Instant::now();
+        assert!(services.shutdown(), "a task ignored the stop signal");
+        assert!(asked.elapsed() < SHUTDOWN_DEADLINE + Duration::from_secs(1));
+    }
 }
