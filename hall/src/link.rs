@@ -402,17 +402,7 @@ impl HallLink {
         self.inner.wake.notify_one();
         let Some(number) = number else {
             if let Some(k) = unanswered {
-                self.with_store(move |s| {
-                    s.enqueue(
-                        "ticket_void",
-                        "/tickets/void",
-                        Uuid::new_v4(),
-                        &json!({"idempotency_key": k.to_string()}),
-                    )?;
-                    let _ = s.dead(k, "no offline numbers; voided");
-                    Ok(())
-                })
-                .await?;
+                self.void(k).await?;
             }
             tracing::error!(target: "alert", category = %req.category, "no offline ticket numbers left");
             return Err(TicketError::NoOfflineNumbers(req.category.clone()));
@@ -529,16 +519,7 @@ impl HallLink {
 
     /// Turns an unanswered request into a void notice for the backend.
     async fn void(&self, key: Uuid) -> Result<(), StoreError> {
-        self.with_store(move |s| {
-            s.enqueue(
-                "ticket_void",
-                "/tickets/void",
-                Uuid::new_v4(),
-                &json!({"idempotency_key": key.to_string()}),
-            )?;
-            s.dead(key, "unanswered; voided")
-        })
-        .await?;
+        self.with_store(move |s| s.void(key)).await?;
         self.inner.wake.notify_one();
         Ok(())
     }

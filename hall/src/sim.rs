@@ -32,6 +32,10 @@ pub enum Fault {
     DropResponseAfterCommit {
         times: u32,
     },
+    /// Every POST is applied and every answer, a replay of a stored one included, comes
+    /// only after 30 s, until the fault is cleared: the backend did the work and the kiosk
+    /// never hears of it, the case a void notice exists for.
+    LoseAnswers,
     /// Every request answers 401.
     Unauthorized,
     /// Connections are accepted but nothing is answered (network black hole).
@@ -430,9 +434,13 @@ async fn post_action(
         .to_string();
     let id = format!("{kiosk}/{key}");
     let hash = hex::encode(Sha256::digest(format!("{path}\n{body}").as_bytes()));
-    let drop_after = {
-        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(stored) = s.idem.get(&id) {
+    let lose_answers = {
+        let s = state.lock().unwrap_or_else(|p| p.into_inner());
+        matches!(s.fault, Some(Fault::LoseAnswers))
+    };
+    let replay = {
+        let s = state.lock().unwrap_or_else(|p| p.into_inner());
+        s.idem.get(&id).map(|stored| {
             if stored.body_hash != hash {
                 return err(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -440,7 +448,7 @@ async fn post_action(
                     "this Idempotency-Key came with a different body",
                 );
             }
-            return match &stored.answer {
+            match &stored.answer {
                 Some((status, v)) => (
                     StatusCode::from_u16(*status).unwrap_or(StatusCode::OK),
                     Json(v.clone()),
@@ -451,8 +459,17 @@ async fn post_action(
                     "in_progress",
                     "the first request with this key is still in progress",
                 ),
-            };
+            }
+        })
+    };
+    if let Some(answer) = replay {
+        if lose_answers {
+            tokio::time::sleep(Duration::from_secs(30)).await;
         }
+        return answer;
+    }
+    let drop_after = {
+        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
         s.idem.insert(
             id.clone(),
             Stored {
@@ -460,7 +477,8 @@ async fn post_action(
                 answer: None,
             },
         );
-        let drop_after = matches!(s.fault, Some(Fault::DropResponseAfterCommit { .. }));
+        let drop_after =
+            lose_answers || matches!(s.fault, Some(Fault::DropResponseAfterCommit { .. }));
         if let Some(Fault::DropResponseAfterCommit { times }) = s.fault.clone() {
             s.fault = if times > 1 {
                 Some(Fault::DropResponseAfterCommit { times: times - 1 })

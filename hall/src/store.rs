@@ -293,16 +293,51 @@ impl Store {
     /// A ticket request that was in flight when the kiosk stopped was never shown to a
     /// citizen: whatever number the backend may have issued for it is voided.
     fn settle_inflight(&mut self) -> Result<(), StoreError> {
-        let n = self.conn.execute(
-            "UPDATE outbox SET kind = 'ticket_void', path = '/tickets/void', body = json_object('idempotency_key', key), state = 'pending', next_attempt = 0 WHERE state = 'inflight'",
-            [],
-        )?;
-        if n > 0 {
+        let tx = self.conn.transaction()?;
+        let inflight: Vec<String> = tx
+            .prepare("SELECT key FROM outbox WHERE state = 'inflight'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for key in &inflight {
+            if let Ok(key) = Uuid::parse_str(key) {
+                Self::void_request(&tx, key)?;
+            }
+        }
+        tx.commit()?;
+        if !inflight.is_empty() {
             tracing::warn!(
-                "{n} ticket request(s) interrupted by a restart will be voided at the backend"
+                n = inflight.len(),
+                "ticket request(s) interrupted by a restart will be voided at the backend"
             );
         }
         Ok(())
+    }
+
+    /// The one way a request the citizen was never told the answer to is settled: a void
+    /// notice with a key of its own (the backend refuses a reused key with another body as
+    /// `key_reused`, which would leave its number a ghost) naming the voided key, and the
+    /// request itself marked `voided`, never sent again. Runs inside the caller's
+    /// transaction; returns the notice's key.
+    fn void_request(tx: &rusqlite::Transaction<'_>, voided: Uuid) -> Result<Uuid, StoreError> {
+        let notice = Uuid::new_v4();
+        let body = serde_json::json!({ "idempotency_key": voided.to_string() });
+        tx.execute(
+            "INSERT INTO outbox (kind, key, path, body, created_at) VALUES ('ticket_void', ?1, '/tickets/void', ?2, ?3)",
+            params![notice.to_string(), body.to_string(), now_ms()],
+        )?;
+        tx.execute(
+            &format!("UPDATE outbox SET state = 'voided', body = {STRIP_PERSONAL}, last_error = 'unanswered; voided by ' || ?2 WHERE key = ?1"),
+            params![voided.to_string(), notice.to_string()],
+        )?;
+        Ok(notice)
+    }
+
+    /// [`Store::void_request`] in a transaction of its own (a check-in nobody answered).
+    pub fn void(&mut self, voided: Uuid) -> Result<Uuid, StoreError> {
+        let tx = self.conn.transaction()?;
+        let notice = Self::void_request(&tx, voided)?;
+        tx.commit()?;
+        Ok(notice)
     }
 
     /// Records a ticket request before it is sent, so that an answer lost with the kiosk
@@ -395,11 +430,7 @@ impl Store {
             params![report_key.to_string(), report.to_string(), now_ms()],
         )?;
         if let Some(k) = unanswered {
-            let void = serde_json::json!({ "idempotency_key": k.to_string() });
-            tx.execute(
-                "UPDATE outbox SET kind = 'ticket_void', path = '/tickets/void', body = ?2, state = 'pending', next_attempt = 0 WHERE key = ?1",
-                params![k.to_string(), void.to_string()],
-            )?;
+            Self::void_request(&tx, k)?;
         }
         tx.commit()?;
         Ok(Some(number))

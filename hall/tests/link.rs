@@ -197,3 +197,93 @@ async fn corrupt_store_is_kept_aside_and_replaced() {
         .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
     assert!(kept, "the old file is kept aside");
 }
+
+/// The backend applies each request and every answer is lost (it comes after 30 s): the
+/// kiosk gives up within its budget and settles the request with a void notice.
+fn lose_every_answer(sim: &HallSim) {
+    sim.set_fault(Fault::LoseAnswers);
+}
+
+/// Once the backend answers again: the outbox empties, nothing is a dead letter, and
+/// every number the backend issued for a request nobody was told of is voided.
+async fn delivered_with_no_ghost(sim: &HallSim, link: &HallLink) {
+    sim.set_fault(Fault::None);
+    assert!(link.flush().await.unwrap(), "the outbox empties");
+    let st = link.status();
+    assert_eq!(
+        st.outbox.dead,
+        0,
+        "no dead letter: {:?}",
+        link.dead_letters()
+    );
+    let applied = sim.tickets();
+    assert!(!applied.is_empty(), "the backend had applied the request");
+    for t in &applied {
+        assert_eq!(t["voided"], true, "a ghost number at the backend: {t}");
+    }
+    let keys: Vec<String> = applied
+        .iter()
+        .map(|t| t["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sim.voids(), keys, "each applied request voided once");
+}
+
+#[tokio::test]
+async fn a_ticket_applied_with_every_answer_lost_is_voided_under_a_key_of_its_own() {
+    let (sim, link, _d) = setup().await;
+    link.sync().await.unwrap();
+    lose_every_answer(&sim);
+    let t = link.take_ticket(walk_in("B")).await.unwrap();
+    assert!(t.offline, "the citizen got a number from the offline block");
+    assert_ne!(
+        t.ticket.ticket_no.as_str(),
+        sim.tickets()[0]["ticket_no"].as_str().unwrap(),
+        "the backend's own number never reached the citizen"
+    );
+    delivered_with_no_ghost(&sim, &link).await;
+    assert_eq!(sim.offline_reports().len(), 1);
+}
+
+#[tokio::test]
+async fn a_check_in_applied_with_every_answer_lost_is_voided_and_leaves_no_dead_letter() {
+    let (sim, link, _d) = setup().await;
+    lose_every_answer(&sim);
+    let r = link
+        .check_in(hall_link::api::CheckInRequest::Code {
+            code: "AP0001".into(),
+        })
+        .await;
+    assert!(r.is_err(), "no answer within the budget: {r:?}");
+    assert_eq!(sim.checkins().len(), 1, "the backend checked it in");
+    delivered_with_no_ghost(&sim, &link).await;
+}
+
+#[tokio::test]
+async fn a_request_in_flight_at_a_restart_is_voided_under_a_key_of_its_own() {
+    let (sim, link, dir) = setup().await;
+    let settings = link.settings().clone();
+    drop(link);
+    // The kiosk recorded a ticket request, the backend applied it, and the kiosk died
+    // before the answer came back.
+    let key = uuid::Uuid::new_v4();
+    let body = json!({"category": "A", "source": "walk_in", "priority": null, "applicant": null});
+    {
+        let (mut store, _) =
+            hall_link::store::Store::open(&hall_link::store::db_path(dir.path())).unwrap();
+        store.begin_request(key, "/tickets", &body).unwrap();
+    }
+    let applied = reqwest::Client::new()
+        .post(format!("{}/tickets", sim.url()))
+        .bearer_auth("demo-token")
+        .header("X-Kiosk-Id", "T-01")
+        .header("Idempotency-Key", key.to_string())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(applied.status(), 201);
+    // Started again: the interrupted request becomes a void notice.
+    let link = HallLink::open(settings).unwrap();
+    delivered_with_no_ghost(&sim, &link).await;
+    assert_eq!(sim.voids(), [key.to_string()]);
+}
