@@ -1,28 +1,24 @@
 //! The ID-card reader's loop: cards placed and taken go to the UI as the flows see them;
 //! the board and metrics follow the reader. Logs name what happened, never whose card.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use kiosk_drivers::idcard::{self, CardEvent, WatchHandle};
 
-use super::events::EventSender;
+use super::Wiring;
 use crate::domain::AppEvent;
 use crate::health::board::DeviceState;
-use crate::health::{HealthBoard, Metrics};
 use crate::platform::config::Config;
 use crate::platform::liveness::Liveness;
-use crate::tasks::Tasks;
 
 /// Starts the card watch and its loop; None when the config has no reader.
-pub fn start(
-    config: &Config,
-    tasks: &Tasks,
-    tx: EventSender,
-    health: HealthBoard,
-    metrics: Arc<Metrics>,
-    liveness: &mut Liveness,
-) -> Option<WatchHandle> {
+pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Option<WatchHandle> {
+    let (tasks, tx, health, metrics) = (
+        wiring.tasks,
+        wiring.tx.clone(),
+        wiring.health.clone(),
+        wiring.metrics.clone(),
+    );
     let port = config.devices.idcard.port.clone();
     if port == "sim" {
         return None;

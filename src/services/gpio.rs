@@ -4,11 +4,9 @@ use std::sync::{Arc, Mutex};
 
 use kiosk_drivers::gpio::{Gpio, Input, Output, PinMap, RpiGpio, SimGpio, SimGpioHandle};
 
-use super::events::EventSender;
+use super::Wiring;
 use crate::domain::AppEvent;
-use crate::health::HealthBoard;
 use crate::platform::config::GpioDevice;
-use crate::tasks::Tasks;
 
 /// The GPIO, shared by the monitor (lamps) and the desk (help lamp, buzzer).
 pub type SharedGpio = Arc<Mutex<Box<dyn Gpio>>>;
@@ -40,10 +38,11 @@ pub fn open(c: &GpioDevice) -> (Box<dyn Gpio>, SimGpioHandle) {
 
 /// Forwards the inputs: the help button and presence sensor to the UI, the paper-low
 /// sensor to the board. Ends when the GPIO's event source does or at shutdown.
-pub fn watch_inputs(gpio: &mut dyn Gpio, tasks: &Tasks, tx: EventSender, health: HealthBoard) {
+pub fn watch_inputs(gpio: &mut dyn Gpio, wiring: &Wiring) {
     let Some(mut inputs) = gpio.events() else {
         return;
     };
+    let (tasks, tx, health) = (wiring.tasks, wiring.tx.clone(), wiring.health.clone());
     let stop = tasks.stop_signal();
     tasks.spawn(async move {
         loop {

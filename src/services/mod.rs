@@ -64,6 +64,15 @@ pub enum StartError {
     Demo(String),
 }
 
+/// What every device loop reports to: the tasks it runs on, the UI's event channel, the
+/// status board and the metrics.
+pub struct Wiring<'a> {
+    pub tasks: &'a Tasks,
+    pub tx: &'a EventSender,
+    pub health: &'a HealthBoard,
+    pub metrics: &'a Arc<Metrics>,
+}
+
 /// Everything that runs beside the UI.
 pub struct Services {
     runtime: tokio::runtime::Runtime,
@@ -132,27 +141,19 @@ impl Services {
         let mut liveness = Liveness::default();
         start_link(&link, &tasks, &tx, &mut liveness);
 
+        let wiring = Wiring {
+            tasks: &tasks,
+            tx: &tx,
+            health: &health,
+            metrics: &metrics,
+        };
         let (mut gpio_device, gpio_handle) = gpio::open(&config.devices.gpio);
-        gpio::watch_inputs(gpio_device.as_mut(), &tasks, tx.clone(), health.clone());
+        gpio::watch_inputs(gpio_device.as_mut(), &wiring);
         let mut devices: Vec<Box<dyn Send>> = Vec::new();
-        if let Some(h) = scanner::start(
-            &config,
-            &tasks,
-            tx.clone(),
-            health.clone(),
-            metrics.clone(),
-            &mut liveness,
-        ) {
+        if let Some(h) = scanner::start(&config, &wiring, &mut liveness) {
             devices.push(Box::new(h));
         }
-        if let Some(h) = card_watch::start(
-            &config,
-            &tasks,
-            tx.clone(),
-            health.clone(),
-            metrics.clone(),
-            &mut liveness,
-        ) {
+        if let Some(h) = card_watch::start(&config, &wiring, &mut liveness) {
             devices.push(Box::new(h));
         }
         let printer = printer::open(&config);

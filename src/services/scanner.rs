@@ -4,28 +4,24 @@
 
 use kiosk_drivers::scanner::payload::{self, SchemeContext};
 use kiosk_drivers::scanner::{self, ScannerConfig, ScannerEvent, ScannerHandle};
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::convert::code_kind;
-use super::events::EventSender;
 use super::staff_key::staff_verifier;
+use super::Wiring;
 use crate::domain::AppEvent;
 use crate::health::board::DeviceState;
-use crate::health::{HealthBoard, Metrics};
 use crate::platform::config::Config;
 use crate::platform::liveness::Liveness;
-use crate::tasks::Tasks;
 
 /// Starts the scanner worker and its loop; None when the config has no scanner.
-pub fn start(
-    config: &Config,
-    tasks: &Tasks,
-    tx: EventSender,
-    health: HealthBoard,
-    metrics: Arc<Metrics>,
-    liveness: &mut Liveness,
-) -> Option<ScannerHandle> {
+pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Option<ScannerHandle> {
+    let (tasks, tx, health, metrics) = (
+        wiring.tasks,
+        wiring.tx.clone(),
+        wiring.health.clone(),
+        wiring.metrics.clone(),
+    );
     let port = config.devices.scanner.port.clone();
     if port == "sim" {
         return None;
