@@ -153,13 +153,13 @@ fn an_id_card_lists_the_holders_recent_services_to_pick_from() {
     flow.handle(Input::Start);
     assert!(flow.wants_card());
     let fx = flow.handle(Input::Card {
-        id_number: "110101195001011234".into(),
+        id_number: "110101195003071542".into(),
     });
     assert_eq!(fx[0], Effect::StartState(StartState::LookingUp));
     let Effect::LookUpRecent { request, id_number } = fx[1].clone() else {
         panic!("{fx:?}")
     };
-    assert_eq!(id_number, "110101195001011234");
+    assert_eq!(id_number, "110101195003071542");
     let fx = flow.handle(Input::Recent {
         request,
         result: Ok(vec![

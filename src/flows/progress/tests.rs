@@ -45,10 +45,10 @@ fn start_clears_and_shows_the_ask_screen() {
 #[test]
 fn a_card_or_a_receipt_qr_asks_the_desk() {
     let mut f = started();
-    let fx = f.handle(Input::Card("110101195001011234".into()), &ctx());
+    let fx = f.handle(Input::Card("110101195003071542".into()), &ctx());
     assert_eq!(fx[0], Effect::State(ProgressState::Looking));
     let (card, key) = asked(&fx).unwrap();
-    assert_eq!(key, ProgressKey::IdNumber("110101195001011234".into()));
+    assert_eq!(key, ProgressKey::IdNumber("110101195003071542".into()));
     let code = ScannedCode::Receipt("SB20261124001".into());
     assert!(f.takes(&Input::Scanned(code.clone())));
     let fx = f.handle(Input::Scanned(code), &ctx());
@@ -80,7 +80,7 @@ fn a_ticket_qr_or_a_bad_code_is_left_to_the_other_flows() {
 #[test]
 fn nothing_is_taken_before_the_flow_is_open() {
     let mut f = ProgressFlow::default();
-    let card = Input::Card("110101195001011234".into());
+    let card = Input::Card("110101195003071542".into());
     assert!(!f.takes(&card));
     assert!(!f.takes(&Input::CardRemoved));
     assert!(f.handle(card, &ctx()).is_empty());

@@ -60,7 +60,7 @@ fn audit(who: &str, what: &str) -> Effect {
 fn card() -> AppEvent {
     AppEvent::CardPresented(CardHolder {
         name: "李小英".into(),
-        id_number: "110101199003071542".into(),
+        id_number: "110101195003071542".into(),
         birth: None,
         valid_until: None,
         usable: true,

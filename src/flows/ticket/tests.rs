@@ -47,7 +47,7 @@ impl World {
 fn holder(birth: time::Date, valid_until: Option<time::Date>) -> CardHolder {
     CardHolder {
         name: "李秀英".into(),
-        id_number: "110101195001011234".into(),
+        id_number: "110101195003071542".into(),
         birth: Some(birth),
         valid_until,
         usable: true,
