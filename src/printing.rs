@@ -81,7 +81,7 @@ impl PrintService {
     }
 
     fn now(&self) -> String {
-        self.stamp(time::OffsetDateTime::now_utc())
+        self.stamp(hall_link::clock::now_utc())
     }
 
     /// Records what the printer said, and tells staff when it changed for the worse.
@@ -285,7 +285,7 @@ impl PrintService {
         let job = layout::test_page(
             self.inner.profile,
             kiosk_id,
-            &self.stamp(time::OffsetDateTime::now_utc()),
+            &self.stamp(hall_link::clock::now_utc()),
         )?;
         Ok(self.print(&job)?)
     }

@@ -171,3 +171,54 @@ fn every_listed_screen_shows_its_sample_state() {
         "the on-screen QR code is drawn"
     );
 }
+
+/// A kiosk whose store cannot be opened (issue 17: open never destroys, it fails) does not
+/// go dark: citizens see it is out of service, the technician sees why and the kiosk id,
+/// and the idle timeout keeps it there rather than showing a home screen that cannot serve.
+#[test]
+fn a_store_that_cannot_open_leaves_the_kiosk_out_of_service_saying_why() {
+    use hall_kiosk::platform::config::{Config, EXAMPLE};
+    use hall_kiosk::services::{Services, World};
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    // SQLite cannot make its shared-memory file: an I/O failure, not damage.
+    std::fs::create_dir(dir.path().join("kiosk.db-shm")).unwrap();
+    let config = Config::parse(EXAMPLE, std::path::Path::new("kiosk.toml")).unwrap();
+    let err = match Services::start(&config, World::Demo(dir.path().to_path_buf())) {
+        Ok(_) => panic!("the services started on a store that cannot open"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("local store"), "{err}");
+
+    let mut options = hall_kiosk::app::options_from_config(&config);
+    options.idle_timeout_s = 30;
+    let kiosk = hall_kiosk::app::start_fault(options, &err).unwrap();
+    kiosk.window().show().unwrap();
+    let shell = kiosk.window().global::<Shell>();
+    let nav = kiosk.window().global::<Nav>();
+    assert_eq!(nav.get_screen(), Screen::OutOfService);
+    assert_eq!(
+        shell.get_out_of_service_reason(),
+        hall_kiosk::ui::OutOfServiceReason::Fault
+    );
+    assert!(
+        ElementHandle::find_by_accessible_label(kiosk.window(), &err)
+            .next()
+            .is_some(),
+        "the reason is on the screen, readable by a screen reader"
+    );
+    wait_secs(40);
+    assert_eq!(
+        nav.get_screen(),
+        Screen::OutOfService,
+        "idle keeps the page"
+    );
+    assert!(
+        !std::fs::read_dir(dir.path()).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("corrupt")),
+        "nothing was set aside"
+    );
+}

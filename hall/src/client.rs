@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
+use crate::headers;
 use crate::LinkSettings;
 
 /// What an HTTP exchange came to.
@@ -132,13 +133,11 @@ impl Client {
             .ok()
             .and_then(|r| r.headers().get("date"))
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .and_then(headers::date)
         {
-            let now = std::time::SystemTime::now();
-            let skew = match now.duration_since(server) {
-                Ok(ahead) => ahead.as_secs() as i64,
-                Err(behind) => -(behind.duration().as_secs() as i64),
-            };
+            let local = std::time::SystemTime::now();
+            crate::clock::observe(server, local);
+            let skew = headers::skew_s(local, server);
             *self.skew_s.lock().unwrap_or_else(|p| p.into_inner()) = Some(skew);
         }
         resp.map_err(|e| ClientError::Network(e.to_string()))
@@ -173,7 +172,7 @@ impl Client {
             req = req.timeout(t);
         }
         let resp = self.send(req).await?;
-        Self::answer(resp).await
+        Self::answer(resp, headers::answer_limit(path)).await
     }
 
     /// GETs a path, with `If-None-Match` when an ETag is known. Returns (status, ETag, body);
@@ -193,31 +192,49 @@ impl Client {
             .headers()
             .get("etag")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+            .and_then(headers::etag);
         if status == StatusCode::NOT_MODIFIED {
             return Ok((304, etag, String::new()));
         }
         if !status.is_success() {
             return Err(Self::error(status, resp).await);
         }
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let text = Self::text(resp, headers::answer_limit(path)).await?;
         Ok((status.as_u16(), etag, text))
     }
 
-    async fn answer(resp: reqwest::Response) -> Result<(u16, serde_json::Value), ClientError> {
+    /// The body as text, refused once it passes `limit` bytes (by its Content-Length, or
+    /// while it streams in), so a runaway answer costs neither memory nor the store.
+    async fn text(mut resp: reqwest::Response, limit: usize) -> Result<String, ClientError> {
+        let too_large = || ClientError::BadAnswer(format!("answer larger than {limit} bytes"));
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        String::from_utf8(body).map_err(|_| ClientError::BadAnswer("answer is not UTF-8".into()))
+    }
+
+    async fn answer(
+        resp: reqwest::Response,
+        limit: usize,
+    ) -> Result<(u16, serde_json::Value), ClientError> {
         let status = resp.status();
         if status.is_success() {
             let code = status.as_u16();
             if code == 204 {
                 return Ok((204, serde_json::Value::Null));
             }
-            let text = resp
-                .text()
-                .await
-                .map_err(|e| ClientError::Network(e.to_string()))?;
+            let text = Self::text(resp, limit).await?;
             if text.trim().is_empty() {
                 return Ok((code, serde_json::Value::Null));
             }
@@ -233,9 +250,12 @@ impl Client {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let body: crate::api::ApiError = resp.json().await.unwrap_or(crate::api::ApiError {
+            .and_then(|v| headers::retry_after(v, std::time::SystemTime::now()));
+        let body: crate::api::ApiError = match Self::text(resp, headers::ANSWER_MAX_BYTES).await {
+            Ok(text) => serde_json::from_str(&text).ok(),
+            Err(_) => None,
+        }
+        .unwrap_or(crate::api::ApiError {
             error: String::new(),
             message: String::new(),
         });

@@ -15,7 +15,9 @@ use std::time::Duration;
 
 pub mod api;
 pub mod client;
+pub mod clock;
 pub mod form;
+pub mod headers;
 pub mod link;
 pub mod sim;
 pub mod sim_cli;
@@ -25,6 +27,7 @@ pub use link::{
     provisional_receipt_no, CheckInError, HallLink, IssuedCheckIn, IssuedTicket, LinkError,
     LinkStatus, Posted, Progress, SubmitError, Submitted, TicketError,
 };
+pub use store::{Retention, Revived};
 
 /// What the link needs to know; the app builds it from the kiosk's config.
 #[derive(Clone)]
@@ -43,6 +46,8 @@ pub struct LinkSettings {
     pub client_cert: Option<(PathBuf, PathBuf)>,
     pub data_dir: PathBuf,
     pub hall_utc_offset: time::UtcOffset,
+    /// How long the store keeps what it no longer needs, and how large it may grow.
+    pub retention: store::Retention,
 }
 
 impl std::fmt::Debug for LinkSettings {
@@ -71,6 +76,7 @@ impl LinkSettings {
             client_cert: None,
             data_dir,
             hall_utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),
+            retention: store::Retention::default(),
         }
     }
 }

@@ -17,6 +17,8 @@ use crate::LinkSettings;
 /// Offline numbers kept in reserve per category while online.
 const BLOCK_LOW_WATER: u32 = 10;
 const BLOCK_SIZE: u32 = 20;
+/// How often the store drops what retention no longer keeps.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Longest wait between delivery attempts of one entry.
 const BACKOFF_CAP: Duration = Duration::from_secs(60);
 
@@ -155,6 +157,12 @@ pub struct LinkStatus {
     pub clock_skew_s: Option<i64>,
     /// Set when the store was found corrupt at start and recreated.
     pub store_recreated: Option<String>,
+    /// Why the last write to the store failed (a full disk, an I/O error), until one
+    /// commits again: while set, nothing a citizen does can be kept.
+    pub store_failing: Option<String>,
+    /// The store file's size and the most it may grow to (bytes).
+    pub store_bytes: u64,
+    pub store_max_bytes: u64,
 }
 
 struct Inner {
@@ -180,7 +188,13 @@ pub struct HallLink {
 impl HallLink {
     /// Opens the store and prepares the client; starts no task (see [`HallLink::start`]).
     pub fn open(settings: LinkSettings) -> Result<HallLink, LinkError> {
-        let (store, report) = Store::open(&crate::store::db_path(&settings.data_dir))?;
+        let (mut store, report) = Store::open(&crate::store::db_path(&settings.data_dir))?;
+        store.limit_size(settings.retention.max_bytes)?;
+        match store.prune(settings.retention.keep_done_ms) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "store: removed what retention no longer keeps"),
+            Err(e) => tracing::warn!("store: pruning failed: {e}"),
+        }
         let client = Client::new(&settings)?;
         let mut status = LinkStatus::default();
         if let OpenReport::Recreated { kept_as, reason } = report {
@@ -227,7 +241,34 @@ impl HallLink {
     /// as if the caller had been dropped just after. A panic in `f` becomes
     /// [`StoreError::Task`] for the caller (SQLite rolled back the open transaction when
     /// the panic unwound it); the poisoned mutex is taken over as everywhere else here.
+    ///
+    /// For writes: a failed one marks the store failing in [`LinkStatus::store_failing`]
+    /// (the lamp turns red: nothing can be promised to a citizen), and a write that
+    /// commits clears it. Reads go through [`HallLink::read_store`].
     async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let result = self.on_store(f).await;
+        let failing = result.as_ref().err().map(|e| e.to_string());
+        self.set_status(|s| {
+            if failing.is_some() && s.store_failing.is_none() {
+                tracing::error!(target: "alert", "the local store cannot commit: citizens are told nothing was kept");
+            }
+            s.store_failing = failing;
+        });
+        result
+    }
+
+    /// [`HallLink::with_store`] for reads, which say nothing of whether commits work.
+    async fn read_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.on_store(move |s| f(s)).await
+    }
+
+    async fn on_store<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
@@ -271,13 +312,14 @@ impl HallLink {
     }
 
     fn refresh_local_status(&self) {
-        let (left, counts, oldest, catalog) = {
+        let (left, counts, oldest, catalog, size) = {
             let store = self.store();
             (
                 store.offline_left().unwrap_or_default(),
                 store.counts().unwrap_or_default(),
                 store.oldest_pending_ms().ok().flatten(),
                 store.catalog().ok().flatten(),
+                store.size_bytes().unwrap_or_default(),
             )
         };
         let version = catalog
@@ -290,6 +332,8 @@ impl HallLink {
             s.clock_skew_s = self.inner.client.skew_s();
             s.catalog_version = version;
             s.catalog_fetched_ms = catalog.map(|c| c.2);
+            s.store_bytes = size;
+            s.store_max_bytes = self.inner.settings.retention.max_bytes;
         });
     }
 
@@ -320,7 +364,7 @@ impl HallLink {
     }
 
     fn now_rfc3339(&self) -> String {
-        time::OffsetDateTime::now_utc()
+        crate::clock::now_utc()
             .to_offset(self.inner.settings.hall_utc_offset)
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default()
@@ -615,7 +659,7 @@ impl HallLink {
     /// something just handed in.
     pub async fn progress(&self, query: &api::ProgressQuery) -> Result<Progress, LinkError> {
         let (items, pending) = self
-            .with_store(|s| Ok((catalog_of(s), s.entries("pending")?)))
+            .read_store(|s| Ok((catalog_of(s), s.entries("pending")?)))
             .await?;
         let item_name = |code: &str| {
             items
@@ -744,7 +788,7 @@ impl HallLink {
 
     /// Refreshes the catalog on its ETag. Ok(true) when it changed.
     pub async fn refresh_catalog(&self) -> Result<bool, LinkError> {
-        let etag = self.with_store(|s| s.catalog()).await?.and_then(|c| c.0);
+        let etag = self.read_store(|s| s.catalog()).await?.and_then(|c| c.0);
         let r = self.inner.client.get("/catalog", etag.as_deref()).await;
         let r2 = r
             .as_ref()
@@ -765,7 +809,7 @@ impl HallLink {
 
     /// Asks for offline numbers for every category below the low-water mark.
     pub async fn top_up_blocks(&self, categories: &[String]) -> Result<(), LinkError> {
-        let left = self.with_store(|s| s.offline_left()).await?;
+        let left = self.read_store(|s| s.offline_left()).await?;
         for c in categories {
             let have = left.iter().find(|(cat, _)| cat == c).map_or(0, |(_, n)| *n);
             if have >= BLOCK_LOW_WATER {
@@ -796,7 +840,7 @@ impl HallLink {
     }
 
     pub async fn heartbeat(&self) -> Result<(), ClientError> {
-        let outbox = self.with_store(|s| s.counts()).await.unwrap_or_default();
+        let outbox = self.read_store(|s| s.counts()).await.unwrap_or_default();
         let body = json!({
             "kiosk_id": self.inner.settings.kiosk_id,
             "version": env!("CARGO_PKG_VERSION"),
@@ -818,7 +862,7 @@ impl HallLink {
         // Each step on its own: a backend whose catalog route fails must still get the
         // heartbeat (hall IT would otherwise see a silent kiosk) and give offline numbers.
         let catalog = self.refresh_catalog().await;
-        let cached = self.with_store(|s| Ok(catalog_of(s))).await;
+        let cached = self.read_store(|s| Ok(catalog_of(s))).await;
         let categories = codes_of(cached.ok().flatten());
         let blocks = self.top_up_blocks(&categories).await;
         let heartbeat = self.heartbeat().await;
@@ -837,7 +881,7 @@ impl HallLink {
     /// Delivers due entries, oldest first, keeping order within a kind. Returns how many
     /// were delivered, and whether the backend was unreachable.
     pub async fn deliver_due(&self) -> (usize, bool) {
-        let entries = match self.with_store(|s| s.due(100)).await {
+        let entries = match self.read_store(|s| s.due(100)).await {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!("outbox read failed: {e}");
@@ -888,7 +932,8 @@ impl HallLink {
                         _ => None,
                     };
                     let wait = retry_after.unwrap_or_else(|| backoff(e.attempts));
-                    let (error, at) = (err.to_string(), now_ms() + wait.as_millis() as i64);
+                    let wait_ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
+                    let (error, at) = (err.to_string(), now_ms().saturating_add(wait_ms));
                     let _ = self
                         .with_store(move |s| s.retry_later(key, &error, at))
                         .await;
@@ -912,18 +957,18 @@ impl HallLink {
     pub async fn flush(&self) -> Result<bool, StoreError> {
         loop {
             let (n, unreachable) = self.deliver_due().await;
-            let counts = self.with_store(|s| s.counts()).await?;
+            let counts = self.read_store(|s| s.counts()).await?;
             if counts.pending == 0 {
                 return Ok(true);
             }
             if unreachable || n == 0 {
                 // Entries waiting for their backoff: try them now, once.
-                let any_due = !self.with_store(|s| s.due(1)).await?.is_empty();
+                let any_due = !self.read_store(|s| s.due(1)).await?.is_empty();
                 if !any_due {
                     self.store_reset_backoff().await?;
                     let (n2, unreachable2) = self.deliver_due().await;
                     if n2 == 0 || unreachable2 {
-                        return Ok(self.with_store(|s| s.counts()).await?.pending == 0);
+                        return Ok(self.read_store(|s| s.counts()).await?.pending == 0);
                     }
                 } else if unreachable {
                     return Ok(false);
@@ -935,7 +980,7 @@ impl HallLink {
     async fn store_reset_backoff(&self) -> Result<(), StoreError> {
         // Collected first, then one call per entry: the store's lock is not held across
         // the loop, so a citizen's action commits between two of these.
-        let pending = self.with_store(|s| s.entries("pending")).await?;
+        let pending = self.read_store(|s| s.entries("pending")).await?;
         for e in pending {
             let error = e.last_error.unwrap_or_default();
             self.with_store(move |s| s.retry_later(e.key, &error, 0))
@@ -951,6 +996,8 @@ impl HallLink {
         let mut stop = self.inner.stop.subscribe();
         tokio::spawn(async move {
             let mut upkeep = tokio::time::interval(Duration::from_secs(60));
+            // Retention runs at open (see `open`) and then hourly, in an upkeep round.
+            let mut last_prune = tokio::time::Instant::now();
             loop {
                 link.inner
                     .actor_beat_ms
@@ -960,6 +1007,13 @@ impl HallLink {
                     _ = upkeep.tick() => {
                         if let Err(e) = link.sync().await {
                             tracing::debug!("upkeep: {e}");
+                        }
+                        if last_prune.elapsed() >= PRUNE_EVERY {
+                            last_prune = tokio::time::Instant::now();
+                            let keep = link.inner.settings.retention.keep_done_ms;
+                            if let Err(e) = link.with_store(move |s| s.prune(keep)).await {
+                                tracing::warn!("store: pruning failed: {e}");
+                            }
                         }
                     }
                     _ = link.inner.wake.notified() => {}
@@ -999,7 +1053,7 @@ impl HallLink {
         self.store().entries("dead")
     }
 
-    pub fn retry_dead(&self, key: Uuid) -> Result<bool, StoreError> {
+    pub fn retry_dead(&self, key: Uuid) -> Result<crate::Revived, StoreError> {
         let r = self.store().revive(key);
         self.inner.wake.notify_one();
         r

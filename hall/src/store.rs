@@ -8,10 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 mod reader;
+use reader::side_file;
 pub use reader::{CachedCatalog, ReadError, StoreReader, StoreSummary};
 
 /// The store's file in the kiosk's data directory.
@@ -19,10 +21,47 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
     data_dir.join("kiosk.db")
 }
 
-/// The body of an entry the backend has (or that staff gave up on) without the citizen's
-/// personal data: what stays is what staff statistics need.
-const STRIP_PERSONAL: &str =
-    "json_remove(body, '$.applicant', '$.phone', '$.id_number', '$.form', '$.delivery')";
+/// The body of an entry the backend has, or that died, was voided or given up on, without
+/// the citizen's personal data (names, numbers, forms, a complaint's text, a rating's
+/// comment): what stays is what staff statistics need.
+const STRIP_PERSONAL: &str = "json_remove(body, '$.applicant', '$.phone', '$.id_number', '$.form', '$.delivery', '$.text', '$.comment')";
+
+/// Entries whose meaning expires: a ticket or check-in request resent later would make a
+/// number nobody is waiting for. Staff "retry" of such an entry older than
+/// [`REQUEST_MEANING_MS`] voids it instead.
+const EXPIRING_KINDS: &[&str] = &["ticket_request"];
+pub const REQUEST_MEANING_MS: i64 = 5 * 60 * 1000;
+
+/// How long the store keeps what it no longer needs, and how large it may grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Delivered, voided and discarded entries (already without personal data) and the
+    /// tickets issued here leave the store this long after they were made.
+    pub keep_done_ms: i64,
+    /// The store's file may grow to this many bytes; beyond it a commit fails (the citizen
+    /// is told nothing was kept) instead of the data partition filling for everything else.
+    pub max_bytes: u64,
+}
+
+impl Default for Retention {
+    fn default() -> Retention {
+        Retention {
+            keep_done_ms: 30 * 24 * 3600 * 1000,
+            max_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// What staff "retry" did to a dead letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revived {
+    /// Sent again by the delivery actor.
+    Pending,
+    /// A ticket or check-in request too old to mean anything: voided instead.
+    Voided,
+    /// No dead letter with that key.
+    NotDead,
+}
 
 /// Schema versions, applied in order; `PRAGMA user_version` records how far a file is.
 const MIGRATIONS: &[&str] = &[
@@ -79,11 +118,71 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The file is corrupt even after it was set aside and a fresh one made.
+    #[error("local store is corrupt: {0}")]
+    Corrupt(String),
+    /// The file's schema is newer than this build's (the other A/B slot's newer kiosk wrote
+    /// it) or not a schema version at all: opening it would misread or damage it.
+    #[error("local store {}: schema version {found}, this build knows 0 to {known}; start the kiosk version that wrote it, or move the file aside after its entries were delivered", path.display())]
+    Schema {
+        path: PathBuf,
+        found: i64,
+        known: u32,
+    },
     /// A store operation run off the async workers panicked, or the runtime shut down
     /// before it ran. Its transaction, if it had opened one, was rolled back, so the caller
     /// must not promise anything; the store itself stays usable.
     #[error("local store operation failed: {0}")]
     Task(String),
+}
+
+/// Why [`Store::open_checked`] did not give a connection.
+enum Refusal {
+    /// SQLite says the file is damaged: set it aside.
+    Corrupt(String),
+    /// Anything else: the file may be fine, so it is left alone.
+    Error(StoreError),
+}
+
+impl From<rusqlite::Error> for Refusal {
+    fn from(e: rusqlite::Error) -> Refusal {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        match e.sqlite_error_code() {
+            Some(DatabaseCorrupt | NotADatabase) => Refusal::Corrupt(e.to_string()),
+            _ => Refusal::Error(StoreError::Sqlite(e)),
+        }
+    }
+}
+
+/// Moves a corrupt database and its side files to `<name>.corrupt-<UTC time>[-wal|-shm]`
+/// (a new name if that is taken) and returns the database's new name.
+fn set_aside(path: &Path) -> Result<PathBuf, StoreError> {
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default();
+    let base = (0..)
+        .map(|n| {
+            let tag = if n == 0 {
+                format!("corrupt-{stamp}")
+            } else {
+                format!("corrupt-{stamp}-{n}")
+            };
+            side_file(path, &format!(".{tag}"))
+        })
+        .find(|p| !p.exists() && !side_file(p, "-wal").exists())
+        .expect("some name is free");
+    for suffix in ["-wal", "-shm", ""] {
+        let from = side_file(path, suffix);
+        if from.exists() {
+            std::fs::rename(&from, side_file(&base, suffix)).map_err(|e| StoreError::File {
+                path: from,
+                source: e,
+            })?;
+        }
+    }
+    Ok(base)
 }
 
 /// What opening found.
@@ -130,9 +229,8 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
-pub fn now_ms() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
-}
+/// The trusted now (Unix ms) every stored time is written and compared in.
+pub use crate::clock::now_ms;
 
 /// The `version` field of a cached catalog body, if it has one.
 pub(crate) fn catalog_version(body: &str) -> Option<String> {
@@ -209,6 +307,12 @@ mod query {
         .optional()
     }
 
+    pub(super) fn size_bytes(conn: &Connection) -> rusqlite::Result<u64> {
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok((pages.max(0) as u64).saturating_mul(size.max(0) as u64))
+    }
+
     /// (online, offline)
     pub(super) fn tickets_issued(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
         let count = |offline: bool| -> rusqlite::Result<u64> {
@@ -224,6 +328,13 @@ mod query {
 
 impl Store {
     /// Opens (or creates) the store, checking its integrity first.
+    ///
+    /// Only a file SQLite itself calls corrupt (`SQLITE_CORRUPT`, `SQLITE_NOTADB`, or a
+    /// failing `integrity_check`) is set aside, with its `-wal` and `-shm`, under a dated
+    /// name, and a fresh one made ([`OpenReport::Recreated`]); nothing is ever deleted, since
+    /// committed entries may live only in the `-wal`. Every other failure (permissions, a
+    /// lock held elsewhere, I/O, a full disk, a schema from a newer build) is an error and
+    /// leaves the files as they were: the kiosk goes out of service and says why.
     pub fn open(path: &Path) -> Result<(Store, OpenReport), StoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::File {
@@ -234,22 +345,25 @@ impl Store {
         let mut report = OpenReport::Ok;
         let conn = match Self::open_checked(path) {
             Ok(c) => c,
-            Err(reason) => {
-                let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
-                let kept_as = path.with_extension(format!("db.corrupt-{stamp}"));
-                std::fs::rename(path, &kept_as).map_err(|e| StoreError::File {
-                    path: path.to_owned(),
-                    source: e,
-                })?;
-                for side in ["-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{side}", path.display()));
-                }
-                tracing::error!(target: "alert", kept_as = %kept_as.display(), "local store was corrupt: {reason}; a fresh one was made");
+            Err(Refusal::Error(e)) => return Err(e),
+            Err(Refusal::Corrupt(reason)) => {
+                let kept_as = set_aside(path)?;
+                tracing::error!(target: "alert", kept_as = %kept_as.display(), "local store was corrupt: {reason}; it was kept aside and a fresh one made");
                 report = OpenReport::Recreated { kept_as, reason };
-                Self::open_checked(path)
-                    .map_err(|r| StoreError::Sqlite(rusqlite::Error::InvalidParameterName(r)))?
+                Self::open_checked(path).map_err(|r| match r {
+                    Refusal::Error(e) => e,
+                    Refusal::Corrupt(why) => StoreError::Corrupt(why),
+                })?
             }
         };
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found < 0 || found > i64::from(SCHEMA_VERSION) {
+            return Err(StoreError::Schema {
+                path: path.to_owned(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
         let mut store = Store {
             conn,
             path: path.to_owned(),
@@ -259,23 +373,25 @@ impl Store {
         Ok((store, report))
     }
 
-    fn open_checked(path: &Path) -> Result<Connection, String> {
-        let conn = Connection::open(path).map_err(|e| e.to_string())?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(|e| e.to_string())?;
+    fn open_checked(path: &Path) -> Result<Connection, Refusal> {
+        let conn = Connection::open(path)?;
+        // A file that fails its check must not be checkpointed when this connection
+        // closes: that would fold (or drop) the `-wal` the set-aside copy needs.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL with FULL sync: a commit survives power loss the moment it returns.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| e.to_string())?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if mode != "wal" {
-            return Err(format!("journal mode {mode}"));
+            return Err(Refusal::Error(StoreError::Sqlite(
+                rusqlite::Error::InvalidParameterName(format!("journal mode {mode}, not wal")),
+            )));
         }
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-            .map_err(|e| e.to_string())?;
-        let check = query::integrity(&conn).map_err(|e| e.to_string())?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        let check = query::integrity(&conn)?;
         if check != "ok" {
-            return Err(check);
+            return Err(Refusal::Corrupt(check));
         }
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         Ok(conn)
     }
 
@@ -464,13 +580,18 @@ impl Store {
         Ok(query::offline_left(&self.conn)?)
     }
 
-    /// The oldest deliverable entries (pending, due), oldest first.
+    /// The oldest deliverable entries (pending, due), oldest first. A retry time further
+    /// ahead than any wait the kiosk sets ([`crate::headers::RETRY_AFTER_CAP`]) can only
+    /// come from a clock that jumped back since it was written: such an entry is due.
     pub fn due(&self, limit: usize) -> Result<Vec<Entry>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, kind, key, path, body, attempts, last_error FROM outbox WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
+            "SELECT id, kind, key, path, body, attempts, last_error FROM outbox WHERE state = 'pending' AND (next_attempt <= ?1 OR next_attempt > ?2) ORDER BY id LIMIT ?3",
         )?;
+        let now = now_ms();
+        let horizon =
+            now.saturating_add(crate::headers::RETRY_AFTER_CAP.as_millis() as i64 + 60_000);
         let rows = stmt
-            .query_map(params![now_ms(), limit as i64], entry_row)?
+            .query_map(params![now, horizon, limit as i64], entry_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -511,22 +632,84 @@ impl Store {
         Ok(())
     }
 
-    /// The backend refused the entry for good: kept for staff, never retried by itself.
+    /// The backend refused the entry for good: kept for staff (what it was, when, why),
+    /// never retried by itself, and without the citizen's personal data, which must not
+    /// stay on a kiosk indefinitely.
     pub fn dead(&mut self, key: Uuid, error: &str) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?2 WHERE key = ?1",
+            &format!("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?2, body = {STRIP_PERSONAL} WHERE key = ?1"),
             params![key.to_string(), error],
         )?;
         Ok(())
     }
 
-    /// Staff retry a dead letter.
-    pub fn revive(&mut self, key: Uuid) -> Result<bool, StoreError> {
-        let n = self.conn.execute(
-            "UPDATE outbox SET state = 'pending', next_attempt = 0 WHERE key = ?1 AND state = 'dead'",
-            params![key.to_string()],
+    /// Staff retry a dead letter. A ticket or check-in request older than
+    /// [`REQUEST_MEANING_MS`] is voided instead: its citizen left long ago with another
+    /// answer, and a number issued now would be called for nobody.
+    pub fn revive(&mut self, key: Uuid) -> Result<Revived, StoreError> {
+        let tx = self.conn.transaction()?;
+        let row: Option<(String, i64)> = tx
+            .query_row(
+                "SELECT kind, created_at FROM outbox WHERE key = ?1 AND state = 'dead'",
+                params![key.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let revived = match row {
+            None => Revived::NotDead,
+            Some((kind, created))
+                if EXPIRING_KINDS.contains(&kind.as_str())
+                    && now_ms() - created > REQUEST_MEANING_MS =>
+            {
+                Self::void_request(&tx, key)?;
+                Revived::Voided
+            }
+            Some(_) => {
+                tx.execute(
+                    "UPDATE outbox SET state = 'pending', next_attempt = 0 WHERE key = ?1",
+                    params![key.to_string()],
+                )?;
+                Revived::Pending
+            }
+        };
+        tx.commit()?;
+        Ok(revived)
+    }
+
+    /// Removes what the store no longer needs (see [`Retention`]): delivered, voided and
+    /// discarded entries and tickets older than `keep_done_ms`, and expired offline
+    /// numbers. Pending and dead entries stay whatever their age. Returns the rows removed.
+    pub fn prune(&mut self, keep_done_ms: i64) -> Result<usize, StoreError> {
+        let cutoff = now_ms().saturating_sub(keep_done_ms);
+        let tx = self.conn.transaction()?;
+        let mut n = tx.execute(
+            "DELETE FROM outbox WHERE state IN ('done', 'voided', 'discarded') AND created_at < ?1",
+            params![cutoff],
         )?;
-        Ok(n == 1)
+        n += tx.execute("DELETE FROM tickets WHERE created_at < ?1", params![cutoff])?;
+        n += tx.execute(
+            "DELETE FROM blocks WHERE expires_at <= ?1",
+            params![now_ms()],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Caps the file at `bytes` (SQLite's `max_page_count`): a commit that would grow it
+    /// further fails with "database or disk is full".
+    pub fn limit_size(&mut self, bytes: u64) -> Result<(), StoreError> {
+        let page: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let pages = (bytes / page.max(512) as u64).max(1);
+        let pages = i64::try_from(pages).unwrap_or(i64::MAX);
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// The file's size in use (pages times page size; free pages count too), for the
+    /// size alert before the cap or the partition is reached.
+    pub fn size_bytes(&self) -> Result<u64, StoreError> {
+        Ok(query::size_bytes(&self.conn)?)
     }
 
     /// Staff discard a dead letter: it is never sent, and stays in the store (state

@@ -287,3 +287,41 @@ async fn a_request_in_flight_at_a_restart_is_voided_under_a_key_of_its_own() {
     delivered_with_no_ghost(&sim, &link).await;
     assert_eq!(sim.voids(), [key.to_string()]);
 }
+
+/// Say saved only when saved (issue 17, item 3): at the store's size cap a rating is not
+/// kept, the caller gets the error (the citizen is told), and the link's status turns the
+/// lamp red until a commit works again.
+#[tokio::test]
+async fn a_store_that_cannot_commit_fails_the_action_and_marks_the_link() {
+    // No backend at all: a port that refuses at once, so every action is queued.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = LinkSettings::new("T-01", &url, "demo-token", dir.path().to_path_buf());
+    s.retention.max_bytes = 128 * 1024;
+    s.ticket_timeout = Duration::from_millis(100);
+    let link = HallLink::open(s).unwrap();
+    let big = json!({"ref": {"ticket_no": "A001"}, "level": 5, "comment": "很".repeat(4000)});
+    let mut kept = 0;
+    let err = loop {
+        match link.post_or_queue("rating", "/ratings", big.clone()).await {
+            Ok(Posted::Queued(_)) => kept += 1,
+            Ok(other) => panic!("the backend is down: {other:?}"),
+            Err(e) => break e,
+        }
+        assert!(kept < 500, "the cap never bit");
+    };
+    assert!(err.to_string().contains("full"), "{err}");
+    let status = link.status();
+    assert!(status.store_failing.is_some());
+    assert_eq!(
+        status.outbox.pending, kept,
+        "what was said queued is all there"
+    );
+    // A small entry still fits: the store works again and says so.
+    link.post_or_queue("rating", "/ratings", json!({"level": 5}))
+        .await
+        .unwrap();
+    assert_eq!(link.status().store_failing, None);
+}

@@ -107,6 +107,7 @@ impl Flow {
             AppEvent::Help { .. } => Some(Flow::Help),
             AppEvent::Rated { .. }
             | AppEvent::Complained { .. }
+            | AppEvent::ComplaintNotSaved { .. }
             | AppEvent::RecentServices { .. } => Some(Flow::Feedback),
             AppEvent::ChecklistPrinted { .. } => Some(Flow::Guide),
             AppEvent::Submitted { .. } => Some(Flow::Submit),

@@ -229,6 +229,9 @@ impl FeedbackController {
                 provisional: *provisional,
                 slip: *slip,
             }),
+            AppEvent::ComplaintNotSaved { request } if complaint.awaits(*request) => {
+                Routed::Complaint(complaint::Input::NotSaved { request: *request })
+            }
             _ => return None,
         })
     }
@@ -308,6 +311,7 @@ impl FeedbackController {
                     rating::Outcome::Thanks => RatingOutcome::Thanks,
                     rating::Outcome::Queued => RatingOutcome::Queued,
                     rating::Outcome::Already => RatingOutcome::Already,
+                    rating::Outcome::NotSaved => RatingOutcome::NotSaved,
                 })
             }),
             E::LookUpRecent { request, id_number } => {

@@ -41,7 +41,7 @@ use crate::services::events::EventReceiver;
 use crate::ui::{AppWindow, Feature, Language, Nav, Screen, Shell, Theme};
 
 pub use options::{Session, UiOptions};
-pub use run::{options_from_config, run, start, Ended};
+pub use run::{options_from_config, run, run_fault, start, start_fault, Ended};
 
 /// The kiosk's UI controller.
 pub struct Kiosk {
@@ -187,7 +187,7 @@ impl Kiosk {
     pub fn now(&self) -> time::OffsetDateTime {
         self.options
             .fixed_clock
-            .unwrap_or_else(time::OffsetDateTime::now_utc)
+            .unwrap_or_else(hall_link::clock::now_utc)
             .to_offset(self.options.utc_offset)
     }
 
@@ -376,6 +376,15 @@ impl Kiosk {
 
     /// Returns home and wipes the session. The language returns to the hall's default
     /// so the next citizen does not inherit the last one's choices.
+    /// Out of service for good: the services could not start (see [`start_fault`]).
+    fn show_fault(&self, detail: &str) {
+        let shell = self.window.global::<Shell>();
+        shell.set_out_of_service(true);
+        shell.set_out_of_service_reason(crate::ui::OutOfServiceReason::Fault);
+        shell.set_fault_detail(detail.into());
+        self.go_home();
+    }
+
     pub fn go_home(&self) {
         self.session.borrow_mut().wipe();
         self.guide.wipe();

@@ -74,6 +74,32 @@ pub fn start(
     Ok(kiosk)
 }
 
+/// A window that serves nobody but says why, for a kiosk whose services could not start
+/// (its store cannot be opened, its config is broken): out of service for citizens, and
+/// `detail` (the error, as the journal and `kiosk doctor` give it) for the technician,
+/// instead of a dark screen that systemd restarts every few seconds. Staff cannot sign in:
+/// there is nothing they could put back in service.
+pub fn start_fault(
+    mut options: UiOptions,
+    detail: &str,
+) -> Result<Rc<Kiosk>, slint::PlatformError> {
+    options.staff_pin_hashes.clear();
+    let kiosk = Kiosk::new(options)?;
+    kiosk.show_fault(detail);
+    Ok(kiosk)
+}
+
+/// Runs the fault page's event loop until the window closes; systemd hears the kiosk is up
+/// (it is: the page is its service) and the watchdog is fed while the UI loop turns.
+pub fn run_fault(kiosk: Rc<Kiosk>) -> Result<(), slint::PlatformError> {
+    slint::Timer::single_shot(Duration::ZERO, systemd::ready);
+    let watchdog = slint::Timer::default();
+    if let Some(every) = systemd::watchdog_interval() {
+        watchdog.start(slint::TimerMode::Repeated, every, systemd::watchdog_ping);
+    }
+    kiosk.window().run()
+}
+
 /// How the event loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {

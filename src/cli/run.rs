@@ -73,7 +73,7 @@ pub fn load_or_example(path: Option<&Path>) -> Result<Config, ConfigError> {
 fn serve(config: &Config, world: World) -> ExitCode {
     let mut services = match Services::start(config, world) {
         Ok(s) => s,
-        Err(e) => return fail(e),
+        Err(e) => return serve_fault(config, &e),
     };
     // The services' config: for the demo, the one rewritten to its world (PIN, ports).
     let options = app::options_from_config(&services.config);
@@ -109,4 +109,17 @@ fn restart_self() -> ExitCode {
         Err(e) => e,
     };
     fail(format!("restart failed: {err}"))
+}
+
+/// The services could not start: the screen says so (see [`app::start_fault`]) until the
+/// window closes, rather than staying dark while systemd restarts the kiosk in a loop.
+fn serve_fault(config: &Config, e: &crate::services::StartError) -> ExitCode {
+    tracing::error!(target: "alert", "the kiosk cannot serve: {e}");
+    let detail = format!("{e}");
+    let shown =
+        app::start_fault(app::options_from_config(config), &detail).and_then(app::run_fault);
+    if let Err(ui) = shown {
+        eprintln!("kiosk: cannot show the fault page either: {ui}");
+    }
+    fail(e)
 }

@@ -38,6 +38,10 @@ pub enum AppEvent {
         request: u64,
         result: RatingResult,
     },
+    /// The complaint could not be committed on the kiosk: nothing was kept.
+    ComplaintNotSaved {
+        request: u64,
+    },
     Complained {
         request: u64,
         complaint_no: String,

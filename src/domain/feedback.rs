@@ -22,6 +22,9 @@ pub enum RatingResult {
     /// Committed on the kiosk; delivered when the link returns.
     Queued,
     AlreadyRated,
+    /// The kiosk's store could not commit it (a full or failing disk): nothing was kept,
+    /// and the citizen must be told so, not thanked.
+    NotSaved,
 }
 
 /// What a citizen files at the complaint screen.

@@ -33,6 +33,15 @@ pub fn clock_skewed(skew_s: Option<i64>) -> bool {
     skew_s.is_some_and(|k| k.abs() > CLOCK_SKEW_S)
 }
 
+/// The store at this share (percent) of its size cap: staff should have entries delivered
+/// (or the cap raised) before commits start failing.
+pub const STORE_FULL_WARN_PERCENT: u64 = 80;
+
+/// Whether the store has grown past [`STORE_FULL_WARN_PERCENT`] of its cap.
+pub fn store_nearly_full(bytes: u64, max_bytes: u64) -> bool {
+    max_bytes > 0 && bytes.saturating_mul(100) >= max_bytes.saturating_mul(STORE_FULL_WARN_PERCENT)
+}
+
 /// The status lamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,6 +110,15 @@ pub fn assess(
     }
     if health.scanner.is_offline() {
         yellow.push("scanner_offline");
+    }
+    if link.store_failing.is_some() {
+        red.push("store_failing");
+    }
+    if link.store_recreated.is_some() {
+        yellow.push("store_recreated");
+    }
+    if store_nearly_full(link.store_bytes, link.store_max_bytes) {
+        yellow.push("store_nearly_full");
     }
     if link.auth_failed {
         yellow.push("backend_token_refused");
@@ -231,6 +249,38 @@ mod tests {
         let a = assess(None, &healthy(), &down, 0);
         assert_eq!(a.lamp, Lamp::Yellow);
         assert_eq!(a.alerts, ["backend_offline"]);
+    }
+
+    #[test]
+    fn a_store_that_cannot_commit_is_red_and_a_recreated_one_yellow() {
+        let failing = LinkStatus {
+            store_failing: Some("database or disk is full".into()),
+            ..online()
+        };
+        let a = assess(None, &healthy(), &failing, 0);
+        assert_eq!(
+            (a.lamp, a.alerts.as_slice()),
+            (Lamp::Red, &["store_failing"][..])
+        );
+        let nearly_full = LinkStatus {
+            store_bytes: 81,
+            store_max_bytes: 100,
+            ..online()
+        };
+        assert_eq!(
+            assess(None, &healthy(), &nearly_full, 0).alerts,
+            ["store_nearly_full"]
+        );
+        assert!(!store_nearly_full(79, 100) && !store_nearly_full(1, 0));
+        let recreated = LinkStatus {
+            store_recreated: Some("file is not a database".into()),
+            ..online()
+        };
+        let a = assess(None, &healthy(), &recreated, 0);
+        assert_eq!(
+            (a.lamp, a.alerts.as_slice()),
+            (Lamp::Yellow, &["store_recreated"][..])
+        );
     }
 
     #[test]

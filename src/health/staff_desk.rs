@@ -51,7 +51,7 @@ fn ago(ms: Option<i64>) -> String {
     match ms {
         None => "never".into(),
         Some(ms) => {
-            let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+            let now = hall_link::clock::now_ms();
             let s = ((now - ms) / 1000).max(0);
             if s < 120 {
                 format!("{s} s ago")
@@ -135,6 +135,13 @@ impl StaffActions for LiveStaff {
                 s.outbox.pending, s.outbox.dead
             ),
         });
+        if let Some(why) = s.store_failing.as_ref().or(s.store_recreated.as_ref()) {
+            lines.push(StatusLine {
+                name: "database".into(),
+                level: Level::Fault,
+                detail: why.clone(),
+            });
+        }
         if let Some(help) = &health.help {
             lines.push(StatusLine {
                 name: "help".into(),
@@ -214,7 +221,7 @@ impl StaffActions for LiveStaff {
         // Through the outbox: an action taken while the backend is down still reaches
         // the hall's audit trail, with the time it happened.
         let body = serde_json::to_value(hall_link::api::StaffAction {
-            at: time::OffsetDateTime::now_utc()
+            at: hall_link::clock::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
             staff: who.to_string(),
@@ -253,16 +260,24 @@ impl StaffActions for LiveStaff {
         let Ok(key) = uuid::Uuid::parse_str(key) else {
             return format!("? {key}");
         };
-        let done = match action {
-            "retry" => self.link.retry_dead(key),
-            "discard" => self.link.discard_dead(key),
-            _ => return format!("? {action}"),
-        };
-        match (action, done) {
-            ("retry", Ok(true)) => "已重新排队发送 (queued to send again)".into(),
-            (_, Ok(true)) => "已放弃，留档备查 (discarded, kept for audit)".into(),
-            (_, Ok(false)) => "该条目已处理 (already handled)".into(),
-            (_, Err(e)) => format!("存储错误 (store error): {e}"),
+        use hall_link::Revived;
+        let handled = "该条目已处理 (already handled)".to_string();
+        let store_error = |e: hall_link::store::StoreError| format!("存储错误 (store error): {e}");
+        match action {
+            "retry" => match self.link.retry_dead(key) {
+                Ok(Revived::Pending) => "已重新排队发送 (queued to send again)".into(),
+                Ok(Revived::Voided) => {
+                    "取号请求已过时，已作废 (request too old: voided instead)".into()
+                }
+                Ok(Revived::NotDead) => handled,
+                Err(e) => store_error(e),
+            },
+            "discard" => match self.link.discard_dead(key) {
+                Ok(true) => "已放弃，留档备查 (discarded, kept for audit)".into(),
+                Ok(false) => handled,
+                Err(e) => store_error(e),
+            },
+            _ => format!("? {action}"),
         }
     }
 

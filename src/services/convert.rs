@@ -69,7 +69,7 @@ pub fn issued(
             &t.issued_at,
             &time::format_description::well_known::Rfc3339,
         )
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+        .unwrap_or_else(|_| hall_link::clock::now_utc()),
         track_url: t.track_url.clone(),
         offline,
         priority,

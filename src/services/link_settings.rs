@@ -25,6 +25,10 @@ pub fn link_settings(config: &Config) -> Result<LinkSettings, ConfigError> {
         .clone()
         .zip(config.backend.client_key.clone());
     s.hall_utc_offset = config.utc_offset();
+    s.retention = hall_link::Retention {
+        keep_done_ms: i64::from(config.retention.delivered_days) * 24 * 3600 * 1000,
+        max_bytes: u64::from(config.retention.max_store_mb.max(1)) * 1024 * 1024,
+    };
     Ok(s)
 }
 

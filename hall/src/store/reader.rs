@@ -89,7 +89,7 @@ pub struct StoreReader {
 }
 
 /// `path` followed by `suffix`, as SQLite names its side files (`kiosk.db-wal`).
-fn side_file(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn side_file(path: &Path, suffix: &str) -> PathBuf {
     let mut s: OsString = path.as_os_str().to_owned();
     s.push(suffix);
     s.into()

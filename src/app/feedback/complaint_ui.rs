@@ -63,18 +63,23 @@ impl FeedbackController {
                     desk.complain(request, order);
                 }
             }
+            E::NotSaved => self
+                .kiosk
+                .ui(|w| w.global::<Complaint>().set_not_saved(true)),
             E::Filed {
                 complaint_no,
                 provisional,
                 slip_printed,
             } => self.kiosk.ui(|w| {
                 let c = w.global::<Complaint>();
+                c.set_not_saved(false);
                 c.set_complaint_no(complaint_no.into());
                 c.set_provisional(provisional);
                 c.set_slip_printed(slip_printed);
             }),
             E::Cleared => self.kiosk.ui(|w| {
                 let c = w.global::<Complaint>();
+                c.set_not_saved(false);
                 c.set_kind(ComplaintKind::Complaint);
                 c.set_text("".into());
                 c.set_phone("".into());

@@ -166,5 +166,7 @@ fn out_of_service_reason(reason: OutOfServiceReason) -> Option<Reason> {
         OutOfServiceReason::Printer => Some(Reason::Printer),
         OutOfServiceReason::Network => Some(Reason::Network),
         OutOfServiceReason::Closed => Some(Reason::Closed),
+        // Never offered to staff: only a kiosk whose services could not start shows it.
+        OutOfServiceReason::Fault => Some(Reason::Maintenance),
     }
 }

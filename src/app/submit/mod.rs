@@ -191,7 +191,7 @@ impl SubmitController {
             let ctx = Context {
                 // The filing has always judged card expiry by the UTC date, not by the
                 // hall's as the ticket flow does; moving the rules out was not to change that.
-                today: time::OffsetDateTime::now_utc().date(),
+                today: hall_link::clock::now_utc().date(),
                 items: &items,
             };
             self.flow.borrow_mut().handle(input, &ctx)

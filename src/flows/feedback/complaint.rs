@@ -54,6 +54,10 @@ pub enum Input {
         provisional: bool,
         slip: Option<PrintOutcome>,
     },
+    /// The kiosk could not keep it (its store failed).
+    NotSaved {
+        request: u64,
+    },
     /// Home, idle timeout: forget everything typed.
     Reset,
 }
@@ -82,6 +86,8 @@ pub enum Effect {
         provisional: bool,
         slip_printed: bool,
     },
+    /// Nothing was kept: say so, and send the citizen to the service desk.
+    NotSaved,
     /// Everything typed is gone: clear the screen's fields.
     Cleared,
 }
@@ -208,6 +214,12 @@ impl ComplaintFlow {
                         },
                         Effect::Show(View::Done),
                     ]);
+                }
+            }
+            Input::NotSaved { request } => {
+                if self.awaits(request) {
+                    self.active = false;
+                    fx.extend([Effect::NotSaved, Effect::Show(View::Done)]);
                 }
             }
             Input::Reset => self.reset(&mut fx),

@@ -177,6 +177,23 @@ fn the_number_and_slip_are_shown_and_a_stale_answer_is_ignored() {
 }
 
 #[test]
+fn a_complaint_that_could_not_be_kept_says_so_and_a_stale_failure_is_ignored() {
+    let mut flow = complaint_form();
+    type_in(&mut flow, Field::Text, "建议");
+    let (request, _) = complaint_order(&flow.handle(Input::Submit)).unwrap();
+    assert!(flow
+        .handle(Input::NotSaved {
+            request: request - 1
+        })
+        .is_empty());
+    assert_eq!(
+        flow.handle(Input::NotSaved { request }),
+        [Effect::NotSaved, Effect::Show(View::Done)]
+    );
+    assert!(!flow.wants_scan());
+}
+
+#[test]
 fn reset_wipes_text_phone_and_consent() {
     let mut flow = complaint_form();
     type_in(&mut flow, Field::Text, "私事");

@@ -39,6 +39,8 @@ pub enum Outcome {
     /// Kept on the kiosk until the link returns; it still counts.
     Queued,
     Already,
+    /// Nothing was kept: the citizen is sent to the service desk.
+    NotSaved,
 }
 
 /// Why a rating is bad, in the order the screen offers them.
@@ -259,6 +261,7 @@ impl RatingFlow {
                         RatingResult::Accepted => Outcome::Thanks,
                         RatingResult::Queued => Outcome::Queued,
                         RatingResult::AlreadyRated => Outcome::Already,
+                        RatingResult::NotSaved => Outcome::NotSaved,
                     };
                     self.active = false;
                     fx.extend([Effect::Outcome(outcome), Effect::Show(View::Done)]);

@@ -125,6 +125,7 @@ fn each_answer_of_the_desk_is_told_and_a_stale_one_is_ignored() {
         (RatingResult::Accepted, Outcome::Thanks),
         (RatingResult::Queued, Outcome::Queued),
         (RatingResult::AlreadyRated, Outcome::Already),
+        (RatingResult::NotSaved, Outcome::NotSaved),
     ] {
         let mut flow = rating_for_a017();
         let (request, _) = rate_order(&flow.handle(Input::ChooseLevel(5))).unwrap();

@@ -20,6 +20,41 @@ pub struct Config {
     pub metrics: MetricsSection,
     #[serde(default)]
     pub display: DisplaySection,
+    #[serde(default)]
+    pub retention: RetentionSection,
+}
+
+/// What the kiosk's store keeps, and for how long. Personal data never waits for this: it
+/// leaves an entry when the backend has it, or when the entry dies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSection {
+    /// Days a delivered entry's record (kind, time, answer; no personal data) and a ticket
+    /// issued here stay for staff statistics.
+    #[serde(default = "default_keep_days")]
+    pub delivered_days: u16,
+    /// The most the store may grow to (MiB). Past 80 % the lamp turns yellow; at the cap a
+    /// citizen is told "not saved here, please go to the desk" rather than the data
+    /// partition filling for the journal and everything else.
+    #[serde(default = "default_store_mb")]
+    pub max_store_mb: u32,
+}
+
+impl Default for RetentionSection {
+    fn default() -> Self {
+        RetentionSection {
+            delivered_days: default_keep_days(),
+            max_store_mb: default_store_mb(),
+        }
+    }
+}
+
+fn default_keep_days() -> u16 {
+    30
+}
+
+fn default_store_mb() -> u32 {
+    256
 }
 
 /// The screen on a device: how the panel is mounted, its backlight, and rest after hours.

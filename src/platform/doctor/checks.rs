@@ -65,10 +65,19 @@ pub(super) fn database(config: &Config) -> Vec<Check> {
                 ),
             )]
         }
-        // The kiosk itself still opens such a file (and migrates an older one): someone
-        // should look, but citizens are served.
-        Err(e @ (ReadError::NewerSchema { .. } | ReadError::OlderSchema { .. })) => {
+        // The kiosk migrates an older file on its next start: someone should look, but
+        // citizens are served.
+        Err(e @ ReadError::OlderSchema { .. }) => {
             return vec![check("database", Verdict::Warn, e.to_string())]
+        }
+        // A newer build's file is refused: the kiosk stays out of service until the build
+        // that wrote it runs again.
+        Err(e @ ReadError::NewerSchema { .. }) => {
+            return vec![check(
+                "database",
+                Verdict::Fail,
+                format!("{e}: the kiosk refuses to open it"),
+            )]
         }
         Err(ReadError::Sqlite(e)) => {
             return vec![check(

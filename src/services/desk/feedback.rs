@@ -16,12 +16,13 @@ pub async fn rate(link: &HallLink, order: &RatingOrder) -> RatingResult {
         Ok(Posted::Queued(_)) => RatingResult::Queued,
         Err(e) => {
             tracing::error!(target: "alert", "rating could not be stored: {e}");
-            RatingResult::Queued
+            RatingResult::NotSaved
         }
     }
 }
 
-/// A filed complaint: its number (the kiosk's own while provisional) and its slip.
+/// A filed complaint: its number (the kiosk's own while provisional) and its slip; None
+/// when the kiosk's store could not commit it, so nothing was kept.
 pub struct Filed {
     pub complaint_no: String,
     pub provisional: bool,
@@ -33,7 +34,7 @@ pub async fn complain(
     metrics: &Metrics,
     printer: Option<PrintService>,
     order: &ComplaintOrder,
-) -> Filed {
+) -> Option<Filed> {
     metrics.complaints.inc();
     let body =
         serde_json::to_value(hall_link::api::ComplaintRequest::from(order)).unwrap_or_default();
@@ -43,12 +44,12 @@ pub async fn complain(
         Ok(Posted::Refused { code, .. }) => (format!("-- ({code})"), false),
         Err(e) => {
             tracing::error!(target: "alert", "complaint could not be stored: {e}");
-            (String::new(), true)
+            return None;
         }
     };
     let kind = order.kind;
     let slip = match printer {
-        Some(p) if !no.is_empty() => {
+        Some(p) => {
             let no = no.clone();
             tokio::task::spawn_blocking(move || p.complaint(&no, kind, provisional))
                 .await
@@ -59,9 +60,9 @@ pub async fn complain(
     if let Some(outcome) = slip {
         metrics.count_print("complaint", outcome);
     }
-    Filed {
+    Some(Filed {
         complaint_no: no,
         provisional,
         slip,
-    }
+    })
 }

@@ -156,13 +156,17 @@ impl Desk for LiveDesk {
         let (link, metrics, tx) = (self.link.clone(), self.metrics.clone(), self.tx.clone());
         let printer = self.printer.clone();
         self.tasks.spawn(async move {
-            let filed = feedback::complain(&link, &metrics, printer, &order).await;
-            tx.send(AppEvent::Complained {
-                request,
-                complaint_no: filed.complaint_no,
-                provisional: filed.provisional,
-                slip: filed.slip,
-            });
+            tx.send(
+                match feedback::complain(&link, &metrics, printer, &order).await {
+                    Some(filed) => AppEvent::Complained {
+                        request,
+                        complaint_no: filed.complaint_no,
+                        provisional: filed.provisional,
+                        slip: filed.slip,
+                    },
+                    None => AppEvent::ComplaintNotSaved { request },
+                },
+            );
         });
     }
 }
