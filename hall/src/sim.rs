@@ -39,6 +39,10 @@ pub enum Fault {
     Unavailable {
         times: u32,
     },
+    /// The next `n` requests answer 429 `rate_limited` with Retry-After: 1.
+    RateLimited {
+        times: u32,
+    },
     /// The next `n` POSTs are applied, then answered only after 30 s: the kiosk's read
     /// times out, as when a response is lost after commit.
     DropResponseAfterCommit {
@@ -318,17 +322,26 @@ async fn gate(State(state): State<Shared>, request: Request, next: Next) -> Resp
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
         s.requests += 1;
         let fault = s.fault.clone().unwrap_or(Fault::None);
-        if let Fault::Unavailable { times } = &fault {
-            s.fault = if *times > 1 {
-                Some(Fault::Unavailable { times: times - 1 })
-            } else {
-                None
-            };
+        match &fault {
+            Fault::Unavailable { times } => {
+                s.fault = (*times > 1).then(|| Fault::Unavailable { times: times - 1 });
+            }
+            Fault::RateLimited { times } => {
+                s.fault = (*times > 1).then(|| Fault::RateLimited { times: times - 1 });
+            }
+            _ => {}
         }
         (
             fault,
             s.opts.as_ref().map(|o| o.token.clone()).unwrap_or_default(),
         )
+    };
+    // Both answers say when to come back (Retry-After, delta-seconds), as the document asks.
+    let retry_later = |status, code, message| {
+        let mut r = err(status, code, message);
+        r.headers_mut()
+            .insert("retry-after", "1".parse().expect("valid header"));
+        r
     };
     match fault {
         Fault::Delay(d) => tokio::time::sleep(d).await,
@@ -339,10 +352,14 @@ async fn gate(State(state): State<Shared>, request: Request, next: Next) -> Resp
             return err(StatusCode::UNAUTHORIZED, "unauthorized", "token revoked");
         }
         Fault::Unavailable { .. } => {
-            let mut r = err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again");
-            r.headers_mut()
-                .insert("retry-after", "1".parse().expect("valid header"));
-            return r;
+            return retry_later(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again");
+        }
+        Fault::RateLimited { .. } => {
+            return retry_later(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many requests",
+            );
         }
         _ => {}
     }

@@ -1,10 +1,14 @@
 //! hall-sim answers as docs/hall-api.yaml says, where schemathesis (scripts/schemathesis)
 //! cannot look or should not be the only one to: every refusal is the error object, the
-//! gate comes before the body, times are RFC 3339, and every body the kiosk writes is one
-//! hall-sim's schemas take.
+//! gate comes before the body, times are RFC 3339, 429 and 503 say Retry-After, and every
+//! body the kiosk writes is one hall-sim's schemas take.
+
+use std::time::Duration;
 
 use hall_link::api;
-use hall_link::sim::{schema, HallSim, SimOptions};
+use hall_link::client::{Client, ClientError};
+use hall_link::sim::{schema, Fault, HallSim, SimOptions};
+use hall_link::LinkSettings;
 use serde_json::{json, Value};
 
 const TOKEN: &str = "demo-token";
@@ -464,6 +468,47 @@ async fn times_must_be_rfc_3339_with_an_offset() {
     }
     assert_eq!(sim.offline_reports().len(), good.len());
     assert_eq!(sim.staff_actions().len(), good.len());
+}
+
+#[tokio::test]
+async fn faults_of_429_and_503_say_when_to_come_back() {
+    let sim = sim().await;
+    for (fault, status, code) in [
+        (Fault::Unavailable { times: 1 }, 503, "unavailable"),
+        (Fault::RateLimited { times: 1 }, 429, "rate_limited"),
+    ] {
+        sim.set_fault(fault);
+        let answer = post("/kiosk/v1/tickets", TICKET).send(&sim).await;
+        refused(&answer, status, code, code);
+        assert_eq!(
+            answer.1["retry-after"], "1",
+            "{code}: Retry-After in delta-seconds"
+        );
+        // The fault was for one request.
+        assert_eq!(post("/kiosk/v1/tickets", TICKET).send(&sim).await.0, 201);
+    }
+
+    // The kiosk's client reads both as "later, after 1 s".
+    let dir = tempfile::tempdir().unwrap();
+    let settings = LinkSettings::new("HZ-ZW-01", &sim.url(), TOKEN, dir.path().to_path_buf());
+    let client = Client::new(&settings).unwrap();
+    for (fault, status) in [
+        (Fault::Unavailable { times: 1 }, 503),
+        (Fault::RateLimited { times: 1 }, 429),
+    ] {
+        sim.set_fault(fault);
+        match client.get("/queue", None).await {
+            Err(ClientError::Unavailable {
+                status: s,
+                retry_after,
+                ..
+            }) => {
+                assert_eq!(s, status);
+                assert_eq!(retry_after, Some(Duration::from_secs(1)));
+            }
+            other => panic!("{status}: {other:?}"),
+        }
+    }
 }
 
 /// Reads `body` with hall-sim's schema `T`.
