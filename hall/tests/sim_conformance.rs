@@ -139,6 +139,17 @@ async fn every_refusal_is_the_error_object() {
     refused(&answer, 405, "method_not_allowed", "POST /catalog");
     assert_eq!(answer.1["allow"], "GET,HEAD");
 
+    let submission = |delivery: Value| {
+        json!({
+            "item_code": "620000-020-GG-01",
+            "applicant": {"name": "李秀英", "id_number": "110101195003071542", "phone": ""},
+            "form": {}, "materials": [], "commitment_accepted": false, "delivery": delivery,
+        })
+        .to_string()
+    };
+    let mail_without_address = submission(json!({"method": "mail"}));
+    let pickup_with_address = submission(json!({"method": "pickup", "address": "合作市"}));
+    let null_address = submission(json!({"method": "mail", "address": null}));
     let cases = [
         (
             post("/kiosk/v1/tickets", TICKET).with("authorization", "-"),
@@ -326,6 +337,24 @@ async fn every_refusal_is_the_error_object() {
             422,
             "invalid_body",
             "progress by a key that is not a UUID",
+        ),
+        (
+            post("/kiosk/v1/submissions", &mail_without_address),
+            422,
+            "invalid_body",
+            "mail without an address",
+        ),
+        (
+            post("/kiosk/v1/submissions", &pickup_with_address),
+            422,
+            "invalid_body",
+            "pickup with an address",
+        ),
+        (
+            post("/kiosk/v1/submissions", &null_address),
+            422,
+            "invalid_body",
+            "a null address",
         ),
         (
             post("/kiosk/v1/services/recent", r#"{"id_number": ""}"#),

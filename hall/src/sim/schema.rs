@@ -145,10 +145,14 @@ impl TryFrom<String> for Comment {
     }
 }
 
-/// A string property that must be there but may not be null (a `Option` field would take
+/// An optional property that may be absent but not null (an `Option` field would take
 /// null as None): `Delivery.address`, "absent, not null".
-fn not_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    String::deserialize(d).map(Some)
+fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 // ---- the schemas ------------------------------------------------------------------------
@@ -323,11 +327,33 @@ pub struct SubmittedMaterial {
     pub status: MaterialStatus,
 }
 
+/// `Delivery`: an address with mail, none with pickup (the schema's `oneOf`).
 #[derive(Debug, Deserialize)]
+#[serde(try_from = "DeliveryFields")]
 pub struct Delivery {
     pub method: DeliveryMethod,
+    pub address: Option<NonEmpty>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DeliveryFields {
+    method: DeliveryMethod,
     #[serde(default, deserialize_with = "not_null")]
-    pub address: Option<String>,
+    address: Option<NonEmpty>,
+}
+
+impl TryFrom<DeliveryFields> for Delivery {
+    type Error = &'static str;
+    fn try_from(d: DeliveryFields) -> Result<Self, Self::Error> {
+        match (&d.method, &d.address) {
+            (DeliveryMethod::Mail, None) => Err("mail delivery without an address"),
+            (DeliveryMethod::Pickup, Some(_)) => Err("an address with pickup (only mail has one)"),
+            _ => Ok(Delivery {
+                method: d.method,
+                address: d.address,
+            }),
+        }
+    }
 }
 
 /// POST /submissions
