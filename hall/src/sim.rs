@@ -6,13 +6,25 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+
+mod refusal;
+pub mod schema;
+
+use refusal::{ApiError, Body, IdempotencyKey};
+use schema as req;
+
+/// Where interface v1 is served.
+const PREFIX: &str = "/kiosk/v1/";
 
 /// The sample catalog (a copy of ../shared/data/catalog.json).
 pub const SAMPLE_CATALOG: &str = include_str!("../data/catalog.json");
@@ -23,8 +35,12 @@ pub enum Fault {
     None,
     /// Every request waits this long before it is handled.
     Delay(Duration),
-    /// The next `n` requests answer 503 with Retry-After: 1.
+    /// The next `n` requests answer 503 `unavailable` with Retry-After: 1.
     Unavailable {
+        times: u32,
+    },
+    /// The next `n` requests answer 429 `rate_limited` with Retry-After: 1.
+    RateLimited {
         times: u32,
     },
     /// The next `n` POSTs are applied, then answered only after 30 s: the kiosk's read
@@ -161,12 +177,54 @@ impl HallSim {
             ..Sim::default()
         };
         let state: Shared = Arc::new(Mutex::new(sim));
+        // Every path of docs/hall-api.yaml; each POST but /heartbeat is an `action` with the
+        // schema of its body. The gate runs on these routes only, before any extractor, so a
+        // bad token is 401 whatever the body; other paths are 404 and other methods 405,
+        // before the gate.
         let app = Router::new()
             .route("/kiosk/v1/catalog", get(catalog))
             .route("/kiosk/v1/queue", get(queue))
             .route("/kiosk/v1/heartbeat", post(heartbeat))
             .route("/kiosk/v1/help-requests/{no}", get(help_status))
-            .route("/kiosk/v1/{*path}", post(post_action))
+            .route("/kiosk/v1/tickets", post(action::<req::TicketRequest>))
+            .route(
+                "/kiosk/v1/tickets/offline",
+                post(action::<req::OfflineTicketReport>),
+            )
+            .route("/kiosk/v1/tickets/void", post(action::<req::VoidRequest>))
+            .route(
+                "/kiosk/v1/ticket-blocks",
+                post(action::<req::TicketBlockRequest>),
+            )
+            .route(
+                "/kiosk/v1/appointments/check-in",
+                post(action::<req::CheckInRequest>),
+            )
+            .route("/kiosk/v1/ratings", post(action::<req::RatingRequest>))
+            .route(
+                "/kiosk/v1/complaints",
+                post(action::<req::ComplaintRequest>),
+            )
+            .route("/kiosk/v1/help-requests", post(action::<req::HelpRequest>))
+            .route(
+                "/kiosk/v1/help-requests/{no}/close",
+                post(action::<req::CloseRequest>),
+            )
+            .route("/kiosk/v1/staff-actions", post(action::<req::StaffAction>))
+            .route(
+                "/kiosk/v1/services/recent",
+                post(action::<req::RecentServicesQuery>),
+            )
+            .route(
+                "/kiosk/v1/submissions",
+                post(action::<req::SubmissionRequest>),
+            )
+            .route("/kiosk/v1/progress", post(action::<req::ProgressQuery>))
+            .route_layer(middleware::from_fn_with_state(state.clone(), gate))
+            // After the gate: a method fallback set before it would sit behind it (401).
+            .method_not_allowed_fallback(refusal::method_not_allowed)
+            .fallback(refusal::not_found)
+            .layer(DefaultBodyLimit::max(refusal::BODY_LIMIT))
             .with_state(state.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -257,23 +315,33 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// Checks auth and applies faults that stop a request. Err: the response to send.
-async fn gate(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+/// Applies the faults that stop a request and checks the token and X-Kiosk-Id, on every
+/// route before its extractors run (a route layer).
+async fn gate(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let (fault, token) = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
         s.requests += 1;
         let fault = s.fault.clone().unwrap_or(Fault::None);
-        if let Fault::Unavailable { times } = &fault {
-            s.fault = if *times > 1 {
-                Some(Fault::Unavailable { times: times - 1 })
-            } else {
-                None
-            };
+        match &fault {
+            Fault::Unavailable { times } => {
+                s.fault = (*times > 1).then(|| Fault::Unavailable { times: times - 1 });
+            }
+            Fault::RateLimited { times } => {
+                s.fault = (*times > 1).then(|| Fault::RateLimited { times: times - 1 });
+            }
+            _ => {}
         }
         (
             fault,
             s.opts.as_ref().map(|o| o.token.clone()).unwrap_or_default(),
         )
+    };
+    // Both answers say when to come back (Retry-After, delta-seconds), as the document asks.
+    let retry_later = |status, code, message| {
+        let mut r = err(status, code, message);
+        r.headers_mut()
+            .insert("retry-after", "1".parse().expect("valid header"));
+        r
     };
     match fault {
         Fault::Delay(d) => tokio::time::sleep(d).await,
@@ -281,41 +349,27 @@ async fn gate(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
         Fault::Unauthorized => {
-            return Err(err(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "token revoked",
-            ))
+            return err(StatusCode::UNAUTHORIZED, "unauthorized", "token revoked");
         }
         Fault::Unavailable { .. } => {
-            let mut r = err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again");
-            r.headers_mut()
-                .insert("retry-after", "1".parse().expect("valid header"));
-            return Err(r);
+            return retry_later(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again");
+        }
+        Fault::RateLimited { .. } => {
+            return retry_later(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many requests",
+            );
         }
         _ => {}
     }
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if auth != format!("Bearer {token}") {
-        return Err(err(StatusCode::UNAUTHORIZED, "unauthorized", "bad token"));
+    if let Err(refused) = refusal::authorize(request.headers(), &token) {
+        return refused.into_response();
     }
-    if headers.get("x-kiosk-id").is_none() {
-        return Err(err(
-            StatusCode::BAD_REQUEST,
-            "missing_kiosk_id",
-            "X-Kiosk-Id is required",
-        ));
-    }
-    Ok(())
+    next.run(request).await
 }
 
 async fn catalog(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    if let Err(r) = gate(&state, &headers).await {
-        return r;
-    }
     let (etag, body) = {
         let s = state.lock().unwrap_or_else(|p| p.into_inner());
         (
@@ -337,10 +391,7 @@ async fn catalog(State(state): State<Shared>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
-async fn queue(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    if let Err(r) = gate(&state, &headers).await {
-        return r;
-    }
+async fn queue(State(state): State<Shared>) -> Response {
     let s = state.lock().unwrap_or_else(|p| p.into_inner());
     let catalog: Value = serde_json::from_str(
         &s.opts
@@ -372,30 +423,23 @@ fn waiting(s: &Sim, code: &str) -> u32 {
     (base + issued).saturating_sub(served)
 }
 
-async fn heartbeat(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> Response {
-    if let Err(r) = gate(&state, &headers).await {
-        return r;
-    }
+async fn heartbeat(State(state): State<Shared>, body: Body<req::Heartbeat>) -> Response {
     state
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .heartbeats
-        .push(body);
+        .push(body.json);
     StatusCode::NO_CONTENT.into_response()
 }
 
 async fn help_status(
     State(state): State<Shared>,
-    headers: HeaderMap,
-    Path(no): Path<String>,
+    no: Result<Path<String>, PathRejection>,
 ) -> Response {
-    if let Err(r) = gate(&state, &headers).await {
-        return r;
-    }
+    let no = match no {
+        Ok(Path(no)) => no,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
     let s = state.lock().unwrap_or_else(|p| p.into_inner());
     match s.help.iter().find(|h| h.0 == no) {
         Some((no, open)) => {
@@ -406,33 +450,27 @@ async fn help_status(
     }
 }
 
-/// Every POST but /heartbeat: idempotency first, then the action.
-async fn post_action(
+/// Every POST but /heartbeat, its body of schema `T`: after the gate, the Idempotency-Key,
+/// then the body, then the stored answer for a key seen before, else `apply`.
+async fn action<T: DeserializeOwned + 'static>(
     State(state): State<Shared>,
     headers: HeaderMap,
-    Path(path): Path<String>,
-    Json(body): Json<Value>,
+    IdempotencyKey(key): IdempotencyKey,
+    route: MatchedPath,
+    uri: Uri,
+    params: Result<Path<HashMap<String, String>>, PathRejection>,
+    body: Body<T>,
 ) -> Response {
-    if let Err(r) = gate(&state, &headers).await {
-        return r;
-    }
-    let Some(key) = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
-        return err(
-            StatusCode::BAD_REQUEST,
-            "missing_idempotency_key",
-            "Idempotency-Key is required",
-        );
+    let params = match params {
+        Ok(Path(params)) => params,
+        Err(e) => return ApiError::from(e).into_response(),
     };
-    let kiosk = headers
-        .get("x-kiosk-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let id = format!("{kiosk}/{key}");
+    let body = body.json;
+    let key = key.to_string();
+    let id = format!("{}/{key}", refusal::kiosk_id(&headers));
+    // The path as sent (another request number is another request), the route for `apply`.
+    let path = uri.path().trim_start_matches(PREFIX);
+    let route = route.as_str().trim_start_matches(PREFIX);
     let hash = hex::encode(Sha256::digest(format!("{path}\n{body}").as_bytes()));
     let lose_answers = {
         let s = state.lock().unwrap_or_else(|p| p.into_inner());
@@ -490,7 +528,7 @@ async fn post_action(
     };
     let (status, answer) = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
-        let r = apply(&mut s, &path, &key, &body);
+        let r = apply(&mut s, route, &params, &key, &body);
         if let Some(stored) = s.idem.get_mut(&id) {
             stored.answer = Some(r.clone());
         }
@@ -541,11 +579,25 @@ fn case_of(r: &Value, age: i64, at: i64) -> Value {
     })
 }
 
+/// A key in a body (schema-checked as a UUID) as hall-sim keeps keys: lower-case hyphenated.
+fn canonical_key(v: &Value) -> String {
+    let s = v.as_str().unwrap_or("");
+    req::Key::parse(s).map_or_else(|_| s.to_string(), |k| k.to_string())
+}
+
 fn error_body(code: &str, message: &str) -> Value {
     json!({"error": code, "message": message})
 }
 
-fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
+/// The action of a route (its path after /kiosk/v1/, with its parameters) on a body its
+/// schema accepted; `key` is the request's Idempotency-Key.
+fn apply(
+    s: &mut Sim,
+    route: &str,
+    params: &HashMap<String, String>,
+    key: &str,
+    body: &Value,
+) -> (u16, Value) {
     let opts = s.opts.clone().unwrap_or_default();
     let catalog: Value = serde_json::from_str(&opts.catalog).unwrap_or_default();
     let category_ok = |c: &str| {
@@ -566,7 +618,7 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
             "track_url": format!("{}/track/t/{date}/{no}", opts.public_base),
         })
     };
-    match path {
+    match route {
         "tickets" => {
             let category = body["category"].as_str().unwrap_or("");
             if !category_ok(category) {
@@ -638,7 +690,7 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
             )
         }
         "tickets/void" => {
-            let k = body["idempotency_key"].as_str().unwrap_or("").to_string();
+            let k = canonical_key(&body["idempotency_key"]);
             for t in s.tickets.iter_mut().filter(|t| t["key"] == k.as_str()) {
                 t["voided"] = json!(true);
             }
@@ -715,7 +767,9 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
                 body["receipt_no"]
                     .as_str()
                     .is_some_and(|n| r["receipt_no"] == n)
-                    || body["key"].as_str().is_some_and(|k| r["key"] == k)
+                    || body
+                        .get("key")
+                        .is_some_and(|k| r["key"] == canonical_key(k))
                     || body["id_number"]
                         .as_str()
                         .is_some_and(|i| r["applicant"]["id_number"] == i)
@@ -730,12 +784,6 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
         }
         "services/recent" => {
             let id = body["id_number"].as_str().unwrap_or("");
-            if id.is_empty() {
-                return (
-                    422,
-                    error_body("missing_id_number", "id_number is required"),
-                );
-            }
             let category_name = |code: &Value| {
                 catalog["categories"]
                     .as_array()
@@ -777,19 +825,14 @@ fn apply(s: &mut Sim, path: &str, key: &str, body: &Value) -> (u16, Value) {
             s.help.push((no.clone(), true));
             (201, json!({"request_no": no}))
         }
-        p if p.starts_with("help-requests/") && p.ends_with("/close") => {
-            let no = p
-                .trim_start_matches("help-requests/")
-                .trim_end_matches("/close");
+        "help-requests/{no}/close" => {
+            let no = params.get("no").map(String::as_str).unwrap_or("");
             for h in s.help.iter_mut().filter(|h| h.0 == no) {
                 h.1 = false;
             }
             (200, json!({"closed": true}))
         }
         "staff-actions" => {
-            if body["action"].as_str().is_none_or(str::is_empty) {
-                return (422, error_body("missing_action", "action is required"));
-            }
             s.staff_actions.push(body.clone());
             (201, json!({"recorded": true}))
         }

@@ -72,18 +72,25 @@ fn documented() -> BTreeSet<Route> {
 
 // ---- what hall-sim serves, read from its source --------------------------------------------
 
-/// The text of `fn name(` up to the next top-level fn.
+/// The text of `fn name(` or `fn name<` (at any indentation: a method of an impl too) up to its closing
+/// brace, the first line after it that is `}` at the same indentation.
 fn fn_body<'a>(src: &'a str, name: &str) -> &'a str {
-    let start = src
-        .find(&format!("fn {name}("))
-        .unwrap_or_else(|| panic!("sim.rs has no fn {name}"));
-    let rest = &src[start..];
-    let end = ["\nfn ", "\nasync fn ", "\npub fn ", "\npub async fn "]
+    let at = [format!("fn {name}("), format!("fn {name}<")]
         .iter()
-        .filter_map(|m| rest.find(m))
+        .filter_map(|head| src.find(head))
         .min()
-        .unwrap_or(rest.len());
-    &rest[..end]
+        .unwrap_or_else(|| panic!("no fn {name}"));
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = src[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ')
+        .collect();
+    let close = format!("\n{indent}}}\n");
+    let rest = &src[line_start..];
+    let end = rest
+        .find(&close)
+        .unwrap_or_else(|| panic!("fn {name} has no closing brace"));
+    &rest[..end + close.len()]
 }
 
 fn code_of(name: &str) -> u16 {
@@ -96,7 +103,10 @@ fn code_of(name: &str) -> u16 {
         "UNAUTHORIZED" => 401,
         "FORBIDDEN" => 403,
         "NOT_FOUND" => 404,
+        "METHOD_NOT_ALLOWED" => 405,
         "CONFLICT" => 409,
+        "PAYLOAD_TOO_LARGE" => 413,
+        "UNSUPPORTED_MEDIA_TYPE" => 415,
         "UNPROCESSABLE_ENTITY" => 422,
         "TOO_MANY_REQUESTS" => 429,
         "INTERNAL_SERVER_ERROR" => 500,
@@ -143,70 +153,84 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
     Some(&s[start..start + end])
 }
 
-/// The POST actions of `apply`, each with the statuses its arm answers.
+/// The arms of `apply`, by route (its path after /kiosk/v1/, e.g. "help-requests/{no}/close"),
+/// each with the statuses it answers.
 fn apply_actions(sim: &str) -> BTreeMap<String, BTreeSet<u16>> {
     let mut actions: BTreeMap<String, String> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in fn_body(sim, "apply").lines() {
         let t = line.trim();
-        let start = if t.starts_with('"') && t.contains("\" =>") {
-            Some(Some(format!("/{}", between(t, "\"", "\"").unwrap())))
-        } else if t.starts_with("p if ") {
-            let head = between(t, "starts_with(\"", "\")").expect("a prefix");
-            let tail = between(t, "ends_with(\"", "\")").expect("a suffix");
-            Some(Some(format!("/{head}{{}}{tail}")))
+        if t.starts_with('"') && t.contains("\" =>") {
+            current = Some(between(t, "\"", "\"").unwrap().to_string());
         } else if t.starts_with("_ =>") {
-            Some(None) // unknown paths: 404 not_found
-        } else {
-            None
-        };
-        if let Some(next) = start {
-            current = next;
+            current = None; // a route without an arm: 404 not_found
         }
-        if let Some(path) = &current {
-            let text = actions.entry(path.clone()).or_default();
+        if let Some(route) = &current {
+            let text = actions.entry(route.clone()).or_default();
             text.push_str(line);
             text.push('\n');
         }
     }
     actions
         .into_iter()
-        .map(|(path, arm)| (path, tuple_codes(&arm)))
+        .map(|(route, arm)| (route, tuple_codes(&arm)))
         .collect()
 }
+
+/// What axum's `Json` extractor refuses a body with, mapped to interface v1's error object
+/// by `Body` (hall/src/sim/refusal.rs): malformed JSON, body over the limit, no JSON
+/// content type, JSON of the wrong shape. These are `JsonRejection::status()`, named
+/// nowhere in hall-sim's source.
+const BODY_REFUSALS: [u16; 4] = [400, 413, 415, 422];
 
 /// Every route hall-sim serves, with the statuses it can answer there.
 fn served() -> BTreeMap<Route, BTreeSet<u16>> {
     let sim = source("src/sim.rs");
-    let gate = named_codes(fn_body(&sim, "gate"));
+    let refusal = source("src/sim/refusal.rs");
+    // The gate runs on every route (a route layer), before the handler.
+    let mut gate = named_codes(fn_body(&sim, "gate"));
+    gate.extend(named_codes(fn_body(&refusal, "authorize")));
+    let key = named_codes(fn_body(&refusal, "from_request_parts"));
+    let arms = apply_actions(&sim);
+    // Routes as written in the router, whatever rustfmt made of the lines.
+    let flat: String = sim.chars().filter(|c| !c.is_whitespace()).collect();
     let mut routes = BTreeMap::new();
-    for line in sim.lines().map(str::trim) {
-        let Some(rest) = line.strip_prefix(".route(\"/kiosk/v1") else {
-            continue;
-        };
-        let path = rest.split('"').next().unwrap();
-        let call = rest[path.len() + 1..].trim_start_matches([',', ' ']);
+    for piece in flat.split(".route(\"/kiosk/v1").skip(1) {
+        let path = piece.split('"').next().unwrap();
+        let call = piece[path.len() + 1..].trim_start_matches(',');
         let method = call.split('(').next().unwrap().to_uppercase();
         assert!(
             method == "GET" || method == "POST",
             "sim.rs route {path}: only get(..) and post(..) are read by this test"
         );
-        let handler = between(call, "(", ")").unwrap();
+        let handler = call[method.len() + 1..]
+            .split(['(', ')', ':'])
+            .next()
+            .unwrap();
         let body = fn_body(&sim, handler);
         let mut codes = named_codes(body);
-        if body.contains("gate(") {
-            codes.extend(&gate);
+        codes.extend(&gate);
+        if body.contains("Body<") {
+            codes.extend(BODY_REFUSALS);
         }
-        if path.contains('*') {
-            // The POST catch-all: its actions are the arms of `apply`.
-            for (action, arm) in apply_actions(&sim) {
-                let mut all = codes.clone();
-                all.extend(arm);
-                routes.insert((method.clone(), normalize(&action)), all);
-            }
-        } else {
-            routes.insert((method, normalize(path)), codes);
+        if body.contains("PathRejection") {
+            codes.insert(400);
         }
+        if handler == "action" {
+            codes.extend(&key);
+            let route = path.trim_start_matches('/');
+            let arm = arms
+                .get(route)
+                .unwrap_or_else(|| panic!("sim.rs routes {path} to `action`, `apply` has no arm"));
+            codes.extend(arm);
+        }
+        routes.insert((method, normalize(path)), codes);
+    }
+    for route in arms.keys() {
+        assert!(
+            routes.contains_key(&("POST".to_string(), normalize(&format!("/{route}")))),
+            "`apply` has an arm for {route}, no route leads there"
+        );
     }
     assert!(routes.len() > 10, "routes read from sim.rs: {routes:?}");
     routes
