@@ -71,8 +71,22 @@ fn paper_out_shows_the_ticket_on_screen_and_never_prints_it_later() {
     );
     // The ticket is the citizen's, on screen: it must not come out for the next person.
     printer.set_paper(kiosk_drivers::printer::Paper::Ok);
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(printer.pages().is_empty(), "no ghost ticket");
+    // The next citizen's ticket is the first page out: a ghost would have come before it.
+    tap(k, "返回首页");
+    tap(k, "取号");
+    tap(k, "企业服务");
+    tap(k, "不刷卡，直接取号");
+    wait_until(k, "the next ticket", || screen(k) == "ticket-issued");
+    wait_until(k, "its print", || {
+        flow.get_print_state() == PrintState::Printed
+    });
+    let pages = printer.wait_pages(1, Duration::from_secs(5));
+    assert_eq!(pages.len(), 1, "no ghost ticket");
+    assert!(
+        pages[0].text().contains(flow.get_ticket_no().as_str()),
+        "the page is the next ticket: {}",
+        pages[0].text()
+    );
 }
 
 #[test]
