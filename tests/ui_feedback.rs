@@ -237,3 +237,29 @@ fn rating_by_id_card_lists_the_citizens_recent_services() {
         rating.get_start_state() == RatingStartState::None
     });
 }
+
+/// Say saved only when saved (issue 17, item 3): a rating the kiosk cannot commit (another
+/// writer holds its store past the busy timeout) is not thanked or "queued": the citizen is
+/// sent to the service desk, nothing reaches the backend, and the lamp turns red.
+#[test]
+fn a_rating_the_kiosk_cannot_save_sends_the_citizen_to_the_desk_and_lights_the_lamp_red() {
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    let rating = k.window().global::<Rating>();
+    tap(k, "好差评");
+    world.scanner.scan(TICKET_QR).unwrap();
+    wait_until(k, "the rating screen", || screen(k) == "rating");
+    let db = hall_link::store::db_path(&r.services.config.kiosk.data_dir);
+    let holder = rusqlite::Connection::open(db).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    tap(k, "非常满意");
+    wait_until(k, "the answer", || screen(k) == "rating-done");
+    assert_eq!(rating.get_result(), RatingOutcome::NotSaved);
+    assert!(world.hall.ratings().is_empty(), "nothing was sent");
+    let assessment = r.services.block_on(r.services.monitor().tick());
+    assert_eq!(assessment.lamp, hall_kiosk::health::assess::Lamp::Red);
+    assert!(assessment.alerts.contains(&"store_failing"));
+    assert!(world.gpio.is_on(Output::LampRed));
+    holder.execute_batch("ROLLBACK").unwrap();
+}

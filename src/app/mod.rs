@@ -377,7 +377,7 @@ impl Kiosk {
     /// Returns home and wipes the session. The language returns to the hall's default
     /// so the next citizen does not inherit the last one's choices.
     /// Out of service for good: the services could not start (see [`start_fault`]).
-    fn show_fault(&self, detail: &str) {
+    pub(crate) fn show_fault(&self, detail: &str) {
         let shell = self.window.global::<Shell>();
         shell.set_out_of_service(true);
         shell.set_out_of_service_reason(crate::ui::OutOfServiceReason::Fault);

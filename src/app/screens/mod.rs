@@ -123,6 +123,7 @@ pub const SCREENS: &[&str] = &[
     "staff-test",
     "out-of-service",
     "out-of-service-printer",
+    "out-of-service-fault",
     "screen-resting",
 ];
 
@@ -357,6 +358,10 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             shell.set_out_of_service(true);
             kiosk.go_home();
             shell.set_out_of_service_reason(OutOfServiceReason::Printer);
+            return Ok(());
+        }
+        "out-of-service-fault" => {
+            kiosk.show_fault("hall link: local store /var/lib/hall-kiosk/kiosk.db: schema version 3, this build knows 0 to 1; start the kiosk version that wrote it, or move the file aside after its entries were delivered");
             return Ok(());
         }
         "screen-resting" => {

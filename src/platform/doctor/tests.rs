@@ -87,3 +87,23 @@ fn store_rows_come_from_the_kiosk_store_which_is_never_created() {
         ]
     );
 }
+
+#[test]
+fn a_store_the_kiosk_refuses_to_open_fails_the_database_row_naming_why() {
+    use hall_link::store::{Store, SCHEMA_VERSION};
+    let data = tempfile::tempdir().unwrap();
+    let c = config(data.path(), "auto");
+    let db = data.path().join("kiosk.db");
+    drop(Store::open(&db).unwrap());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(conn);
+    let rows = database(&c);
+    assert_eq!(rows[0].verdict, Verdict::Fail, "{}", rows[0].detail);
+    assert!(
+        rows[0].detail.contains("newer") && rows[0].detail.contains("refuses"),
+        "{}",
+        rows[0].detail
+    );
+}
