@@ -47,6 +47,34 @@ impl Frame {
     }
 }
 
+/// The Y plane of a camera buffer as a tight greyscale frame: `grey` buffers (V4L2 GREY)
+/// hold one byte a pixel, the others YUYV (Y0 U Y1 V: every other byte is luma). Rows are
+/// `stride` bytes apart (at least the row's own bytes); padding is skipped. None when the
+/// buffer is too short for the dimensions.
+pub fn luma_plane(grey: bool, width: u32, height: u32, stride: u32, buf: &[u8]) -> Option<Frame> {
+    let (w, h) = (width as usize, height as usize);
+    let bytes_pp = if grey { 1 } else { 2 };
+    let stride = (stride as usize).max(w * bytes_pp);
+    if buf.len() < stride * h.saturating_sub(1) + w * bytes_pp {
+        return None;
+    }
+    let mut luma = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let row = &buf[y * stride..y * stride + w * bytes_pp];
+        if grey {
+            luma.extend_from_slice(row);
+        } else {
+            // YUYV: Y0 U Y1 V; every other byte is luma.
+            luma.extend(row.iter().step_by(2));
+        }
+    }
+    Some(Frame {
+        width: w,
+        height: h,
+        luma,
+    })
+}
+
 struct Shared {
     slot: Mutex<Option<Frame>>,
     wake: Condvar,
@@ -254,4 +282,27 @@ impl ScanDevice for ImageFilesCamera {
 /// not be read.
 pub fn decode_files(files: &[PathBuf]) -> Vec<(PathBuf, Result<Vec<DecodedCode>, ScanError>)> {
     files.iter().map(|p| (p.clone(), decode_file(p))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuyv_and_grey_buffers_give_the_y_plane_and_padding_is_skipped() {
+        // 4 bytes of pixels and 2 of padding a row
+        let buf = [10, 1, 20, 2, 99, 99, 30, 3, 40, 4, 99, 99];
+        assert_eq!(
+            luma_plane(false, 2, 2, 6, &buf).unwrap().luma,
+            vec![10, 20, 30, 40]
+        );
+        assert_eq!(
+            luma_plane(true, 3, 2, 3, &[1, 2, 3, 4, 5, 6]).unwrap().luma,
+            vec![1, 2, 3, 4, 5, 6]
+        );
+        assert!(
+            luma_plane(true, 3, 2, 3, &[1, 2, 3, 4, 5]).is_none(),
+            "short buffer"
+        );
+    }
 }
