@@ -888,7 +888,7 @@ impl HallLink {
                         _ => None,
                     };
                     let wait = retry_after.unwrap_or_else(|| backoff(e.attempts));
-                    let (error, at) = (err.to_string(), now_ms() + wait.as_millis() as i64);
+                    let (error, at) = (err.to_string(), retry_due(now_ms(), wait));
                     let _ = self
                         .with_store(move |s| s.retry_later(key, &error, at))
                         .await;
@@ -1052,6 +1052,12 @@ fn clone_err(e: &ClientError) -> ClientError {
         ClientError::InProgress => ClientError::InProgress,
         other => ClientError::BadAnswer(other.to_string()),
     }
+}
+
+/// When an outbox entry that failed at `now_ms` is due again: `wait` (the backend's
+/// Retry-After, or [`backoff`]) later, in ms since the epoch.
+pub fn retry_due(now_ms: i64, wait: Duration) -> i64 {
+    now_ms + wait.as_millis() as i64
 }
 
 /// Exponential backoff with jitter, capped: 1 s, 2 s, 4 s ... 60 s, each times 0.5..1.0.
