@@ -54,13 +54,19 @@ impl Frame {
 pub fn luma_plane(grey: bool, width: u32, height: u32, stride: u32, buf: &[u8]) -> Option<Frame> {
     let (w, h) = (width as usize, height as usize);
     let bytes_pp = if grey { 1 } else { 2 };
-    let stride = (stride as usize).max(w * bytes_pp);
-    if buf.len() < stride * h.saturating_sub(1) + w * bytes_pp {
+    // Dimensions no buffer can hold (or a usize cannot count) are a short buffer, not an
+    // overflow.
+    let row_len = w.checked_mul(bytes_pp)?;
+    let stride = (stride as usize).max(row_len);
+    let needed = stride
+        .checked_mul(h.saturating_sub(1))?
+        .checked_add(row_len)?;
+    if buf.len() < needed {
         return None;
     }
     let mut luma = Vec::with_capacity(w * h);
     for y in 0..h {
-        let row = &buf[y * stride..y * stride + w * bytes_pp];
+        let row = &buf[y * stride..y * stride + row_len];
         if grey {
             luma.extend_from_slice(row);
         } else {
@@ -304,5 +310,14 @@ mod tests {
             luma_plane(true, 3, 2, 3, &[1, 2, 3, 4, 5]).is_none(),
             "short buffer"
         );
+    }
+
+    #[test]
+    fn dimensions_whose_size_overflows_are_refused_not_a_panic() {
+        // Found by the camera_frames fuzz target: a YUYV format of 4278255360 x 4278190080
+        // overflowed `stride * (height - 1)` (a panic in debug builds; in release a wrapped
+        // size could let a short buffer through to the row slicing).
+        assert!(luma_plane(false, 0xFF00_FF00, 0xFF00_0000, 0, &[0; 16]).is_none());
+        assert!(luma_plane(true, u32::MAX, u32::MAX, u32::MAX, &[]).is_none());
     }
 }
