@@ -932,8 +932,7 @@ impl HallLink {
                         _ => None,
                     };
                     let wait = retry_after.unwrap_or_else(|| backoff(e.attempts));
-                    let wait_ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
-                    let (error, at) = (err.to_string(), now_ms().saturating_add(wait_ms));
+                    let (error, at) = (err.to_string(), retry_due(now_ms(), wait));
                     let _ = self
                         .with_store(move |s| s.retry_later(key, &error, at))
                         .await;
@@ -1108,6 +1107,13 @@ fn clone_err(e: &ClientError) -> ClientError {
     }
 }
 
+/// When an outbox entry that failed at `now_ms` is due again: `wait` (the backend's
+/// Retry-After, or [`backoff`]) later, in ms since the epoch. A wait too long to count
+/// is "never" (i64::MAX), not a wrapped time in the past.
+pub fn retry_due(now_ms: i64, wait: Duration) -> i64 {
+    now_ms.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// Exponential backoff with jitter, capped: 1 s, 2 s, 4 s ... 60 s, each times 0.5..1.0.
 pub fn backoff(attempts: u32) -> Duration {
     let base = Duration::from_secs(1u64 << attempts.min(6)).min(BACKOFF_CAP);
@@ -1121,6 +1127,19 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
+
+    #[test]
+    fn a_huge_retry_after_never_makes_the_next_try_wrap_into_the_past() {
+        let now = 1_780_000_000_000;
+        assert_eq!(retry_due(now, Duration::from_millis(1500)), now + 1500);
+        // Retry-After: 9223372036854775 (delta-seconds, as the interface allows) overflowed
+        // the i64 sum; u64::MAX seconds truncated to a negative millisecond count.
+        assert_eq!(
+            retry_due(now, Duration::from_secs(9_223_372_036_854_775)),
+            i64::MAX
+        );
+        assert_eq!(retry_due(now, Duration::from_secs(u64::MAX)), i64::MAX);
+    }
     use crate::api::Source;
     use crate::sim::{Fault, HallSim, SimOptions};
 

@@ -125,6 +125,66 @@ pub fn parse(buf: &[u8]) -> Parsed {
     }
 }
 
+/// The blocks of a card read's reply data, found by the 2-byte big-endian lengths in front
+/// of them: (text, photo) for Read Text+Photo, (text, photo, fingerprint) for the read with
+/// fingerprint. A photo or fingerprint shorter than its length says comes out empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocks<'a> {
+    pub text: &'a [u8],
+    pub photo: &'a [u8],
+    /// Empty for Read Text+Photo.
+    pub fingerprint: &'a [u8],
+}
+
+/// Why a read reply's data could not be split into blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlocksError {
+    /// The lengths or the text block are cut short.
+    Short,
+    /// A text length other than 256, or a photo length over 1024: the text length.
+    Length(usize),
+}
+
+/// Splits the data of a Read Text+Photo (`fingerprint` false: two lengths) or of a read
+/// with fingerprint (`fingerprint` true: three lengths) into its blocks. Never panics,
+/// whatever the lengths say.
+pub fn read_blocks(data: &[u8], fingerprint: bool) -> Result<Blocks<'_>, BlocksError> {
+    use super::text::{PHOTO_LEN, TEXT_LEN};
+    let len = |i: usize| {
+        data.get(i..i + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+            .ok_or(BlocksError::Short)
+    };
+    if !fingerprint {
+        if data.len() < 4 {
+            return Err(BlocksError::Short);
+        }
+        let (tl, pl) = (len(0)?, len(2)?);
+        let text = data.get(4..4 + tl).ok_or(BlocksError::Short)?;
+        let photo = data.get(4 + tl..4 + tl + pl).unwrap_or(&[]);
+        if tl != TEXT_LEN || pl > PHOTO_LEN {
+            return Err(BlocksError::Length(tl));
+        }
+        return Ok(Blocks {
+            text,
+            photo,
+            fingerprint: &[],
+        });
+    }
+    let (tl, pl, fl) = (len(0)?, len(2)?, len(4)?);
+    if tl != TEXT_LEN || pl > PHOTO_LEN {
+        return Err(BlocksError::Length(tl));
+    }
+    let text = data.get(6..6 + tl).ok_or(BlocksError::Short)?;
+    let photo = data.get(6 + tl..6 + tl + pl).unwrap_or(&[]);
+    let fingerprint = data.get(6 + tl + pl..6 + tl + pl + fl).unwrap_or(&[]);
+    Ok(Blocks {
+        text,
+        photo,
+        fingerprint,
+    })
+}
+
 /// Status word SW3 of a reply, as the reader documents it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -191,6 +251,24 @@ pub fn reply_body(status: Status, data: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_blocks_follow_the_lengths_and_refuse_impossible_ones() {
+        let mut data = vec![0x01, 0x00, 0x00, 0x03];
+        data.extend([7u8; 256]);
+        data.extend([1, 2, 3]);
+        let b = read_blocks(&data, false).unwrap();
+        assert_eq!(
+            (b.text.len(), b.photo, b.fingerprint),
+            (256, &[1, 2, 3][..], &[][..])
+        );
+        assert_eq!(read_blocks(&data[..200], false), Err(BlocksError::Short));
+        assert_eq!(
+            read_blocks(&[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], true),
+            Err(BlocksError::Length(65535))
+        );
+        assert_eq!(read_blocks(&[0x01, 0x00], true), Err(BlocksError::Short));
+    }
 
     #[test]
     fn find_card_command_matches_the_reader_documentation() {

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use super::protocol::{self, Command, Parsed, Status};
-use super::text::{self, IdCard, PHOTO_LEN, TEXT_LEN};
+use super::text::{self, IdCard};
 
 /// Why a reader operation failed. Each has a stable `kind()` for the UI's wording.
 #[derive(Debug, thiserror::Error)]
@@ -186,6 +186,14 @@ impl SerialCardReader {
     }
 }
 
+/// The error a read reply's bad lengths mean.
+fn blocks_error(e: protocol::BlocksError) -> IdCardError {
+    match e {
+        protocol::BlocksError::Short => IdCardError::ReadFailed(0x41),
+        protocol::BlocksError::Length(tl) => IdCardError::Data(text::TextError::Length(tl)),
+    }
+}
+
 /// The error a read command's status means, if any.
 fn read_status(status: Status) -> Result<(), IdCardError> {
     match status {
@@ -219,39 +227,16 @@ impl CardReader for SerialCardReader {
     fn read(&mut self) -> Result<IdCard, IdCardError> {
         let (status, data) = self.exchange(Command::ReadTextPhoto, LONG)?;
         read_status(status)?;
-        if data.len() < 4 {
-            return Err(IdCardError::ReadFailed(0x41));
-        }
-        let tl = u16::from_be_bytes([data[0], data[1]]) as usize;
-        let pl = u16::from_be_bytes([data[2], data[3]]) as usize;
-        let text = data.get(4..4 + tl).ok_or(IdCardError::ReadFailed(0x41))?;
-        let photo = data.get(4 + tl..4 + tl + pl).unwrap_or(&[]);
-        if tl != TEXT_LEN || pl > PHOTO_LEN {
-            return Err(IdCardError::Data(text::TextError::Length(tl)));
-        }
-        Ok(text::decode(text, photo)?)
+        let b = protocol::read_blocks(&data, false).map_err(blocks_error)?;
+        Ok(text::decode(b.text, b.photo)?)
     }
 
     fn read_with_fingerprint(&mut self) -> Result<(IdCard, Vec<u8>), IdCardError> {
         let (status, data) = self.exchange(Command::ReadWithFingerprint, LONG)?;
         read_status(status)?;
         // Three lengths (text, photo, fingerprint), then the blocks.
-        let len = |i: usize| -> Result<usize, IdCardError> {
-            data.get(i..i + 2)
-                .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
-                .ok_or(IdCardError::ReadFailed(0x41))
-        };
-        let (tl, pl, fl) = (len(0)?, len(2)?, len(4)?);
-        if tl != TEXT_LEN || pl > PHOTO_LEN {
-            return Err(IdCardError::Data(text::TextError::Length(tl)));
-        }
-        let text = data.get(6..6 + tl).ok_or(IdCardError::ReadFailed(0x41))?;
-        let photo = data.get(6 + tl..6 + tl + pl).unwrap_or(&[]);
-        let fp = data
-            .get(6 + tl + pl..6 + tl + pl + fl)
-            .unwrap_or(&[])
-            .to_vec();
-        Ok((text::decode(text, photo)?, fp))
+        let b = protocol::read_blocks(&data, true).map_err(blocks_error)?;
+        Ok((text::decode(b.text, b.photo)?, b.fingerprint.to_vec()))
     }
 
     fn read_new_address(&mut self) -> Result<Option<String>, IdCardError> {

@@ -204,7 +204,10 @@ impl JobBuilder {
         for c in s.chars() {
             if let Some(b) = self.profile.encoding.encode_char(c) {
                 bytes.extend_from_slice(&b);
-            } else if c.is_control() {
+            } else if c.is_control() || text::char_columns(c) == 0 {
+                // Nothing to print: a control, or a zero-width mark the printer lacks
+                // (combining, joiner), which wrapping counted as no column; a glyph or a
+                // box would take two and push the line past the paper's edge.
                 continue;
             } else if let Some(font) = glyph::font().filter(|f| f.covers(c)) {
                 bytes.extend(inline_glyph(&font.bitmap(c, 24)));
@@ -329,12 +332,14 @@ pub fn ticket(p: Profile, t: &TicketSlip) -> Result<Job, LayoutError> {
     let mut j = JobBuilder::new(p)?;
     j.align(Align::Center)?.bold(true)?;
     j.paragraph(&t.hall, 0)?;
-    j.bold(false)?.line(&t.category)?;
+    // The category and the number come from the backend: wrapped, like every other text
+    // of unknown length (at 4x a 58 mm slip holds 8 columns).
+    j.bold(false)?.paragraph(&t.category, 0)?;
     j.feed(1)?;
-    j.size(4, 4)?.bold(true)?.line(&t.number)?;
+    j.size(4, 4)?.bold(true)?.paragraph(&t.number, 0)?;
     j.size(1, 1)?.bold(false)?;
     if !t.priority.is_empty() {
-        j.line(&format!("【{}】", t.priority))?;
+        j.paragraph(&format!("【{}】", t.priority), 0)?;
     }
     j.feed(1)?.align(Align::Left)?;
     if let Some(a) = &t.appointment {
@@ -508,6 +513,65 @@ mod tests {
         let job = test_page(Profile::default(), "K-01", "2026-11-24 09:41").unwrap();
         assert!(job.bytes.starts_with(&[0x1B, b'@', 0x1C, b'&']));
         assert!(job.bytes.ends_with(&[0x1C, b'.', 0x1D, b'V', b'A', 1]));
+    }
+
+    /// Each line's width in dots, as the printer prints it.
+    fn widths(job: &Job) -> Vec<(String, usize)> {
+        super::super::document::pages_of(&job.bytes)[0]
+            .lines()
+            .map(|l| {
+                let dots = l
+                    .spans
+                    .iter()
+                    .map(|s| match &s.image {
+                        Some(bm) => bm.width,
+                        None => text::columns(&s.text) * 12 * usize::from(s.size.0),
+                    })
+                    .sum();
+                (l.text(), dots)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn long_ticket_numbers_and_categories_wrap_instead_of_running_off_the_paper() {
+        // Found by the slip_layout fuzz target: the number went out at 4x without wrapping,
+        // so nine columns of it were 432 dots on 384-dot (58 mm) paper.
+        let p = Profile {
+            width: PaperWidth::Mm58,
+            ..Profile::default()
+        };
+        let t = TicketSlip {
+            hall: "合作市政务服务中心".into(),
+            category: "不动产登记及抵押权注销登记一件事联办窗口".into(),
+            number: "VIP-000123456".into(),
+            waiting_ahead: Some(3),
+            wait_minutes: None,
+            windows: "3".into(),
+            issued_at: "2026-11-24 09:41".into(),
+            follow_url: None,
+            offline: false,
+            priority: "老年人优先".repeat(4),
+            appointment: None,
+        };
+        let job = ticket(p, &t).unwrap();
+        for (line, dots) in widths(&job) {
+            assert!(dots <= p.width.dots(), "{line:?}: {dots} dots");
+        }
+        let page = super::super::document::pages_of(&job.bytes).remove(0);
+        assert!(page.text().replace('\n', "").contains("VIP-000123456"));
+    }
+
+    #[test]
+    fn a_zero_width_mark_the_printer_lacks_takes_no_column() {
+        // Found by the slip_layout fuzz target: U+033C after a flush-right label came out
+        // as a two-column box where wrapping had counted none, 600 dots on 576-dot paper.
+        let mut j = JobBuilder::new(Profile::default()).unwrap();
+        j.pair("申请人", "\u{33C}").unwrap();
+        let job = j.finish("t").unwrap();
+        let page = &super::super::document::pages_of(&job.bytes)[0];
+        let line = page.line_with("申请人").unwrap();
+        assert_eq!(line.text().trim_end(), "申请人");
     }
 
     #[test]

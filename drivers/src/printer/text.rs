@@ -67,6 +67,8 @@ impl TextEncoding {
             return (!c.is_ascii_control()).then(|| vec![c as u8]);
         }
         match self {
+            // C1 controls (U+0080..U+009F) are controls in UTF-8 mode too: nothing to print.
+            TextEncoding::Utf8 if c.is_control() => None,
             TextEncoding::Utf8 => {
                 let mut b = [0u8; 4];
                 Some(c.encode_utf8(&mut b).as_bytes().to_vec())
@@ -261,6 +263,9 @@ mod tests {
         assert_eq!(e.decode(&[0xC9, 0xE7, b'A']), "社A");
         assert_eq!(TextEncoding::Utf8.encode_char('𠈌').unwrap().len(), 4);
         assert_eq!(e.encode_char('\u{7}'), None);
+        // Found by the slip_layout fuzz target: a C1 control from a backend string went to
+        // a UTF-8 printer as C2 8A and came out as a character of the page.
+        assert_eq!(TextEncoding::Utf8.encode_char('\u{8A}'), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use v4l::io::traits::CaptureStream;
 use v4l::video::Capture;
 use v4l::{Device, FourCC};
 
-use super::frames::{code_reads, Frame, FrameWorker};
+use super::frames::{code_reads, luma_plane, Frame, FrameWorker};
 use super::{DeviceRead, ScanDevice, ScanError, ScanSource};
 
 /// Frames this size decode in a few ms on a desktop and well within a frame on a Pi 4.
@@ -40,28 +40,13 @@ impl CameraDevice {
 
 /// The Y plane of a GREY or YUYV buffer as a tight greyscale frame.
 pub fn luma_of(format: &v4l::Format, buf: &[u8]) -> Option<Frame> {
-    let (w, h) = (format.width as usize, format.height as usize);
-    let grey = format.fourcc == FourCC::new(b"GREY");
-    let bytes_pp = if grey { 1 } else { 2 };
-    let stride = (format.stride as usize).max(w * bytes_pp);
-    if buf.len() < stride * h.saturating_sub(1) + w * bytes_pp {
-        return None;
-    }
-    let mut luma = Vec::with_capacity(w * h);
-    for y in 0..h {
-        let row = &buf[y * stride..y * stride + w * bytes_pp];
-        if grey {
-            luma.extend_from_slice(row);
-        } else {
-            // YUYV: Y0 U Y1 V; every other byte is luma.
-            luma.extend(row.iter().step_by(2));
-        }
-    }
-    Some(Frame {
-        width: w,
-        height: h,
-        luma,
-    })
+    luma_plane(
+        format.fourcc == FourCC::new(b"GREY"),
+        format.width,
+        format.height,
+        format.stride,
+        buf,
+    )
 }
 
 impl ScanDevice for CameraDevice {

@@ -47,6 +47,45 @@ impl Frame {
     }
 }
 
+/// The Y plane of a camera buffer as a tight greyscale frame: `grey` buffers (V4L2 GREY)
+/// hold one byte a pixel, the others YUYV (Y0 U Y1 V: every other byte is luma). Rows are
+/// `stride` bytes apart (at least the row's own bytes); padding is skipped. None when the
+/// buffer is too short for the dimensions.
+pub fn luma_plane(grey: bool, width: u32, height: u32, stride: u32, buf: &[u8]) -> Option<Frame> {
+    let (w, h) = (width as usize, height as usize);
+    // An empty frame has nothing to decode; walking its rows (a driver may report a zero
+    // width with millions of rows) would only cost time.
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let bytes_pp = if grey { 1 } else { 2 };
+    // Dimensions no buffer can hold (or a usize cannot count) are a short buffer, not an
+    // overflow.
+    let row_len = w.checked_mul(bytes_pp)?;
+    let stride = (stride as usize).max(row_len);
+    let needed = stride
+        .checked_mul(h.saturating_sub(1))?
+        .checked_add(row_len)?;
+    if buf.len() < needed {
+        return None;
+    }
+    let mut luma = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let row = &buf[y * stride..y * stride + row_len];
+        if grey {
+            luma.extend_from_slice(row);
+        } else {
+            // YUYV: Y0 U Y1 V; every other byte is luma.
+            luma.extend(row.iter().step_by(2));
+        }
+    }
+    Some(Frame {
+        width: w,
+        height: h,
+        luma,
+    })
+}
+
 struct Shared {
     slot: Mutex<Option<Frame>>,
     wake: Condvar,
@@ -254,4 +293,41 @@ impl ScanDevice for ImageFilesCamera {
 /// not be read.
 pub fn decode_files(files: &[PathBuf]) -> Vec<(PathBuf, Result<Vec<DecodedCode>, ScanError>)> {
     files.iter().map(|p| (p.clone(), decode_file(p))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuyv_and_grey_buffers_give_the_y_plane_and_padding_is_skipped() {
+        // 4 bytes of pixels and 2 of padding a row
+        let buf = [10, 1, 20, 2, 99, 99, 30, 3, 40, 4, 99, 99];
+        assert_eq!(
+            luma_plane(false, 2, 2, 6, &buf).unwrap().luma,
+            vec![10, 20, 30, 40]
+        );
+        assert_eq!(
+            luma_plane(true, 3, 2, 3, &[1, 2, 3, 4, 5, 6]).unwrap().luma,
+            vec![1, 2, 3, 4, 5, 6]
+        );
+        assert!(
+            luma_plane(true, 3, 2, 3, &[1, 2, 3, 4, 5]).is_none(),
+            "short buffer"
+        );
+    }
+
+    #[test]
+    fn dimensions_whose_size_overflows_are_refused_not_a_panic() {
+        // Found by the camera_frames fuzz target: a YUYV format of 4278255360 x 4278190080
+        // overflowed `stride * (height - 1)` (a panic in debug builds; in release a wrapped
+        // size could let a short buffer through to the row slicing).
+        assert!(luma_plane(false, 0xFF00_FF00, 0xFF00_0000, 0, &[0; 16]).is_none());
+        assert!(luma_plane(true, u32::MAX, u32::MAX, u32::MAX, &[]).is_none());
+        // Found by camera_frames: zero wide and 234 881 024 rows high took 14 s.
+        let start = std::time::Instant::now();
+        assert!(luma_plane(false, 0, 234_881_024, 0, &[]).is_none());
+        assert!(luma_plane(true, 640, 0, 640, &[]).is_none());
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+    }
 }
