@@ -34,6 +34,9 @@ pub struct Metrics {
     pub outbox_dead: Gauge,
     /// Seconds since the oldest entry still waiting was committed (0 when none waits).
     pub outbox_oldest_seconds: Gauge,
+    /// The store file's size, and its cap (`retention.max_store_mb`), in bytes.
+    pub store_bytes: Gauge,
+    pub store_max_bytes: Gauge,
     /// Seconds each request to the hall backend took; result: answered | failed
     pub backend_seconds: Family<Labels, Histogram>,
     /// Seconds the backend took to issue a ticket (the citizen's wait at the screen).
@@ -59,6 +62,8 @@ impl Metrics {
             outbox_pending: Gauge::default(),
             outbox_dead: Gauge::default(),
             outbox_oldest_seconds: Gauge::default(),
+            store_bytes: Gauge::default(),
+            store_max_bytes: Gauge::default(),
             backend_seconds: Family::new_with_constructor(|| {
                 Histogram::new(exponential_buckets(0.005, 2.0, 12))
             }),
@@ -93,6 +98,16 @@ impl Metrics {
             "outbox_oldest_seconds",
             "Age of the oldest entry waiting to be sent",
             m.outbox_oldest_seconds.clone(),
+        );
+        registry.register(
+            "store_bytes",
+            "Size of the kiosk's local store",
+            m.store_bytes.clone(),
+        );
+        registry.register(
+            "store_max_bytes",
+            "The local store's size cap; commits fail past it",
+            m.store_max_bytes.clone(),
         );
         registry.register(
             "backend_request_seconds",

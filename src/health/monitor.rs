@@ -42,6 +42,10 @@ impl Monitor {
         );
         let m = &self.metrics;
         m.outbox_pending.set(link.outbox.pending as i64);
+        m.store_bytes
+            .set(i64::try_from(link.store_bytes).unwrap_or(i64::MAX));
+        m.store_max_bytes
+            .set(i64::try_from(link.store_max_bytes).unwrap_or(i64::MAX));
         m.outbox_oldest_seconds.set(
             link.oldest_pending_ms
                 .map_or(0, |t| (now - t).max(0) / 1000),

@@ -218,6 +218,11 @@ impl StoreReader {
         Ok(query::counts(&self.conn)?)
     }
 
+    /// The file's size in use (bytes), as [`super::Store::size_bytes`] counts it.
+    pub fn size_bytes(&self) -> Result<u64, ReadError> {
+        Ok(query::size_bytes(&self.conn)?)
+    }
+
     /// Unix ms the oldest entry still waiting to be sent was committed.
     pub fn oldest_pending_ms(&self) -> Result<Option<i64>, ReadError> {
         Ok(query::oldest_pending_ms(&self.conn)?)

@@ -92,14 +92,23 @@ pub(super) fn database(config: &Config) -> Vec<Check> {
         Err(ReadError::Sqlite(e)) => e.to_string(),
         Err(e) => e.to_string(),
     };
+    let size = store.size_bytes().unwrap_or_default();
+    let cap = u64::from(config.retention.max_store_mb.max(1)) * 1024 * 1024;
     let mut out = vec![check(
         "database",
-        if integrity == "ok" {
-            Verdict::Ok
-        } else {
+        if integrity != "ok" {
             Verdict::Fail
+        } else if crate::health::assess::store_nearly_full(size, cap) {
+            Verdict::Warn
+        } else {
+            Verdict::Ok
         },
-        format!("{}: integrity {integrity}", path.display()),
+        format!(
+            "{}: integrity {integrity}, {} of {} MiB",
+            path.display(),
+            size.div_ceil(1024 * 1024),
+            config.retention.max_store_mb
+        ),
     )];
     let counts = store.counts().unwrap_or_default();
     let (pending, dead) = (counts.pending, counts.dead);

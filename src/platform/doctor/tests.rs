@@ -75,7 +75,7 @@ fn store_rows_come_from_the_kiosk_store_which_is_never_created() {
             (
                 "database",
                 Verdict::Ok,
-                format!("{}: integrity ok", db.display()).as_str()
+                format!("{}: integrity ok, 1 of 256 MiB", db.display()).as_str()
             ),
             (
                 "outbox",
