@@ -633,3 +633,30 @@ fn display_touch_rule_follows_the_rotation_and_a_bad_rotation_is_refused() {
         "{err}"
     );
 }
+
+/// A broken config is not a restart loop: `kiosk run` says what is wrong (file and line)
+/// and, when it cannot even draw its fault page (no display here), exits 78 (EX_CONFIG),
+/// which the unit's RestartPreventExitStatus keeps systemd from restarting.
+#[test]
+fn run_with_a_broken_config_exits_78_naming_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, "[kiosk]\nid = 7\n").unwrap();
+    let out = kiosk()
+        .args(["run", "--config"])
+        .arg(&config)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("SLINT_BACKEND", "winit")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("kiosk.toml") && err.contains('2'), "{err}");
+    let unit = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/systemd/hall-kiosk.service"
+    ))
+    .unwrap();
+    assert!(unit.contains("RestartPreventExitStatus=78"));
+}

@@ -207,6 +207,12 @@ fn a_store_that_cannot_open_leaves_the_kiosk_out_of_service_saying_why() {
             .is_some(),
         "the reason is on the screen, readable by a screen reader"
     );
+    assert!(
+        ElementHandle::find_by_accessible_label(kiosk.window(), "呼叫帮办")
+            .next()
+            .is_none(),
+        "no help button that could call nobody"
+    );
     wait_secs(40);
     assert_eq!(
         nav.get_screen(),

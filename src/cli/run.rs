@@ -43,10 +43,34 @@ impl RunArgs {
 pub fn run(args: RunArgs) -> ExitCode {
     let config = match Config::load(&args.config) {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(e) => return config_fault(&e),
     };
     logging::init(config.log.level.as_deref());
     serve(&config, World::Device)
+}
+
+/// EX_CONFIG (sysexits.h): the unit's `RestartPreventExitStatus=78` stops systemd from
+/// restarting a kiosk whose config is broken every few seconds.
+const EX_CONFIG: u8 = 78;
+
+/// A config the kiosk cannot run with: the screen says what is wrong (file, line, key)
+/// rather than staying dark, and the kiosk exits 78 when the page closes or cannot be
+/// drawn at all.
+fn config_fault(e: &ConfigError) -> ExitCode {
+    logging::init(None);
+    tracing::error!(target: "alert", "the kiosk cannot start: {e}");
+    eprintln!("kiosk: {e}");
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let options = app::UiOptions {
+        hall_name: "政务服务中心".into(),
+        // No config, no kiosk id: the device's host name is what a technician can find.
+        kiosk_id: format!("({})", host.trim()),
+        ..app::UiOptions::default()
+    };
+    if let Err(ui) = app::start_fault(options, &e.to_string()).and_then(app::run_fault) {
+        eprintln!("kiosk: cannot show the fault page either: {ui}");
+    }
+    ExitCode::from(EX_CONFIG)
 }
 
 pub fn demo(args: DemoArgs) -> ExitCode {
