@@ -114,9 +114,11 @@ pub const SCREENS: &[&str] = &[
     "rating",
     "rating-reasons",
     "rating-done",
+    "rating-not-saved",
     "complaint",
     "keyboard-pinyin",
     "complaint-done",
+    "complaint-not-saved",
     "staff-pin",
     "staff-status",
     "staff-outbox",
@@ -245,7 +247,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
                 .set_request_no("H20261124-007".into());
             return Ok(());
         }
-        "rating" | "rating-reasons" | "rating-done" => {
+        "rating" | "rating-reasons" | "rating-done" | "rating-not-saved" => {
             kiosk.open(Feature::Rating);
             let fb = kiosk.feedback();
             fb.rate(crate::domain::ServiceRef::Ticket {
@@ -260,16 +262,20 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
                     .global::<crate::ui::Rating>()
                     .invoke_toggle_reason(RatingReason::WaitedTooLong);
             }
-            if name == "rating-done" {
+            if name == "rating-done" || name == "rating-not-saved" {
                 window.global::<crate::ui::Rating>().set_level(5);
                 window
                     .global::<crate::ui::Rating>()
-                    .set_result(RatingOutcome::Thanks);
+                    .set_result(if name == "rating-done" {
+                        RatingOutcome::Thanks
+                    } else {
+                        RatingOutcome::NotSaved
+                    });
                 nav.set_screen(Screen::RatingDone);
             }
             return Ok(());
         }
-        "complaint" | "keyboard-pinyin" | "complaint-done" => {
+        "complaint" | "keyboard-pinyin" | "complaint-done" | "complaint-not-saved" => {
             kiosk.open(Feature::Complaint);
             let c = window.global::<crate::ui::Complaint>();
             c.set_kind(ComplaintKind::NotDone);
@@ -280,9 +286,10 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
                     kiosk.keyboard().key(k);
                 }
             }
-            if name == "complaint-done" {
+            if name == "complaint-done" || name == "complaint-not-saved" {
                 kiosk.keyboard().detach();
                 c.set_complaint_no("TS20261124-0042".into());
+                c.set_not_saved(name == "complaint-not-saved");
                 nav.set_screen(Screen::ComplaintDone);
             }
             return Ok(());
