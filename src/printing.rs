@@ -92,17 +92,17 @@ impl PrintService {
         }
         match &now {
             Known::Condition(Condition::Ready) => {
-                tracing::info!(target: "alert", "receipt printer ready")
+                tracing::info!(target: "alert", message_id = hall_link::journal::ALERT, "receipt printer ready")
             }
             Known::Condition(c) => tracing::warn!(
-                target: "alert",
+                target: "alert", message_id = hall_link::journal::ALERT,
                 condition = c.as_str(),
                 "receipt printer: {} ({})",
                 c.zh(),
                 c.en()
             ),
             Known::Unreachable(kind) => {
-                tracing::warn!(target: "alert", kind = *kind, "receipt printer unreachable")
+                tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, kind = *kind, "receipt printer unreachable")
             }
             Known::Never => {}
         }

@@ -5,7 +5,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-use hall_kiosk::platform::config::EXAMPLE;
+use hall_kiosk::platform::config::DEMO;
 use hall_link::sim::{Fault, HallSim, SimOptions};
 
 fn kiosk() -> Command {
@@ -16,11 +16,12 @@ fn config_for(dir: &std::path::Path, url: &str) -> std::path::PathBuf {
     let token = dir.join("token");
     std::fs::write(&token, "demo-token\n").unwrap();
     std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let text = EXAMPLE
-        .replace("https://hall.example.gov.cn/kiosk/v1", url)
-        .replace("/etc/hall-kiosk/token", token.to_str().unwrap())
-        .replace("/var/lib/hall-kiosk", dir.join("data").to_str().unwrap())
-        .replace("timeout_ms = 5000", "timeout_ms = 1000");
+    let text = DEMO
+        .replace(
+            "url = \"http://127.0.0.1:0/kiosk/v1\"",
+            &format!("url = {url:?}\ntoken_file = {token:?}\ntimeout_ms = 1000"),
+        )
+        .replace("\"demo-data\"", &format!("{:?}", dir.join("data")));
     let path = dir.join("kiosk.toml");
     std::fs::write(&path, text).unwrap();
     path
@@ -43,7 +44,7 @@ async fn ticket_take_online_then_offline_then_flush() {
         String::from_utf8_lossy(&sync.stderr)
     );
 
-    let out = tokio::task::block_in_place(|| run(&["ticket", "take", "--category", "A"]));
+    let out = tokio::task::block_in_place(|| run(&["ticket", "take", "--json", "--category", "A"]));
     assert!(
         out.status.success(),
         "{}",
@@ -54,7 +55,7 @@ async fn ticket_take_online_then_offline_then_flush() {
     assert_eq!(v["offline"], false);
 
     sim.set_fault(Fault::Down);
-    let out = tokio::task::block_in_place(|| run(&["ticket", "take", "--category", "A"]));
+    let out = tokio::task::block_in_place(|| run(&["ticket", "take", "--json", "--category", "A"]));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["offline"], true);
     let flush = tokio::task::block_in_place(|| run(&["outbox", "flush"]));
@@ -93,7 +94,7 @@ async fn ticket_take_online_then_offline_then_flush() {
     );
     assert_eq!(sim.offline_reports().len(), 1);
 
-    let bad = tokio::task::block_in_place(|| run(&["ticket", "take", "--category", "Z"]));
+    let bad = tokio::task::block_in_place(|| run(&["ticket", "take", "--json", "--category", "Z"]));
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no ticket issued"));
 }
@@ -132,7 +133,15 @@ async fn ticket_take_prints_through_the_configured_printer_with_priority_and_pub
         .success());
 
     let out = tokio::task::block_in_place(|| {
-        run(&["ticket", "take", "--category", "A", "--priority", "elderly"])
+        run(&[
+            "ticket",
+            "take",
+            "--json",
+            "--category",
+            "A",
+            "--priority",
+            "elderly",
+        ])
     });
     assert!(
         out.status.success(),
@@ -159,7 +168,15 @@ async fn ticket_take_prints_through_the_configured_printer_with_priority_and_pub
     // Offline: a number from the reserved block, its QR code on the hall's own site.
     sim.set_fault(Fault::Down);
     let out = tokio::task::block_in_place(|| {
-        run(&["ticket", "take", "--category", "A", "--priority", "elderly"])
+        run(&[
+            "ticket",
+            "take",
+            "--json",
+            "--category",
+            "A",
+            "--priority",
+            "elderly",
+        ])
     });
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["offline"], true);
@@ -175,7 +192,15 @@ async fn ticket_take_prints_through_the_configured_printer_with_priority_and_pub
     assert_eq!(v["track_url"].as_str(), qr.first().map(String::as_str));
 
     let bad = tokio::task::block_in_place(|| {
-        run(&["ticket", "take", "--category", "A", "--priority", "vip"])
+        run(&[
+            "ticket",
+            "take",
+            "--json",
+            "--category",
+            "A",
+            "--priority",
+            "vip",
+        ])
     });
     assert!(!bad.status.success(), "an unknown priority is refused");
 }
@@ -392,7 +417,8 @@ async fn outbox_flush_killed_with_sigkill_loses_nothing_and_doubles_nothing() {
     sim.set_fault(Fault::Down);
     const N: usize = 6;
     for _ in 0..N {
-        let out = tokio::task::block_in_place(|| run(&["ticket", "take", "--category", "B"]));
+        let out =
+            tokio::task::block_in_place(|| run(&["ticket", "take", "--json", "--category", "B"]));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["offline"], true);
     }
@@ -452,18 +478,18 @@ async fn doctor_checks_everything_and_fails_when_citizens_would_not_be_served() 
     let reader = ReaderSimulator::spawn(builtin_identities()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = config_for(dir.path(), &sim.url());
-    let text = std::fs::read_to_string(&config).unwrap();
-    let text = text.replacen(
-        "port = \"sim\"                         # a device",
-        &format!("port = \"{}\"  # a device", reader.path()),
-        1,
-    );
-    let text = text.replacen(
-        "port = \"sim\"                         # \"/dev/ttyUSB1\"",
-        &format!("port = \"{}\"  # \"/dev/ttyUSB1\"", printer.path()),
-        1,
-    );
-    std::fs::write(&config, text).unwrap();
+    // The devices come from a drop-in, as a technician would add them.
+    let drop_ins = dir.path().join("kiosk.toml.d");
+    std::fs::create_dir(&drop_ins).unwrap();
+    std::fs::write(
+        drop_ins.join("60-devices.toml"),
+        format!(
+            "[devices.idcard]\nport = {:?}\n[devices.printer]\nport = {:?}\n",
+            reader.path(),
+            printer.path()
+        ),
+    )
+    .unwrap();
     let run = |args: &[&str]| {
         let mut c = kiosk();
         c.args(args).arg("--config").arg(&config);
@@ -602,7 +628,7 @@ fn staff_code_is_accepted_by_a_kiosk_with_the_same_key_and_refused_with_another(
 fn display_touch_rule_follows_the_rotation_and_a_bad_rotation_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kiosk.toml");
-    std::fs::write(&path, EXAMPLE.replace("rotation = 0 ", "rotation = 180 ")).unwrap();
+    std::fs::write(&path, format!("{DEMO}\n[display]\nrotation = 180\n")).unwrap();
     let out = kiosk()
         .args(["display", "touch-rule", "--config"])
         .arg(&path)
@@ -620,7 +646,7 @@ fn display_touch_rule_follows_the_rotation_and_a_bad_rotation_is_refused() {
         ),
         "{rule}"
     );
-    std::fs::write(&path, EXAMPLE.replace("rotation = 0 ", "rotation = 45 ")).unwrap();
+    std::fs::write(&path, format!("{DEMO}\n[display]\nrotation = 45\n")).unwrap();
     let out = kiosk()
         .args(["config", "check"])
         .arg(&path)

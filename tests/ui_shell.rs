@@ -177,13 +177,13 @@ fn every_listed_screen_shows_its_sample_state() {
 /// and the idle timeout keeps it there rather than showing a home screen that cannot serve.
 #[test]
 fn a_store_that_cannot_open_leaves_the_kiosk_out_of_service_saying_why() {
-    use hall_kiosk::platform::config::{Config, EXAMPLE};
+    use hall_kiosk::platform::config::{Config, DEMO};
     use hall_kiosk::services::{Services, World};
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     // SQLite cannot make its shared-memory file: an I/O failure, not damage.
     std::fs::create_dir(dir.path().join("kiosk.db-shm")).unwrap();
-    let config = Config::parse(EXAMPLE, std::path::Path::new("kiosk.toml")).unwrap();
+    let config = Config::parse(DEMO, std::path::Path::new("kiosk.toml")).unwrap();
     let err = match Services::start(&config, World::Demo(dir.path().to_path_buf())) {
         Ok(_) => panic!("the services started on a store that cannot open"),
         Err(e) => e.to_string(),

@@ -236,7 +236,7 @@ fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
 
     // A kiosk started again on the same data (the watchdog's restart) is still out of service.
     let config = hall_kiosk::platform::config::Config::parse(
-        hall_kiosk::platform::config::EXAMPLE,
+        hall_kiosk::platform::config::DEMO,
         std::path::Path::new("kiosk.toml"),
     )
     .unwrap();

@@ -226,3 +226,34 @@ fn verifier_round_trips_and_hides_its_key() {
     assert!(!format!("{v:?}").contains("00ff10"));
     assert!(HmacVerifier::from_hex("xyz").is_err());
 }
+
+/// Pay codes shown on a phone are told apart (by the apps' published number ranges) from
+/// numbers that only look alike, and their digits stay in the code for the payment itself.
+#[test]
+fn payment_codes_are_recognised_by_their_ranges() {
+    let ctx = SchemeContext {
+        hall_id: "hezuo".into(),
+        hall_hosts: vec![],
+        verifier: None,
+    };
+    for code in [
+        "134567890123456789",
+        "2812345678901234",
+        "6212345678901234567",
+    ] {
+        assert_eq!(
+            parse(code, &ctx),
+            KioskCode::PaymentCode(code.into()),
+            "{code}"
+        );
+    }
+    // Too short, wrong length for WeChat, a prefix no app uses, letters.
+    for text in [
+        "13456789012345",
+        "1345678901234567890",
+        "9912345678901234",
+        "13456789012345678x",
+    ] {
+        assert!(matches!(parse(text, &ctx), KioskCode::Unknown(_)), "{text}");
+    }
+}

@@ -49,7 +49,7 @@ pub fn observe(server: SystemTime, local: SystemTime) {
     if correction == 0 {
         WARNED.store(false, Ordering::Relaxed);
     } else if !WARNED.swap(true, Ordering::Relaxed) {
-        tracing::warn!(target: "alert", behind_s = correction / 1000, "the kiosk's clock is off the backend's: following the backend's time");
+        tracing::warn!(target: "alert", message_id = crate::journal::ALERT, behind_s = correction / 1000, "the kiosk's clock is off the backend's: following the backend's time");
     }
 }
 

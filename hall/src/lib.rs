@@ -18,6 +18,7 @@ pub mod client;
 pub mod clock;
 pub mod form;
 pub mod headers;
+pub mod journal;
 pub mod link;
 pub mod sim;
 pub mod sim_cli;

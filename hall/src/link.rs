@@ -253,7 +253,7 @@ impl HallLink {
         let failing = result.as_ref().err().map(|e| e.to_string());
         self.set_status(|s| {
             if failing.is_some() && s.store_failing.is_none() {
-                tracing::error!(target: "alert", "the local store cannot commit: citizens are told nothing was kept");
+                tracing::error!(target: "alert", message_id = crate::journal::ALERT, "the local store cannot commit: citizens are told nothing was kept");
             }
             s.store_failing = failing;
         });
@@ -302,7 +302,7 @@ impl HallLink {
             }
             Err(ClientError::Unauthorized(_)) => self.set_status(|s| {
                 if !s.auth_failed {
-                    tracing::error!(target: "alert", "backend refused the kiosk token: online features out of service");
+                    tracing::error!(target: "alert", message_id = crate::journal::ALERT, "backend refused the kiosk token: online features out of service");
                 }
                 s.online = false;
                 s.auth_failed = true;
@@ -448,7 +448,7 @@ impl HallLink {
             if let Some(k) = unanswered {
                 self.void(k).await?;
             }
-            tracing::error!(target: "alert", category = %req.category, "no offline ticket numbers left");
+            tracing::error!(target: "alert", message_id = crate::journal::ALERT, category = %req.category, "no offline ticket numbers left");
             return Err(TicketError::NoOfflineNumbers(req.category.clone()));
         };
         let ticket = Ticket {
@@ -919,7 +919,7 @@ impl HallLink {
                     code,
                     message,
                 }) => {
-                    tracing::warn!(target: "alert", kind = %e.kind, "outbox entry refused ({status} {code}): dead letter");
+                    tracing::warn!(target: "alert", message_id = crate::journal::ALERT, kind = %e.kind, "outbox entry refused ({status} {code}): dead letter");
                     let error = format!("{status} {code}: {message}");
                     self.with_store(move |s| s.dead(key, &error))
                         .await

@@ -100,6 +100,9 @@ struct Sim {
     opts: Option<SimOptions>,
     etag: String,
     fault: Option<Fault>,
+    /// Seconds the `Date` header of every answer is ahead of the true time: a hall whose
+    /// clock is right and a kiosk whose clock is not (see `hall_link::clock`).
+    date_offset_s: i64,
     idem: HashMap<String, Stored>,
     counters: HashMap<String, u32>,
     served: HashMap<String, u32>,
@@ -225,6 +228,7 @@ impl HallSim {
             .method_not_allowed_fallback(refusal::method_not_allowed)
             .fallback(refusal::not_found)
             .layer(DefaultBodyLimit::max(refusal::BODY_LIMIT))
+            .layer(middleware::from_fn_with_state(state.clone(), stamp_date))
             .with_state(state.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -247,6 +251,12 @@ impl HallSim {
 
     pub fn set_fault(&self, fault: Fault) {
         self.with(|s| s.fault = Some(fault));
+    }
+
+    /// Sends every answer's `Date` this many seconds ahead of the true time (negative:
+    /// behind), as a backend does to a kiosk whose clock is that far off the other way.
+    pub fn set_date_offset(&self, secs: i64) {
+        self.with(|s| s.date_offset_s = secs);
     }
 
     pub fn tickets(&self) -> Vec<Value> {
@@ -304,6 +314,26 @@ impl HallSim {
 
 fn err(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({"error": code, "message": message}))).into_response()
+}
+
+/// Gives every answer the `Date` of a clock `date_offset_s` ahead; hyper's own Date stays
+/// when there is no offset.
+async fn stamp_date(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let offset = state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .date_offset_s;
+    let mut resp = next.run(req).await;
+    if offset != 0 {
+        let at = time::OffsetDateTime::now_utc().saturating_add(time::Duration::seconds(offset));
+        let fmt = time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        );
+        if let Ok(Ok(v)) = at.format(&fmt).map(axum::http::HeaderValue::try_from) {
+            resp.headers_mut().insert(axum::http::header::DATE, v);
+        }
+    }
+    resp
 }
 
 fn now() -> time::OffsetDateTime {

@@ -19,6 +19,13 @@ pub struct SimArgs {
     /// Catalog JSON to serve (default: the sample catalog).
     #[arg(long)]
     pub catalog: Option<PathBuf>,
+    /// The hall served: its appointment codes carry this id (a kiosk's `kiosk.hall_id`).
+    #[arg(long, default_value = "hezuo")]
+    pub hall_id: String,
+    /// The hall's public site, for the tracking links in answers (a kiosk's
+    /// `kiosk.public_url`).
+    #[arg(long, default_value = "https://hall.example.gov.cn")]
+    pub public_url: String,
 }
 
 /// Serves until Ctrl-C (or SIGINT from a supervisor).
@@ -49,7 +56,8 @@ pub fn run(args: SimArgs) -> ExitCode {
             listen: args.listen,
             token,
             catalog,
-            ..SimOptions::default()
+            hall_id: args.hall_id.clone(),
+            public_base: args.public_url.trim_end_matches('/').to_string(),
         })
         .await
         {

@@ -348,7 +348,7 @@ impl Store {
             Err(Refusal::Error(e)) => return Err(e),
             Err(Refusal::Corrupt(reason)) => {
                 let kept_as = set_aside(path)?;
-                tracing::error!(target: "alert", kept_as = %kept_as.display(), "local store was corrupt: {reason}; it was kept aside and a fresh one made");
+                tracing::error!(target: "alert", message_id = crate::journal::ALERT, kept_as = %kept_as.display(), "local store was corrupt: {reason}; it was kept aside and a fresh one made");
                 report = OpenReport::Recreated { kept_as, reason };
                 Self::open_checked(path).map_err(|r| match r {
                     Refusal::Error(e) => e,

@@ -121,7 +121,7 @@ impl HelpController {
             }
             Effect::CallStaff { request, screen } => {
                 let screen = super::screens::screen_name(screen);
-                tracing::info!(target: "alert", screen = %screen, "citizen called for help");
+                tracing::info!(target: "alert", message_id = hall_link::journal::ALERT, screen = %screen, "citizen called for help");
                 if let Some(desk) = self.desk.borrow().as_ref() {
                     desk.call_help(request, screen, true);
                 }

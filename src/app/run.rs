@@ -128,7 +128,7 @@ pub fn run(kiosk: Rc<Kiosk>, services: Services) -> Result<Ended, slint::Platfor
                 said.set(false);
                 systemd::watchdog_ping();
             } else if !said.replace(true) {
-                tracing::error!(target: "alert", ?stale, "a background task is hung: the watchdog is no longer fed and systemd will restart the kiosk");
+                tracing::error!(target: "alert", message_id = hall_link::journal::ALERT, ?stale, "a background task is hung: the watchdog is no longer fed and systemd will restart the kiosk");
             }
         });
     }
@@ -162,6 +162,12 @@ fn log_first_frame(kiosk: &Kiosk) {
             Some(ms) => tracing::info!(target: "perf", ms, "first frame rendered"),
             None => tracing::info!(target: "perf", "first frame rendered"),
         }
+        tracing::info!(
+            target: "lifecycle",
+            message_id = hall_link::journal::STARTED,
+            version = env!("CARGO_PKG_VERSION"),
+            "kiosk started: home screen shown"
+        );
     });
 }
 

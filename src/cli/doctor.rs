@@ -1,22 +1,19 @@
 //! `kiosk doctor`: every check a technician makes by hand.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
-use super::DEFAULT_CONFIG;
 use crate::platform::doctor;
 
 #[derive(clap::Args)]
 pub struct DoctorArgs {
-    #[arg(long, default_value = DEFAULT_CONFIG)]
-    config: PathBuf,
     /// One JSON array of checks instead of the table.
     #[arg(long)]
     json: bool,
 }
 
-pub fn run(args: DoctorArgs) -> ExitCode {
-    let checks = doctor::run(&args.config);
+pub fn run(args: DoctorArgs, config: &Path) -> ExitCode {
+    let checks = doctor::run(config);
     if args.json {
         println!(
             "{}",

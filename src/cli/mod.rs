@@ -5,29 +5,41 @@
 mod backend;
 mod device;
 mod doctor;
+mod generate;
 mod outbox;
 mod run;
+mod scan;
 mod screenshot;
 mod staff;
 mod ticket;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::platform::config::Config;
+use crate::platform::config::{self, Config};
 
-/// Where a device keeps its config.
-pub const DEFAULT_CONFIG: &str = "/etc/hall-kiosk/kiosk.toml";
+/// The exit codes every command keeps to (also in the README and the man page).
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0   done; for checks (doctor, device status, outbox flush): all is well
+  1   the command failed, or a check found a fault (the message says which)
+  2   wrong usage (unknown option, missing argument)
+  78  the configuration is broken (EX_CONFIG; `kiosk run` shows it on screen first)";
 
 #[derive(Parser)]
 #[command(
     name = "kiosk",
     version,
-    about = "Self-service kiosk of a government service hall"
+    about = "Self-service kiosk of a government service hall",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
+    /// The kiosk's config file; its drop-ins are read from FILE.d/*.toml in name order
+    /// [default: /etc/hall-kiosk/kiosk.toml]
+    #[arg(long, global = true, env = "HALL_KIOSK_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -35,15 +47,18 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the kiosk on a device with the devices and backend of the config file.
-    Run(run::RunArgs),
+    /// Example: kiosk run
+    Run,
     /// Run the demo: simulated devices and a built-in hall backend, no hardware needed.
+    /// Example: kiosk demo --data-dir /tmp/demo
     Demo(run::DemoArgs),
-    /// Check configuration files.
+    /// Check configuration files. Example: kiosk config check
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
     },
     /// Render a screen to PNG without a display.
+    /// Example: kiosk screenshot --screen home --locale en --out home.png
     Screenshot(screenshot::ScreenshotArgs),
     /// Talk to the kiosk's devices directly (technicians).
     Device {
@@ -54,6 +69,11 @@ enum Command {
     Backend {
         #[command(subcommand)]
         command: backend::BackendCommand,
+    },
+    /// What the kiosk makes of a scanned code.
+    Scan {
+        #[command(subcommand)]
+        command: scan::ScanCommand,
     },
     /// Queue tickets.
     Ticket {
@@ -67,6 +87,7 @@ enum Command {
     },
     /// Check config, token, disk, database, backend, devices, font and display: a table
     /// (or JSON); exit 1 when something would stop citizens being served.
+    /// Example: kiosk doctor --json
     Doctor(doctor::DoctorArgs),
     /// Staff credentials: PIN hashes for the config, signed staff QR codes.
     Staff {
@@ -80,56 +101,77 @@ enum Command {
     },
     /// Run the reference hall backend (interface v1) on a local address.
     HallSim(hall_link::sim_cli::SimArgs),
+    /// Man pages and shell completions, for packaging.
+    /// Example: kiosk generate man --out target/man
+    Generate {
+        #[command(subcommand)]
+        command: generate::GenerateCommand,
+    },
 }
 
 #[derive(Subcommand)]
 enum ConfigCommand {
-    /// Print "ok", or the file, line, column and key of the first error (exit 1).
-    Check { file: PathBuf },
+    /// Print "ok" and the files read, or the file, line, column and key of the first
+    /// error, or every key still to set (exit 78).
+    /// Example: kiosk config check /etc/hall-kiosk/kiosk.toml
+    Check {
+        /// The file to check with its drop-ins [default: --config's]
+        file: Option<PathBuf>,
+    },
+    /// Print one setting as the kiosk reads it (its files merged, defaults filled in):
+    /// text as it is, anything else as JSON; exit 1 when the key is not a setting.
+    /// Example: kiosk config get backend.token_file
+    Get {
+        /// A dotted key, e.g. devices.printer.port or kiosk (a whole table, as JSON).
+        key: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum DisplayCommand {
     /// Print the udev rule that calibrates the touch screen for `display.rotation` (or
     /// `display.touch_calibration`); install it as /etc/udev/rules.d/98-hall-kiosk-touch.rules.
-    TouchRule {
-        #[arg(long, default_value = DEFAULT_CONFIG)]
-        config: PathBuf,
-    },
+    /// Example: kiosk display touch-rule > /etc/udev/rules.d/98-hall-kiosk-touch.rules
+    TouchRule,
 }
 
 impl Cli {
+    /// The config path in force: `--config`, `HALL_KIOSK_CONFIG`, or the device's.
+    fn config_path(&self) -> PathBuf {
+        config::path_or_default(self.config.as_deref())
+    }
+
     /// Settings the process environment needs before any thread starts (the caller is
     /// still single-threaded): the panel's rotation for the LinuxKMS backend.
     pub fn prepare_environment(&self) {
-        if let Command::Run(args) = &self.command {
-            args.prepare_environment();
+        if let Command::Run = &self.command {
+            run::prepare_environment(&self.config_path());
         }
     }
 
     pub fn dispatch(self) -> ExitCode {
+        let path = self.config_path();
         match self.command {
-            Command::Run(args) => run::run(args),
-            Command::Demo(args) => run::demo(args),
+            Command::Run => run::run(&path),
+            // The demo and screenshots have their own config unless one is named.
+            Command::Demo(args) => run::demo(args, self.config.as_deref()),
+            Command::Screenshot(args) => screenshot::run(args, self.config.as_deref()),
             Command::Config {
                 command: ConfigCommand::Check { file },
-            } => match Config::load(&file) {
-                Ok(_) => {
-                    println!("ok");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
-            },
-            Command::Screenshot(args) => screenshot::run(args),
-            Command::Device { command } => device::run(command),
-            Command::Backend { command } => backend::run(command),
-            Command::Ticket { command } => ticket::run(command),
-            Command::Outbox { command } => outbox::run(command),
-            Command::Doctor(args) => doctor::run(args),
+            } => check_config(file.as_deref().unwrap_or(&path)),
+            Command::Config {
+                command: ConfigCommand::Get { key },
+            } => get_setting(&path, &key),
+            Command::Device { command } => device::run(command, &path),
+            Command::Backend { command } => backend::run(command, &path),
+            Command::Scan { command } => scan::run(command, &path),
+            Command::Ticket { command } => ticket::run(command, &path),
+            Command::Outbox { command } => outbox::run(command, &path),
+            Command::Doctor(args) => doctor::run(args, &path),
             Command::Staff { command } => staff::run(command),
             Command::Display {
-                command: DisplayCommand::TouchRule { config },
-            } => match Config::load(&config) {
+                command: DisplayCommand::TouchRule,
+            } => match Config::load(&path) {
                 Ok(c) => {
                     print!("{}", c.display.touch_rule());
                     ExitCode::SUCCESS
@@ -137,9 +179,57 @@ impl Cli {
                 Err(e) => fail(e),
             },
             Command::HallSim(args) => hall_link::sim_cli::run(args),
+            Command::Generate { command } => generate::run(command),
         }
     }
 }
+
+/// `kiosk config check`: "ok" and the files that were read, or what is wrong.
+fn check_config(path: &Path) -> ExitCode {
+    match config::Layer::read_all(path).and_then(|layers| {
+        let names: Vec<String> = layers
+            .iter()
+            .map(|l| l.path.display().to_string())
+            .collect();
+        Config::from_layers(layers).map(|_| names)
+    }) {
+        Ok(names) => {
+            println!("ok");
+            for n in names {
+                println!("  read {n}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kiosk: {e}");
+            ExitCode::from(EX_CONFIG)
+        }
+    }
+}
+
+/// `kiosk config get`: one setting of the merged config, for scripts (provisioning reads
+/// the token file's path with it).
+fn get_setting(path: &Path, key: &str) -> ExitCode {
+    let config = match load_config(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let all = match serde_json::to_value(&config) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let found = key.split('.').try_fold(&all, |v, part| v.get(part));
+    match found {
+        Some(serde_json::Value::String(s)) => println!("{s}"),
+        Some(v) => println!("{v}"),
+        None => return fail(format!("{key} is not a setting")),
+    }
+    ExitCode::SUCCESS
+}
+
+/// EX_CONFIG (sysexits.h): the configuration is broken. The unit's
+/// `RestartPreventExitStatus=78` stops systemd restarting such a kiosk every few seconds.
+pub const EX_CONFIG: u8 = 78;
 
 /// The kiosk's link to the backend for a one-shot command, from the config.
 fn open_link(config: &Config) -> anyhow::Result<hall_link::HallLink> {
@@ -153,6 +243,14 @@ fn block_on<F: std::future::Future>(f: F) -> anyhow::Result<F::Output> {
         .enable_all()
         .build()?;
     Ok(rt.block_on(f))
+}
+
+/// The config for a command, or the exit code that says it is broken (78).
+fn load_config(path: &Path) -> Result<Config, ExitCode> {
+    Config::load(path).map_err(|e| {
+        eprintln!("kiosk: {e}");
+        ExitCode::from(EX_CONFIG)
+    })
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {

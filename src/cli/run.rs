@@ -3,62 +3,46 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{fail, DEFAULT_CONFIG};
+use super::{fail, EX_CONFIG};
 use crate::app::{self, Ended};
-use crate::platform::config::{Config, ConfigError, EXAMPLE};
-use crate::platform::{logging, systemd};
+use crate::platform::config::{Config, ConfigError, DEMO};
+use crate::platform::{doctor, logging, network, systemd};
 use crate::services::{Services, World};
-
-#[derive(clap::Args)]
-pub struct RunArgs {
-    /// The kiosk's config file.
-    #[arg(long, default_value = DEFAULT_CONFIG)]
-    config: PathBuf,
-}
 
 #[derive(clap::Args)]
 pub struct DemoArgs {
     /// Where the demo keeps its database and the printed receipts (PNG).
     #[arg(long, default_value = "demo-data")]
     data_dir: PathBuf,
-    /// A config file to start from (default: the built-in copy of config/kiosk.toml).
-    #[arg(long)]
-    config: Option<PathBuf>,
 }
 
-impl RunArgs {
-    /// The panel's mounting for the LinuxKMS backend, which reads it when it opens the
-    /// display; a value already in the environment (a technician trying one out) wins.
-    pub fn prepare_environment(&self) {
-        let Ok(config) = Config::load(&self.config) else {
-            return; // `run` reports the error.
-        };
-        if config.display.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
-            // SAFETY (edition 2021: safe): called from main before any thread starts.
-            std::env::set_var("SLINT_KMS_ROTATION", config.display.rotation.to_string());
-        }
+/// The panel's mounting for the LinuxKMS backend, which reads it when it opens the
+/// display; a value already in the environment (a technician trying one out) wins.
+pub fn prepare_environment(path: &Path) {
+    let Ok(config) = Config::load(path) else {
+        return; // `run` reports the error.
+    };
+    if config.display.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+        // SAFETY (edition 2021: safe): called from main before any thread starts.
+        std::env::set_var("SLINT_KMS_ROTATION", config.display.rotation.to_string());
     }
 }
 
-pub fn run(args: RunArgs) -> ExitCode {
-    let config = match Config::load(&args.config) {
+pub fn run(path: &Path) -> ExitCode {
+    let config = match Config::load(path) {
         Ok(c) => c,
-        Err(e) => return config_fault(&e),
+        Err(e) => return config_fault(path, &e),
     };
     logging::init(config.log.level.as_deref());
     serve(&config, World::Device)
 }
 
-/// EX_CONFIG (sysexits.h): the unit's `RestartPreventExitStatus=78` stops systemd from
-/// restarting a kiosk whose config is broken every few seconds.
-const EX_CONFIG: u8 = 78;
-
-/// A config the kiosk cannot run with: the screen says what is wrong (file, line, key)
-/// rather than staying dark, and the kiosk exits 78 when the page closes or cannot be
-/// drawn at all.
-fn config_fault(e: &ConfigError) -> ExitCode {
+/// A config the kiosk cannot run with: the screen says what is wrong (file, line, key),
+/// what `kiosk doctor` finds, and where the kiosk is on the network, rather than staying
+/// dark; the kiosk exits 78 when the page closes or cannot be drawn at all.
+fn config_fault(path: &Path, e: &ConfigError) -> ExitCode {
     logging::init(None);
-    tracing::error!(target: "alert", "the kiosk cannot start: {e}");
+    tracing::error!(target: "alert", message_id = hall_link::journal::FAULT, "the kiosk cannot start: {e}");
     eprintln!("kiosk: {e}");
     let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
     let options = app::UiOptions {
@@ -67,14 +51,34 @@ fn config_fault(e: &ConfigError) -> ExitCode {
         kiosk_id: format!("({})", host.trim()),
         ..app::UiOptions::default()
     };
-    if let Err(ui) = app::start_fault(options, &e.to_string()).and_then(app::run_fault) {
+    let detail = fault_detail(
+        &e.to_string(),
+        Some(&doctor::summary(&doctor::run(path))),
+        &network::addresses(),
+    );
+    if let Err(ui) = app::start_fault(options, &detail).and_then(app::run_fault) {
         eprintln!("kiosk: cannot show the fault page either: {ui}");
     }
     ExitCode::from(EX_CONFIG)
 }
 
-pub fn demo(args: DemoArgs) -> ExitCode {
-    let config = match load_or_example(args.config.as_deref()) {
+/// The fault page's text for a technician: the error, the doctor's one-line summary and the
+/// kiosk's addresses.
+fn fault_detail(error: &str, doctor: Option<&str>, addresses: &[String]) -> String {
+    let mut text = format!("{error}\n");
+    if let Some(d) = doctor {
+        text.push_str(&format!("\nkiosk doctor: {d}"));
+    }
+    if addresses.is_empty() {
+        text.push_str("\nno network address");
+    } else {
+        text.push_str(&format!("\nnetwork: {}", addresses.join(", ")));
+    }
+    text
+}
+
+pub fn demo(args: DemoArgs, config: Option<&Path>) -> ExitCode {
+    let config = match load_or_demo(config) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
@@ -86,11 +90,11 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     serve(&config, World::Demo(args.data_dir))
 }
 
-/// The config file, or the built-in example (demo, screenshots).
-pub fn load_or_example(path: Option<&Path>) -> Result<Config, ConfigError> {
+/// The config file, or the demo's built-in one (demo, screenshots).
+pub fn load_or_demo(path: Option<&Path>) -> Result<Config, ConfigError> {
     match path {
         Some(p) => Config::load(p),
-        None => Config::parse(EXAMPLE, Path::new("config/kiosk.toml (built in)")),
+        None => Config::parse(DEMO, Path::new("config/demo.toml (built in)")),
     }
 }
 
@@ -121,7 +125,7 @@ fn serve(config: &Config, world: World) -> ExitCode {
 /// Staff asked for a restart. Under systemd, exiting is enough (`Restart=always`); the demo
 /// and a kiosk run by hand start themselves again, with the same arguments.
 fn restart_self() -> ExitCode {
-    tracing::info!(target: "audit", "restarting at staff's request");
+    tracing::info!(target: "audit", message_id = hall_link::journal::AUDIT, "restarting at staff's request");
     if systemd::supervised() {
         return ExitCode::SUCCESS;
     }
@@ -138,8 +142,8 @@ fn restart_self() -> ExitCode {
 /// The services could not start: the screen says so (see [`app::start_fault`]) until the
 /// window closes, rather than staying dark while systemd restarts the kiosk in a loop.
 fn serve_fault(config: &Config, e: &crate::services::StartError) -> ExitCode {
-    tracing::error!(target: "alert", "the kiosk cannot serve: {e}");
-    let detail = format!("{e}");
+    tracing::error!(target: "alert", message_id = hall_link::journal::FAULT, "the kiosk cannot serve: {e}");
+    let detail = fault_detail(&e.to_string(), None, &network::addresses());
     let shown =
         app::start_fault(app::options_from_config(config), &detail).and_then(app::run_fault);
     if let Err(ui) = shown {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::fail;
-use super::run::load_or_example;
+use super::run::load_or_demo;
 use crate::platform::config::Locale;
 use crate::screenshot::{self, ScreenshotOptions};
 
@@ -28,9 +28,6 @@ pub struct ScreenshotArgs {
     /// Where to write the PNG.
     #[arg(long, required_unless_present = "list")]
     out: Option<PathBuf>,
-    /// Take hall name and kiosk id from this config file.
-    #[arg(long)]
-    config: Option<PathBuf>,
 }
 
 fn parse_locale(s: &str) -> Result<Locale, String> {
@@ -49,14 +46,16 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
     Ok((w, h))
 }
 
-pub fn run(args: ScreenshotArgs) -> ExitCode {
+/// Renders a screen; hall name and kiosk id come from `config` when one is named (the
+/// global `--config` or `HALL_KIOSK_CONFIG`), else from the demo's.
+pub fn run(args: ScreenshotArgs, config: Option<&std::path::Path>) -> ExitCode {
     if args.list {
         for s in crate::app::screens::SCREENS {
             println!("{s}");
         }
         return ExitCode::SUCCESS;
     }
-    let config = match load_or_example(args.config.as_deref()) {
+    let config = match load_or_demo(config) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };

@@ -10,9 +10,12 @@ use crate::services::staff_key::read_staff_key;
 
 #[derive(Subcommand)]
 pub enum StaffCommand {
-    /// Read a PIN from standard input and print its argon2 hash for `staff.pin_hashes`.
+    /// Read a PIN (without echo on a terminal; a line of standard input otherwise) and
+    /// print its argon2 hash for `staff.pin_hashes`.
+    /// Example: kiosk staff hash-pin
     HashPin,
     /// Print the text of a signed staff QR code (print it as a QR code on the badge).
+    /// Example: kiosk staff code --key-file staff-qr.key --staff-id S042 --hours 8
     Code {
         /// The hex HMAC key file (the kiosk's `staff.qr_key_file`).
         #[arg(long)]
@@ -29,10 +32,20 @@ pub enum StaffCommand {
 pub fn run(command: StaffCommand) -> ExitCode {
     match command {
         StaffCommand::HashPin => {
-            let mut pin = String::new();
-            if let Err(e) = std::io::stdin().read_line(&mut pin) {
-                return fail(format!("cannot read the PIN: {e}"));
-            }
+            use std::io::IsTerminal;
+            // On a terminal the PIN is typed without echo, so it is not left on the
+            // screen or in a console log; a script pipes it in.
+            let read = if std::io::stdin().is_terminal() {
+                eprint!("staff PIN (not shown): ");
+                rpassword::read_password()
+            } else {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map(|_| line)
+            };
+            let pin = match read {
+                Ok(p) => p,
+                Err(e) => return fail(format!("cannot read the PIN: {e}")),
+            };
             let pin = pin.trim();
             if pin.len() < 4 || pin.len() > 12 || !pin.bytes().all(|b| b.is_ascii_digit()) {
                 return fail("a staff PIN is 4 to 12 digits (the pad has digits only)");

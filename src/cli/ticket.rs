@@ -1,12 +1,11 @@
 //! `kiosk ticket take`: a ticket through the touch screen's own code path (backend or
 //! offline block, outbox, then the configured printer), for a technician's check.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::{block_on, fail, open_link, DEFAULT_CONFIG};
+use super::{block_on, fail, load_config, open_link};
 use crate::domain::catalog::Guides;
 use crate::domain::{Priority, Source, TicketOrder};
 use crate::health::Metrics;
@@ -15,18 +14,20 @@ use crate::services::{desk, printer};
 
 #[derive(Subcommand)]
 pub enum TicketCommand {
-    /// Take a walk-in ticket and print it on the configured printer; prints one JSON line
-    /// (ticket_no, category, offline, track_url, printed, ...).
-    /// Example: kiosk ticket take --category A --priority elderly
+    /// Take a walk-in ticket and print it on the configured printer, by the touch screen's
+    /// own code path (exit 1 when no ticket could be issued; a ticket that could not be
+    /// printed is still issued, and says so).
+    /// Example: kiosk ticket take --category A --priority elderly --json
     Take {
-        #[arg(long, default_value = DEFAULT_CONFIG)]
-        config: PathBuf,
         /// The queue category's code, as in the catalog (e.g. A).
         #[arg(long)]
         category: String,
         /// A priority to ask for; it is printed on the slip.
         #[arg(long, value_enum)]
         priority: Option<PriorityArg>,
+        /// One JSON object: ticket_no, category, offline, track_url, priority, printed, ...
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -49,15 +50,38 @@ impl From<PriorityArg> for Priority {
     }
 }
 
-pub fn run(command: TicketCommand) -> ExitCode {
+pub fn run(command: TicketCommand, config: &std::path::Path) -> ExitCode {
     let TicketCommand::Take {
-        config,
         category,
         priority,
+        json,
     } = command;
+    let config = match load_config(config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     match take(&config, category, priority.map(Into::into)) {
-        Ok(line) => {
-            println!("{line}");
+        Ok(v) if json => {
+            println!("{v}");
+            ExitCode::SUCCESS
+        }
+        Ok(v) => {
+            let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            println!(
+                "ticket {}{}{}",
+                field("ticket_no"),
+                if v["offline"] == true {
+                    " (offline number)"
+                } else {
+                    ""
+                },
+                v["priority"]
+                    .as_str()
+                    .map(|p| format!(", priority {p}"))
+                    .unwrap_or_default()
+            );
+            println!("track    {}", field("track_url"));
+            println!("printed  {} ({})", v["printed"], field("print"));
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
@@ -65,12 +89,11 @@ pub fn run(command: TicketCommand) -> ExitCode {
 }
 
 fn take(
-    config: &std::path::Path,
+    config: &Config,
     category: String,
     priority: Option<Priority>,
 ) -> anyhow::Result<serde_json::Value> {
-    let config = Config::load(config)?;
-    let link = open_link(&config)?;
+    let link = open_link(config)?;
     let metrics = Metrics::new();
     let order = TicketOrder {
         category,
@@ -86,7 +109,7 @@ fn take(
         .category(&ticket.category)
         .map(|c| (c.name.clone(), c.windows.join(", ")))
         .unwrap_or_default();
-    let printer = printer::open(&config);
+    let printer = printer::open(config);
     let outcome = desk::print::ticket(printer.as_ref(), &metrics, &ticket, &name, &windows);
     Ok(serde_json::json!({
         "ticket_no": ticket.ticket_no,

@@ -74,6 +74,6 @@ impl StaffActions for NoServices {
         format!("{action}: not available on this build")
     }
     fn audit(&self, who: &str, what: &str) {
-        tracing::info!(target: "audit", staff = who, "staff: {what}");
+        tracing::info!(target: "audit", message_id = hall_link::journal::AUDIT, staff = who, "staff: {what}");
     }
 }

@@ -82,7 +82,7 @@ impl Monitor {
         };
         if changed {
             if !a.alerts.is_empty() {
-                tracing::warn!(target: "alert", lamp = ?a.lamp, alerts = ?a.alerts, "kiosk needs attention");
+                tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, lamp = ?a.lamp, alerts = ?a.alerts, "kiosk needs attention");
             }
             self.link.set_devices(a.devices.clone());
             let _ = self.link.heartbeat().await;

@@ -217,7 +217,7 @@ impl StaffActions for LiveStaff {
     }
 
     fn audit(&self, who: &str, what: &str) {
-        tracing::info!(target: "audit", staff = who, "staff: {what}");
+        tracing::info!(target: "audit", message_id = hall_link::journal::AUDIT, staff = who, "staff: {what}");
         // Through the outbox: an action taken while the backend is down still reaches
         // the hall's audit trail, with the time it happened.
         let body = serde_json::to_value(hall_link::api::StaffAction {
@@ -234,7 +234,7 @@ impl StaffActions for LiveStaff {
                 .post_or_queue("staff_action", "/staff-actions", body)
                 .await
             {
-                tracing::error!(target: "alert", "staff action could not be stored: {e}");
+                tracing::error!(target: "alert", message_id = hall_link::journal::ALERT, "staff action could not be stored: {e}");
             }
         });
     }

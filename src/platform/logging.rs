@@ -1,5 +1,6 @@
 //! Logging with tracing: to journald when started by systemd (`JOURNAL_STREAM` is set),
-//! readable text on stderr otherwise. `RUST_LOG` wins over the config's `log.level`.
+//! readable text on stderr otherwise. Alerts, staff actions and start-up carry the stable
+//! MESSAGE_IDs of [`hall_link::journal`]. `RUST_LOG` wins over the config's `log.level`.
 
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
@@ -10,6 +11,11 @@ pub fn init(config_level: Option<&str>) {
     let registry = tracing_subscriber::registry().with(filter);
     if std::env::var_os("JOURNAL_STREAM").is_some() {
         if let Ok(journald) = tracing_journald::layer() {
+            // Fields keep their own names (`message_id` is journald's MESSAGE_ID, which hall
+            // IT filter on), and every line is hall-kiosk's whatever the binary is called.
+            let journald = journald
+                .with_field_prefix(None)
+                .with_syslog_identifier("hall-kiosk".into());
             let _ = registry.with(journald).try_init();
             return;
         }

@@ -6,5 +6,6 @@ pub mod config;
 pub mod doctor;
 pub mod liveness;
 pub mod logging;
+pub mod network;
 pub mod probe;
 pub mod systemd;

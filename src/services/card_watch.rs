@@ -8,7 +8,7 @@ use kiosk_drivers::idcard::{self, CardEvent, WatchHandle};
 use super::Wiring;
 use crate::domain::AppEvent;
 use crate::health::board::DeviceState;
-use crate::platform::config::Config;
+use crate::platform::config::{fitted, Config};
 use crate::platform::liveness::Liveness;
 
 /// Starts the card watch and its loop; None when the config has no reader.
@@ -20,7 +20,7 @@ pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Optio
         wiring.metrics.clone(),
     );
     let port = config.devices.idcard.port.clone();
-    if port == "sim" {
+    if !fitted(&port) {
         return None;
     }
     let mut cfg = idcard::WatchConfig::new(port);
@@ -54,7 +54,7 @@ pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Optio
                 }
                 CardEvent::Removed => AppEvent::CardRemoved,
                 CardEvent::ReaderOffline(why) => {
-                    tracing::warn!(target: "alert", "ID-card reader offline: {why}");
+                    tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "ID-card reader offline: {why}");
                     AppEvent::ReaderOffline
                 }
                 CardEvent::ReaderBack => AppEvent::ReaderBack,

@@ -251,7 +251,10 @@ impl From<KioskCode> for ScannedCode {
                 expires: expires.unix_timestamp(),
             },
             KioskCode::BadSignature => ScannedCode::BadSignature,
-            KioskCode::HallUrl(_) | KioskCode::Unknown(_) => ScannedCode::Unknown,
+            // Payments at the kiosk are still to come: a pay code is not one it can use.
+            KioskCode::HallUrl(_) | KioskCode::PaymentCode(_) | KioskCode::Unknown(_) => {
+                ScannedCode::Unknown
+            }
         }
     }
 }
@@ -265,6 +268,7 @@ pub fn code_kind(code: &KioskCode) -> &'static str {
         KioskCode::Receipt { .. } | KioskCode::ProvisionalReceipt { .. } => "receipt",
         KioskCode::Staff { .. } => "staff",
         KioskCode::HallUrl(_) => "hall url",
+        KioskCode::PaymentCode(_) => "payment code",
         KioskCode::BadSignature => "bad signature",
         KioskCode::Unknown(_) => "unknown",
     }

@@ -50,7 +50,14 @@ impl Simulators {
         dir: &Path,
     ) -> Result<(Simulators, Config), StartError> {
         let demo = |what: &str, e: &dyn std::fmt::Display| StartError::Demo(format!("{what}: {e}"));
-        let hall = hall_link::sim::HallSim::spawn(hall_link::sim::SimOptions::default())
+        // The built-in backend serves the demo config's hall: its appointment codes and
+        // printed links are the ones the kiosk accepts.
+        let options = hall_link::sim::SimOptions {
+            hall_id: config.kiosk.hall_id.clone(),
+            public_base: config.kiosk.public_url.trim_end_matches('/').to_string(),
+            ..hall_link::sim::SimOptions::default()
+        };
+        let hall = hall_link::sim::HallSim::spawn(options)
             .await
             .map_err(|e| demo("hall-sim", &e))?;
         let reader = ReaderSimulator::spawn(builtin_identities())

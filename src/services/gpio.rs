@@ -29,7 +29,9 @@ pub fn open(c: &GpioDevice) -> (Box<dyn Gpio>, SimGpioHandle) {
             }
             // Lamps and the help button are a convenience: the kiosk serves without them,
             // and staff see why in the log.
-            Err(e) => tracing::warn!(target: "alert", "GPIO unavailable: {e}"),
+            Err(e) => {
+                tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "GPIO unavailable: {e}")
+            }
         }
     }
     let (sim, handle) = SimGpio::new();
@@ -55,7 +57,7 @@ pub fn watch_inputs(gpio: &mut dyn Gpio, wiring: &Wiring) {
                 (Input::Presence, true) => tx.send(AppEvent::Presence),
                 (Input::PaperLow, low) => {
                     if low {
-                        tracing::warn!(target: "alert", "paper-low sensor: change the roll soon");
+                        tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "paper-low sensor: change the roll soon");
                     }
                     health.set_paper_low_sensor(low);
                 }

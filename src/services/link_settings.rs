@@ -48,11 +48,11 @@ mod tests {
             .open(&token)
             .and_then(|mut f| std::io::Write::write_all(&mut f, b"t0ken\n"))
             .unwrap();
-        let text = crate::platform::config::EXAMPLE
+        let text = crate::platform::config::DEMO
             .replace(
-                "token_file = \"/etc/hall-kiosk/token\"",
+                "url = \"http://127.0.0.1:0/kiosk/v1\"",
                 &format!(
-                    "token_file = \"{}\"\nca_file = \"/etc/hall-kiosk/ca.pem\"\nclient_cert = \"/etc/hall-kiosk/kiosk.crt\"\nclient_key = \"/etc/hall-kiosk/kiosk.key\"",
+                    "url = \"https://zwfw.xiahe.gov.cn/kiosk/v1\"\ntoken_file = \"{}\"\nca_file = \"/etc/hall-kiosk/ca.pem\"\nclient_cert = \"/etc/hall-kiosk/kiosk.crt\"\nclient_key = \"/etc/hall-kiosk/kiosk.key\"",
                     token.display()
                 ),
             )

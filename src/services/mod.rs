@@ -124,7 +124,7 @@ impl Services {
                     tasks.stop_signal(),
                 )),
                 Err(e) => {
-                    tracing::warn!(target: "alert", %addr, "metrics endpoint not started: {e}")
+                    tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, %addr, "metrics endpoint not started: {e}")
                 }
             }
         }
@@ -315,12 +315,12 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::platform::config::EXAMPLE;
+    use crate::platform::config::DEMO;
 
     #[test]
     fn shutdown_stops_every_task_of_a_running_kiosk_before_the_deadline() {
         let dir = tempfile::tempdir().unwrap();
-        let config = Config::parse(EXAMPLE, Path::new("kiosk.toml")).unwrap();
+        let config = Config::parse(DEMO, Path::new("kiosk.toml")).unwrap();
         let services = Services::start(&config, World::Demo(dir.path().to_path_buf())).unwrap();
         // Let the loops get going: the first sync reaches hall-sim and the monitor ticks.
         let start = Instant::now();

@@ -5,7 +5,7 @@ use std::time::Duration;
 use kiosk_drivers::alive::Beat;
 use kiosk_drivers::printer::{EscPosPrinter, PaperWidth, PortSpec, Profile};
 
-use crate::platform::config::Config;
+use crate::platform::config::{fitted, Config};
 use crate::platform::liveness::Liveness;
 use crate::printing::PrintService;
 use crate::tasks::Tasks;
@@ -14,10 +14,10 @@ use crate::tasks::Tasks;
 /// citizen meets it.
 const POLL: Duration = Duration::from_secs(30);
 
-/// The configured printer; None when the config has none (`port = "sim"` outside the demo).
+/// The configured printer; None when the config has none (`port = "none"`).
 pub fn open(config: &Config) -> Option<PrintService> {
     let pc = &config.devices.printer;
-    if pc.port == "sim" {
+    if !fitted(&pc.port) {
         return None;
     }
     let profile = Profile {

@@ -11,8 +11,19 @@ use super::staff_key::staff_verifier;
 use super::Wiring;
 use crate::domain::AppEvent;
 use crate::health::board::DeviceState;
-use crate::platform::config::Config;
+use crate::platform::config::{fitted, Config};
 use crate::platform::liveness::Liveness;
+
+/// What a scanned code is read against: this hall's id (its appointment codes), its
+/// public site's host (its addresses) and the staff code key. `kiosk scan parse` uses the
+/// same, so a technician sees what the kiosk makes of a code.
+pub fn scheme_context(config: &Config) -> SchemeContext {
+    SchemeContext {
+        hall_id: config.kiosk.hall_id.clone(),
+        hall_hosts: vec![config.public_host()],
+        verifier: staff_verifier(config),
+    }
+}
 
 /// Starts the scanner worker and its loop; None when the config has no scanner.
 pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Option<ScannerHandle> {
@@ -23,7 +34,7 @@ pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Optio
         wiring.metrics.clone(),
     );
     let port = config.devices.scanner.port.clone();
-    if port == "sim" {
+    if !fitted(&port) {
         return None;
     }
     let mut cfg = ScannerConfig::new(port);
@@ -32,11 +43,7 @@ pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Optio
         let _guard = tasks.handle().enter();
         scanner::spawn_scanner(cfg)
     };
-    let ctx = SchemeContext {
-        hall_id: "hezuo".into(),
-        hall_hosts: vec![config.public_host()],
-        verifier: staff_verifier(config),
-    };
+    let ctx = scheme_context(config);
     let stop = tasks.stop_signal();
     tasks.spawn(async move {
         loop {
@@ -54,7 +61,7 @@ pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Optio
                     tx.send(AppEvent::Scanned(code.into()));
                 }
                 ScannerEvent::Offline(why) => {
-                    tracing::warn!(target: "alert", "scanner offline: {why}");
+                    tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "scanner offline: {why}");
                     health.set_scanner(DeviceState::Offline(why.to_string()));
                 }
                 ScannerEvent::Back => {

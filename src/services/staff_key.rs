@@ -37,7 +37,7 @@ pub fn staff_verifier(config: &Config) -> Option<Box<dyn CodeVerifier + Send + S
     match read_staff_key(path) {
         Ok(v) => Some(Box::new(v)),
         Err(e) => {
-            tracing::warn!(target: "alert", "staff QR key unusable, staff codes refused: {e}");
+            tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "staff QR key unusable, staff codes refused: {e}");
             None
         }
     }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use hall_kiosk::app::{Kiosk, UiOptions};
-use hall_kiosk::platform::config::{Config, EXAMPLE};
+use hall_kiosk::platform::config::{Config, DEMO};
 use hall_kiosk::services::{Services, World};
 use hall_kiosk::ui::Nav;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
@@ -28,7 +28,7 @@ pub fn rig() -> Rig {
 pub fn rig_with(change: impl FnOnce(&mut UiOptions)) -> Rig {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::parse(EXAMPLE, Path::new("kiosk.toml")).unwrap();
+    let config = Config::parse(DEMO, Path::new("kiosk.toml")).unwrap();
     let mut services = Services::start(&config, World::Demo(dir.path().to_path_buf())).unwrap();
     let mut options = UiOptions {
         opening_hours: hall_kiosk::domain::hours::OpeningHours::Always,

@@ -9,27 +9,40 @@ use super::reader::{CardReader, SerialCardReader};
 pub enum IdcardCommand {
     /// Wait for a card and print it (ID number masked unless --reveal).
     Read {
+        /// The reader's serial device (under `kiosk`: the config's port when omitted).
         #[arg(long)]
-        port: String,
-        #[arg(long, default_value_t = 115_200)]
-        baud: u32,
+        port: Option<String>,
+        /// Serial speed [default: 115200, or the config's].
+        #[arg(long)]
+        baud: Option<u32>,
         /// Seconds to wait for a card.
         #[arg(long, default_value_t = 10)]
         timeout: u64,
+        /// One JSON object instead of lines.
         #[arg(long)]
         json: bool,
         /// Print the ID number whole (for technicians checking a reader; never in logs).
         #[arg(long)]
         reveal: bool,
     },
-    /// Print the reader's SAM id and status.
-    Sam {
+    /// Print the reader's SAM id and status (exit 1 when the reader does not answer or
+    /// its SAM reports a fault).
+    #[command(alias = "sam")]
+    Status {
+        /// The reader's serial device (under `kiosk`: the config's port when omitted).
         #[arg(long)]
-        port: String,
-        #[arg(long, default_value_t = 115_200)]
-        baud: u32,
+        port: Option<String>,
+        /// Serial speed [default: 115200, or the config's].
+        #[arg(long)]
+        baud: Option<u32>,
+        /// One JSON object: port, sam_id, ok, error.
+        #[arg(long)]
+        json: bool,
     },
 }
+
+const BAUD: u32 = 115_200;
+const NO_PORT: &str = "no --port given (and no kiosk config naming the reader's port)";
 
 pub fn run(cmd: IdcardCommand) -> ExitCode {
     match cmd {
@@ -40,7 +53,10 @@ pub fn run(cmd: IdcardCommand) -> ExitCode {
             json,
             reveal,
         } => {
-            let mut reader = match SerialCardReader::open(&port, baud) {
+            let Some(port) = port else {
+                return fail(NO_PORT);
+            };
+            let mut reader = match SerialCardReader::open(&port, baud.unwrap_or(BAUD)) {
                 Ok(r) => r,
                 Err(e) => return fail(e),
             };
@@ -87,21 +103,36 @@ pub fn run(cmd: IdcardCommand) -> ExitCode {
                 std::thread::sleep(Duration::from_millis(250));
             }
         }
-        IdcardCommand::Sam { port, baud } => {
-            let mut reader = match SerialCardReader::open(&port, baud) {
-                Ok(r) => r,
-                Err(e) => return fail(e),
+        IdcardCommand::Status { port, baud, json } => {
+            let Some(port) = port else {
+                return fail(NO_PORT);
             };
-            let id = match reader.sam_id() {
-                Ok(id) => id,
-                Err(e) => return fail(e),
+            let answer = SerialCardReader::open(&port, baud.unwrap_or(BAUD))
+                .and_then(|mut r| Ok((r.sam_id()?, r.sam_status().err())));
+            let (sam_id, error) = match answer {
+                Ok((id, fault)) => (Some(id), fault.map(|e| e.to_string())),
+                Err(e) => (None, Some(e.to_string())),
             };
-            let status = match reader.sam_status() {
-                Ok(()) => "ok".to_string(),
-                Err(e) => e.to_string(),
-            };
-            println!("SAM id: {id}\nstatus: {status}");
-            ExitCode::SUCCESS
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "port": port,
+                        "sam_id": sam_id,
+                        "ok": error.is_none(),
+                        "error": error,
+                    })
+                );
+            } else {
+                println!("port    {port}");
+                println!("SAM id  {}", sam_id.as_deref().unwrap_or("-"));
+                println!("status  {}", error.as_deref().unwrap_or("ok"));
+            }
+            if error.is_none() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

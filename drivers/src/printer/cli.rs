@@ -14,11 +14,14 @@ pub enum PrinterCommand {
     /// Query the status, then print a test page (打印测试) with Chinese text, a rare
     /// character and a QR code. Paper out or no answer: exit 1, nothing printed.
     Test {
-        /// /dev/ttyUSB1, /dev/usb/lp0 or tcp:HOST:9100
+        /// /dev/ttyUSB1, /dev/usb/lp0 or tcp:HOST:9100 (under `kiosk`: the config's port
+        /// when omitted).
         #[arg(long)]
-        port: String,
-        #[arg(long, default_value_t = 115_200)]
-        baud: u32,
+        port: Option<String>,
+        /// Serial speed [default: 115200, or the config's].
+        #[arg(long)]
+        baud: Option<u32>,
+        /// Paper width in mm: 58 or 80.
         #[arg(long, default_value_t = 80, value_parser = parse_width)]
         width: u8,
         /// gb18030 | gbk | utf-8
@@ -30,10 +33,14 @@ pub enum PrinterCommand {
     },
     /// Print the decoded status (正常 / 纸将尽 / 缺纸 / 纸仓盖打开 / 打印机故障 / 脱机).
     Status {
+        /// /dev/ttyUSB1, /dev/usb/lp0 or tcp:HOST:9100 (under `kiosk`: the config's port
+        /// when omitted).
         #[arg(long)]
-        port: String,
-        #[arg(long, default_value_t = 115_200)]
-        baud: u32,
+        port: Option<String>,
+        /// Serial speed [default: 115200, or the config's].
+        #[arg(long)]
+        baud: Option<u32>,
+        /// One JSON object: condition, online, cover_open, paper, error.
         #[arg(long)]
         json: bool,
     },
@@ -57,6 +64,9 @@ pub enum PrinterCommand {
         width: u8,
     },
 }
+
+const BAUD: u32 = 115_200;
+const NO_PORT: &str = "no --port given (and no kiosk config naming the printer's port)";
 
 /// Runs a printer command; `kiosk_id` is the configured kiosk id, for the test page.
 pub fn run(cmd: PrinterCommand, kiosk_id: &str) -> ExitCode {
@@ -84,10 +94,14 @@ pub fn run(cmd: PrinterCommand, kiosk_id: &str) -> ExitCode {
                 Ok(j) => j,
                 Err(e) => return fail(e),
             };
-            let mut printer = match EscPosPrinter::open(PortSpec::parse(&port, baud)) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
+            let Some(port) = port else {
+                return fail(NO_PORT);
             };
+            let mut printer =
+                match EscPosPrinter::open(PortSpec::parse(&port, baud.unwrap_or(BAUD))) {
+                    Ok(p) => p,
+                    Err(e) => return fail(e),
+                };
             match printer.print(&job) {
                 Ok(report) => {
                     println!(
@@ -114,10 +128,14 @@ pub fn run(cmd: PrinterCommand, kiosk_id: &str) -> ExitCode {
             }
         }
         PrinterCommand::Status { port, baud, json } => {
-            let mut printer = match EscPosPrinter::open(PortSpec::parse(&port, baud)) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
+            let Some(port) = port else {
+                return fail(NO_PORT);
             };
+            let mut printer =
+                match EscPosPrinter::open(PortSpec::parse(&port, baud.unwrap_or(BAUD))) {
+                    Ok(p) => p,
+                    Err(e) => return fail(e),
+                };
             match printer.status() {
                 Ok(s) => {
                     if json {

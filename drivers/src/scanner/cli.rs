@@ -19,15 +19,35 @@ pub enum ScannerCommand {
     Decode(DecodeArgs),
     /// Scan codes with a V4L2 camera (or images:FILE,... for a camera made of images).
     Camera(CameraArgs),
+    /// Open the scanner's device and say whether it can be read (a scanner says nothing
+    /// until a code is shown, so opening it is what can be checked unattended; exit 1
+    /// when it cannot be opened).
+    Status(StatusArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Serial device, hid:PATH or camera:PATH (under `kiosk`: the config's port when
+    /// omitted).
+    #[arg(long)]
+    pub port: Option<String>,
+    /// Serial speed [default: 9600, or the config's].
+    #[arg(long)]
+    pub baud: Option<u32>,
+    /// One JSON object: port, ok, error.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ReadArgs {
-    /// Serial device (/dev/ttyACM0, a pty) or hid:/dev/input/by-id/...
+    /// Serial device (/dev/ttyACM0, a pty) or hid:/dev/input/by-id/... (under `kiosk`:
+    /// the config's port when omitted).
     #[arg(long)]
-    pub port: String,
-    #[arg(long, default_value_t = 9600)]
-    pub baud: u32,
+    pub port: Option<String>,
+    /// Serial speed [default: 9600, or the config's].
+    #[arg(long)]
+    pub baud: Option<u32>,
     /// Stop after this many codes.
     #[arg(long)]
     pub count: Option<usize>,
@@ -76,8 +96,11 @@ pub fn run(cmd: ScannerCommand) -> ExitCode {
 pub fn run_with(cmd: ScannerCommand, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     match cmd {
         ScannerCommand::Read(a) => {
-            let mut cfg = ScannerConfig::new(a.port);
-            cfg.baud = a.baud;
+            let Some(port) = a.port else {
+                return fail(err, NO_PORT);
+            };
+            let mut cfg = ScannerConfig::new(port);
+            cfg.baud = a.baud.unwrap_or(BAUD);
             cfg.terminator = a.terminator;
             cfg.hid_layout = a.layout;
             read_codes(cfg, a.count, a.timeout, a.json, out, err)
@@ -98,6 +121,38 @@ pub fn run_with(cmd: ScannerCommand, out: &mut dyn Write, err: &mut dyn Write) -
             )
         }
         ScannerCommand::Decode(a) => decode(&a.images, a.json, out, err),
+        ScannerCommand::Status(a) => status(a, out, err),
+    }
+}
+
+const BAUD: u32 = 9600;
+const NO_PORT: &str = "no --port given (and no kiosk config naming the scanner's port)";
+
+fn status(a: StatusArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let Some(port) = a.port else {
+        return fail(err, NO_PORT);
+    };
+    let mut cfg = ScannerConfig::new(port.clone());
+    cfg.baud = a.baud.unwrap_or(BAUD);
+    let error = super::open_device(&cfg)
+        .and_then(|mut d| d.open())
+        .err()
+        .map(|e| e.to_string());
+    let line = if a.json {
+        serde_json::json!({ "port": port, "ok": error.is_none(), "error": error }).to_string()
+    } else {
+        format!(
+            "{port}: {}",
+            error
+                .as_deref()
+                .unwrap_or("opens; show it a code to test reading")
+        )
+    };
+    let _ = writeln!(out, "{line}");
+    if error.is_none() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

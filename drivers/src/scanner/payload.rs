@@ -43,6 +43,10 @@ pub enum KioskCode {
     },
     /// Another page of the hall's site.
     HallUrl(String),
+    /// A payment app's pay code (付款码) shown on a phone: a bearer credential for the
+    /// citizen's money, never logged. The kiosk takes no payments yet; this tells it apart
+    /// from a code it does not know.
+    PaymentCode(String),
     /// A kiosk code whose signature does not verify: forged or damaged.
     BadSignature,
     /// Not a code the kiosk understands.
@@ -219,7 +223,25 @@ pub fn parse(payload: &str, ctx: &SchemeContext) -> KioskCode {
     if strip_prefix_ci(text, "https://").is_some() || strip_prefix_ci(text, "http://").is_some() {
         return parse_url(text, ctx);
     }
+    if is_payment_code(text) {
+        return KioskCode::PaymentCode(text.to_owned());
+    }
     KioskCode::Unknown(UnknownReason::NotAKioskCode)
+}
+
+/// The pay codes of the payment apps in use in China, by their published number ranges:
+/// WeChat Pay 18 digits from 10-15, Alipay 16-24 digits from 25-30, UnionPay 19 from 62.
+fn is_payment_code(text: &str) -> bool {
+    if !text.bytes().all(|b| b.is_ascii_digit()) || !(16..=24).contains(&text.len()) {
+        return false;
+    }
+    let head: u8 = text[..2].parse().unwrap_or(0);
+    match head {
+        10..=15 => text.len() == 18,
+        25..=30 => true,
+        62 => text.len() == 19,
+        _ => false,
+    }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {

@@ -18,6 +18,7 @@ PARTUUID=$id-04              /data                      ext4   rw,noatime,nosuid
 /data/hall-kiosk             /var/lib/hall-kiosk        none   bind,x-systemd.requires-mounts-for=/data      0 0
 /data/etc/hall-kiosk         /etc/hall-kiosk            none   bind,x-systemd.requires-mounts-for=/data      0 0
 /data/timesync               /var/lib/systemd/timesync  none   bind,x-systemd.requires-mounts-for=/data      0 0
+/data/journal                /var/log/journal           none   bind,x-systemd.requires-mounts-for=/data,x-systemd.requires-mounts-for=/var/log 0 0
 tmpfs                        /tmp                       tmpfs  mode=1777,nosuid,nodev,size=64M               0 0
 tmpfs                        /var/tmp                   tmpfs  mode=1777,nosuid,nodev,size=16M               0 0
 tmpfs                        /var/log                   tmpfs  mode=0755,nosuid,nodev,noexec,size=16M        0 0

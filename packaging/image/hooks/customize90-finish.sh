@@ -25,5 +25,10 @@ chown "$kiosk_uid:$kiosk_gid" "$seed/hall-kiosk"
 chmod 0700 "$seed/hall-kiosk"
 ts=$(chroot "$root" id -u systemd-timesync 2>/dev/null || echo 0)
 chown "$ts:$ts" "$seed/timesync"
+# The journal's own directory on the data partition (journald.conf.d/10-hall-kiosk.conf).
+mkdir -p "$seed/journal"
+jg=$(chroot "$root" getent group systemd-journal | cut -d: -f3)
+chown "0:${jg:-0}" "$seed/journal"
+chmod 2755 "$seed/journal"
 
 rm -rf "$root/var/lib/apt/lists/"* "$root/var/cache/apt/"*.bin "$root/var/log/"*.log

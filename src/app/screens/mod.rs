@@ -368,7 +368,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             return Ok(());
         }
         "out-of-service-fault" => {
-            kiosk.show_fault("hall link: local store /var/lib/hall-kiosk/kiosk.db: schema version 3, this build knows 0 to 1; start the kiosk version that wrote it, or move the file aside after its entries were delivered");
+            kiosk.show_fault("/etc/hall-kiosk/kiosk.toml: still to set: kiosk.id, kiosk.hall_id, kiosk.hall_name, kiosk.public_url, backend.url (in a drop-in in /etc/hall-kiosk/kiosk.toml.d/; provisioning writes 50-provision.toml)\n\nkiosk doctor: config FAIL · cjk-font ok · display ok\nnetwork: eth0 192.168.1.23, eth0 fe80::e65f:1ff:fe2a:77c1");
             return Ok(());
         }
         "screen-resting" => {

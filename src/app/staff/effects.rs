@@ -23,8 +23,12 @@ impl StaffController {
             Effect::PinMessage(message) => self.pin_message(message),
             Effect::Audit { who, what } => self.actions.borrow().audit(&who, &what),
             Effect::Alert { what, staff } => match staff {
-                Some(staff) => tracing::warn!(target: "alert", staff = %staff, "{what}"),
-                None => tracing::warn!(target: "alert", "{what}"),
+                Some(staff) => {
+                    tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, staff = %staff, "{what}")
+                }
+                None => {
+                    tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "{what}")
+                }
             },
             Effect::StaffLocked(on) => self.actions.borrow().set_staff_locked(on),
             Effect::Activity => {

@@ -305,7 +305,7 @@ impl TicketFlow {
     }
 
     fn failed(&mut self, failure: TicketFailure, fx: &mut Vec<Effect>) {
-        tracing::warn!(target: "alert", "no ticket issued: {failure}");
+        tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "no ticket issued: {failure}");
         self.stage = Stage::Idle;
         let failure = match failure {
             TicketFailure::NoOfflineNumbers => Failure::NoOfflineNumbers,

@@ -1,17 +1,37 @@
-//! The kiosk's one configuration file (`/etc/hall-kiosk/kiosk.toml` on a device,
-//! `config/kiosk.toml` as the documented example and the demo's default).
+//! The kiosk's configuration: `/etc/hall-kiosk/kiosk.toml` on a device (the packaged
+//! `config/kiosk.toml`), then the drop-ins of `kiosk.toml.d/` that provisioning and
+//! technicians write; `config/demo.toml` is the demo's own.
 //!
-//! Unknown keys and wrong types are errors that name the file, line, column and key path,
-//! because a technician editing the file over a serial console must find the mistake at once.
-//! The backend token is never in this file: it lives in `backend.token_file` (mode 0600).
+//! Only `[kiosk]` and `[backend]` must be written; every other table has documented defaults
+//! for a device. Unknown keys and wrong types are errors that name the file (the drop-in, when
+//! the key came from one), line, column and key path, because a technician editing over a
+//! serial console must find the mistake at once. The backend token is never in these files:
+//! it lives in `backend.token_file` (mode 0600).
 
 use std::path::{Path, PathBuf};
 
+mod layers;
 mod sections;
+pub use layers::{drop_in_dir, Layer};
 pub use sections::*;
 
-/// The documented example, also used by `kiosk demo` when no file is given.
+/// The packaged device config, the documented reference of every key.
 pub const EXAMPLE: &str = include_str!("../../../config/kiosk.toml");
+
+/// The demo's config: simulated devices, the demo hall, a known staff PIN.
+pub const DEMO: &str = include_str!("../../../config/demo.toml");
+
+/// Where a device keeps its config; `--config` and `HALL_KIOSK_CONFIG` override it.
+pub const DEFAULT_PATH: &str = "/etc/hall-kiosk/kiosk.toml";
+
+/// The keys with no default: each hall sets its own (provisioning writes them).
+pub const REQUIRED: [&str; 5] = [
+    "kiosk.id",
+    "kiosk.hall_id",
+    "kiosk.hall_name",
+    "kiosk.public_url",
+    "backend.url",
+];
 
 /// Why a configuration could not be used. Each names the file.
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +45,7 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// TOML syntax error, unknown key, missing key or wrong type.
+    /// TOML syntax error, unknown key, wrong type, or a value that is not allowed.
     #[error("{path}:{line}:{column}: {key}: {message}")]
     Invalid {
         path: PathBuf,
@@ -34,45 +54,52 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
-    /// A value of the right type but not allowed (e.g. `width_mm = 70`).
-    #[error("{path}: {key}: {message}")]
-    BadValue {
-        path: PathBuf,
-        key: String,
-        message: String,
-    },
+    /// Keys each hall must set are not set in any of the files.
+    #[error(
+        "{path}: still to set: {keys} (in a drop-in in {dir}/; provisioning writes 50-provision.toml)",
+        keys = keys.join(", "),
+        dir = drop_in_dir(path).display()
+    )]
+    Unset { path: PathBuf, keys: Vec<String> },
     /// The token file is missing, unreadable, empty or readable by others.
     #[error("token file {path}: {message}")]
     Token { path: PathBuf, message: String },
 }
 
 impl Config {
-    /// Reads and validates a config file.
+    /// Reads and validates a config file and its drop-ins (`<file>.d/*.toml`).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ConfigError::NotFound {
-                path: path.to_owned(),
-            },
-            _ => ConfigError::Unreadable {
-                path: path.to_owned(),
-                source: e,
-            },
-        })?;
-        Config::parse(&text, path)
+        Config::from_layers(layers::read(path)?)
     }
 
-    /// Parses config text; `path` is only used in error messages.
+    /// Parses one file's text (no drop-ins); `path` is only used in error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let de = toml::Deserializer::new(text);
-        let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
+        Config::from_layers(vec![Layer {
+            path: path.to_owned(),
+            text: text.to_owned(),
+        }])
+    }
+
+    /// Merges the files in order (a later one wins) and validates the result.
+    pub fn from_layers(layers: Vec<Layer>) -> Result<Config, ConfigError> {
+        let merged = layers::merge(layers)?;
+        let unset: Vec<String> = REQUIRED
+            .iter()
+            .filter(|k| !merged.has(k))
+            .map(|k| k.to_string())
+            .collect();
+        if !unset.is_empty() {
+            return Err(ConfigError::Unset {
+                path: merged.layers[0].path.clone(),
+                keys: unset,
+            });
+        }
+        let value = toml::Value::Table(merged.table.clone());
+        let config: Config = serde_path_to_error::deserialize(value).map_err(|e| {
             let key = e.path().to_string();
-            let inner = e.into_inner();
-            let (line, column) = inner
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (path, line, column) = merged.locate(&key);
             ConfigError::Invalid {
-                path: path.to_owned(),
+                path,
                 line,
                 column,
                 key: if key == "." {
@@ -80,27 +107,32 @@ impl Config {
                 } else {
                     key
                 },
-                message: inner.message().to_string(),
+                message: e.into_inner().message().to_string(),
             }
         })?;
-        config.validate(path)?;
+        config.validate().map_err(|(key, message)| {
+            let (path, line, column) = merged.locate(key);
+            ConfigError::Invalid {
+                path,
+                line,
+                column,
+                key: key.into(),
+                message,
+            }
+        })?;
         Ok(config)
     }
 
-    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
-        let bad = |key: &str, message: String| ConfigError::BadValue {
-            path: path.to_owned(),
-            key: key.into(),
-            message,
-        };
+    /// The first value that is of the right type but not allowed: its key and why.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
         if !matches!(self.display.rotation, 0 | 90 | 180 | 270) {
-            return Err(bad(
+            return Err((
                 "display.rotation",
                 format!("must be 0, 90, 180 or 270, not {}", self.display.rotation),
             ));
         }
         if !(10..=100).contains(&self.display.brightness_percent) {
-            return Err(bad(
+            return Err((
                 "display.brightness_percent",
                 format!(
                     "must be 10 to 100 so the screen stays readable, not {}",
@@ -110,19 +142,16 @@ impl Config {
         }
         let bl = &self.display.backlight;
         if !(bl == "auto" || bl == "none" || bl.starts_with("/sys/class/backlight/")) {
-            return Err(bad(
+            return Err((
                 "display.backlight",
                 format!("must be \"auto\", \"none\" or /sys/class/backlight/NAME, not {bl:?}"),
             ));
         }
         if self.display.blank_idle_s < 30 {
-            return Err(bad(
-                "display.blank_idle_s",
-                "must be at least 30 seconds".into(),
-            ));
+            return Err(("display.blank_idle_s", "must be at least 30 seconds".into()));
         }
         if !matches!(self.devices.printer.width_mm, 58 | 80) {
-            return Err(bad(
+            return Err((
                 "devices.printer.width_mm",
                 format!("must be 58 or 80, not {}", self.devices.printer.width_mm),
             ));
@@ -131,7 +160,7 @@ impl Config {
             self.devices.printer.encoding.as_str(),
             "gb18030" | "gbk" | "utf-8"
         ) {
-            return Err(bad(
+            return Err((
                 "devices.printer.encoding",
                 format!(
                     "must be \"gb18030\", \"gbk\" or \"utf-8\", not {:?}",
@@ -140,13 +169,29 @@ impl Config {
             ));
         }
         if self.ui.idle_timeout_s < 15 {
-            return Err(bad(
+            return Err((
                 "ui.idle_timeout_s",
                 "must be at least 15 seconds so citizens can read a screen".into(),
             ));
         }
         if let Err(m) = crate::domain::hours::OpeningHours::parse(&self.ui.opening_hours) {
-            return Err(bad("ui.opening_hours", m.to_string()));
+            return Err(("ui.opening_hours", m.to_string()));
+        }
+        if !valid_hall_id(&self.kiosk.hall_id) {
+            return Err((
+                "kiosk.hall_id",
+                format!(
+                    "must be 1 to 32 lower-case letters, digits or '-' (as in the hall's \
+                     appointment codes, e.g. \"xiahe\"), not {:?}",
+                    self.kiosk.hall_id
+                ),
+            ));
+        }
+        if self.kiosk.id.trim().is_empty() || self.kiosk.id.len() > 64 {
+            return Err((
+                "kiosk.id",
+                "must be 1 to 64 characters (it is sent as X-Kiosk-Id)".into(),
+            ));
         }
         if !self.kiosk.public_url.starts_with("https://")
             || self
@@ -155,7 +200,7 @@ impl Config {
                 .trim_start_matches("https://")
                 .is_empty()
         {
-            return Err(bad(
+            return Err((
                 "kiosk.public_url",
                 format!(
                     "must be the hall's https:// site, not {:?}",
@@ -164,13 +209,13 @@ impl Config {
             ));
         }
         if parse_offset(&self.kiosk.utc_offset).is_none() {
-            return Err(bad(
+            return Err((
                 "kiosk.utc_offset",
                 format!("must look like \"+08:00\", not {:?}", self.kiosk.utc_offset),
             ));
         }
         if !(self.backend.url.starts_with("https://") || self.backend.url.starts_with("http://")) {
-            return Err(bad(
+            return Err((
                 "backend.url",
                 format!("must be an http(s) URL, not {:?}", self.backend.url),
             ));
@@ -197,6 +242,20 @@ impl Config {
     pub fn read_token(&self) -> Result<String, ConfigError> {
         read_token_file(&self.backend.token_file)
     }
+}
+
+/// The config path in force: `--config`, else `HALL_KIOSK_CONFIG` (clap reads both into
+/// one option), else the device's.
+pub fn path_or_default(given: Option<&Path>) -> PathBuf {
+    given.map_or_else(|| PathBuf::from(DEFAULT_PATH), Path::to_path_buf)
+}
+
+/// A hall id as appointment codes carry it (`hk:appt:v1:<hall_id>:...`).
+pub fn valid_hall_id(id: &str) -> bool {
+    (1..=32).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Parses "+08:00" / "-05:30".
@@ -234,11 +293,4 @@ pub fn read_token_file(path: &Path) -> Result<String, ConfigError> {
         return Err(err("is empty".into()));
     }
     Ok(token)
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }

@@ -3,14 +3,16 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub kiosk: KioskSection,
-    pub ui: UiSection,
     pub backend: BackendSection,
+    #[serde(default)]
+    pub ui: UiSection,
+    #[serde(default)]
     pub devices: Devices,
     #[serde(default)]
     pub staff: StaffSection,
@@ -26,7 +28,7 @@ pub struct Config {
 
 /// What the kiosk's store keeps, and for how long. Personal data never waits for this: it
 /// leaves an entry when the backend has it, or when the entry dies.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetentionSection {
     /// Days a delivered entry's record (kind, time, answer; no personal data) and a ticket
@@ -58,7 +60,7 @@ fn default_store_mb() -> u32 {
 }
 
 /// The screen on a device: how the panel is mounted, its backlight, and rest after hours.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DisplaySection {
     /// Degrees the picture is turned for a panel mounted on its side (LinuxKMS): 0, 90,
@@ -135,7 +137,7 @@ impl DisplaySection {
 }
 
 /// The Prometheus text endpoint for hall IT. Off unless `listen` is set.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricsSection {
     /// e.g. "127.0.0.1:9464"; a non-loopback address exposes counts (never personal data)
@@ -143,7 +145,7 @@ pub struct MetricsSection {
     pub listen: Option<std::net::SocketAddr>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffSection {
     /// argon2 hashes of staff PINs, made with `kiosk staff hash-pin`. Empty: no PIN entry.
@@ -178,11 +180,18 @@ fn default_staff_idle() -> u32 {
     60
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KioskSection {
+    /// The kiosk's own name, shown to staff and sent as X-Kiosk-Id ("XH-ZW-03").
     pub id: String,
+    /// The hall's id in its platform, as appointment codes carry it ("xiahe"): this
+    /// hall's codes are accepted, every other hall's refused.
+    pub hall_id: String,
+    /// The header of every screen and ticket.
     pub hall_name: String,
+    /// The SQLite store (outbox, catalog cache) and the kiosk's state.
+    #[serde(default = "default_data_dir")]
     pub data_dir: PathBuf,
     #[serde(default)]
     pub locale: Locale,
@@ -192,21 +201,20 @@ pub struct KioskSection {
     /// not the device clock's zone, which is often left at UTC on kiosk images.
     #[serde(default = "default_utc_offset")]
     pub utc_offset: String,
-    /// The hall's public site: printed QR codes point there (queue, receipt, guide) and the
-    /// scanner accepts codes from its host.
-    #[serde(default = "default_public_url")]
+    /// The hall's public site: printed QR codes point there (queue, receipt, guide,
+    /// offline tickets) and the scanner accepts codes from its host.
     pub public_url: String,
+}
+
+fn default_data_dir() -> PathBuf {
+    "/var/lib/hall-kiosk".into()
 }
 
 fn default_utc_offset() -> String {
     "+08:00".into()
 }
 
-fn default_public_url() -> String {
-    "https://hall.example.gov.cn".into()
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Locale {
     #[default]
     #[serde(rename = "zh-CN")]
@@ -247,7 +255,7 @@ impl Locale {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Orientation {
     #[default]
@@ -255,9 +263,10 @@ pub enum Orientation {
     Landscape,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UiSection {
+    /// Back to home, and the session wiped, after this long untouched.
     #[serde(default = "default_idle")]
     pub idle_timeout_s: u32,
     #[serde(default)]
@@ -268,6 +277,16 @@ pub struct UiSection {
     pub opening_hours: String,
 }
 
+impl Default for UiSection {
+    fn default() -> Self {
+        UiSection {
+            idle_timeout_s: default_idle(),
+            elderly_default: false,
+            opening_hours: default_hours(),
+        }
+    }
+}
+
 fn default_idle() -> u32 {
     90
 }
@@ -275,10 +294,12 @@ fn default_hours() -> String {
     "always".into()
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BackendSection {
     pub url: String,
+    /// The bearer token's file (mode 0600).
+    #[serde(default = "default_token_file")]
     pub token_file: PathBuf,
     #[serde(default = "default_timeout")]
     pub timeout_ms: u64,
@@ -290,50 +311,101 @@ pub struct BackendSection {
     pub client_key: Option<PathBuf>,
 }
 
+fn default_token_file() -> PathBuf {
+    "/etc/hall-kiosk/token".into()
+}
+
 fn default_timeout() -> u64 {
     5000
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Devices {
+    #[serde(default)]
     pub idcard: SerialDevice,
+    #[serde(default)]
     pub scanner: ScannerDevice,
+    #[serde(default)]
     pub printer: PrinterDevice,
     #[serde(default)]
     pub gpio: GpioDevice,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The names the packaged udev rules (`99-hall-kiosk.rules`) give the devices.
+pub const UDEV_IDCARD: &str = "/dev/hall-kiosk/idcard";
+pub const UDEV_SCANNER: &str = "/dev/hall-kiosk/scanner";
+pub const UDEV_PRINTER: &str = "/dev/hall-kiosk/printer";
+
+/// "none": the kiosk has no such device (its functions say so); "sim": the built-in
+/// simulator, under `kiosk demo` only.
+pub const NO_DEVICE: &str = "none";
+
+/// Whether a port names a device to open: not "none", and not "sim" (which only the demo
+/// replaces with its simulators).
+pub fn fitted(port: &str) -> bool {
+    !(port == NO_DEVICE || port == "sim")
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SerialDevice {
-    /// A serial device path, or "sim" for the built-in simulator.
+    /// A serial device path, or "none".
+    #[serde(default = "default_idcard_port")]
     pub port: String,
     #[serde(default = "default_baud")]
     pub baud: u32,
+}
+
+impl Default for SerialDevice {
+    fn default() -> Self {
+        SerialDevice {
+            port: default_idcard_port(),
+            baud: default_baud(),
+        }
+    }
+}
+
+fn default_idcard_port() -> String {
+    UDEV_IDCARD.into()
 }
 
 fn default_baud() -> u32 {
     115_200
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScannerDevice {
-    /// "/dev/ttyACM0" | "sim" | "camera:/dev/video0" | "hid:/dev/input/by-id/..."
+    /// "/dev/ttyACM0" | "camera:/dev/video0" | "hid:/dev/input/by-id/..." | "none"
+    #[serde(default = "default_scanner_port")]
     pub port: String,
     #[serde(default = "default_scanner_baud")]
     pub baud: u32,
+}
+
+impl Default for ScannerDevice {
+    fn default() -> Self {
+        ScannerDevice {
+            port: default_scanner_port(),
+            baud: default_scanner_baud(),
+        }
+    }
+}
+
+fn default_scanner_port() -> String {
+    UDEV_SCANNER.into()
 }
 
 fn default_scanner_baud() -> u32 {
     9600
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrinterDevice {
-    /// "/dev/ttyUSB1" | "/dev/usb/lp0" | "tcp:HOST:9100" | "sim"
+    /// "/dev/ttyUSB1" | "/dev/usb/lp0" | "tcp:HOST:9100" | "none"
+    #[serde(default = "default_printer_port")]
     pub port: String,
     #[serde(default = "default_baud")]
     pub baud: u32,
@@ -343,6 +415,21 @@ pub struct PrinterDevice {
     pub encoding: String,
 }
 
+impl Default for PrinterDevice {
+    fn default() -> Self {
+        PrinterDevice {
+            port: default_printer_port(),
+            baud: default_baud(),
+            width_mm: default_width(),
+            encoding: default_encoding(),
+        }
+    }
+}
+
+fn default_printer_port() -> String {
+    UDEV_PRINTER.into()
+}
+
 fn default_width() -> u8 {
     80
 }
@@ -350,7 +437,7 @@ fn default_encoding() -> String {
     "gb18030".into()
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GpioDevice {
     #[serde(default)]
@@ -366,7 +453,7 @@ pub struct GpioDevice {
     pub buzzer: Option<u8>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSection {
     /// A tracing filter such as "info" or "hall_kiosk=debug,info"; `RUST_LOG` wins.

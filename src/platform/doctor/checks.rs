@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::{check, Check, Verdict};
-use crate::platform::config::Config;
+use crate::platform::config::{fitted, Config};
 
 /// Free bytes on the file system holding `path` (statvfs).
 pub(super) fn free_bytes(path: &Path) -> Option<u64> {
@@ -167,11 +167,11 @@ pub(super) fn database(config: &Config) -> Vec<Check> {
 pub(super) fn printer(config: &Config) -> Check {
     use kiosk_drivers::printer::{Condition, EscPosPrinter, PortSpec, ReceiptPrinter};
     let p = &config.devices.printer;
-    if p.port == "sim" {
+    if !fitted(&p.port) {
         return check(
             "printer",
             Verdict::Skip,
-            "port = \"sim\" (no printer configured)",
+            format!("port = {:?}: no printer fitted", p.port),
         );
     }
     let mut printer = EscPosPrinter::new(PortSpec::parse(&p.port, p.baud));
@@ -196,11 +196,11 @@ pub(super) fn printer(config: &Config) -> Check {
 pub(super) fn reader(config: &Config) -> Check {
     use kiosk_drivers::idcard::{CardReader, SerialCardReader};
     let r = &config.devices.idcard;
-    if r.port == "sim" {
+    if !fitted(&r.port) {
         return check(
             "idcard",
             Verdict::Skip,
-            "port = \"sim\" (no reader configured)",
+            format!("port = {:?}: no reader fitted", r.port),
         );
     }
     let mut reader = match SerialCardReader::open(&r.port, r.baud) {
@@ -215,11 +215,11 @@ pub(super) fn reader(config: &Config) -> Check {
 
 pub(super) fn scanner(config: &Config) -> Check {
     let s = &config.devices.scanner;
-    if s.port == "sim" {
+    if !fitted(&s.port) {
         return check(
             "scanner",
             Verdict::Skip,
-            "port = \"sim\" (no scanner configured)",
+            format!("port = {:?}: no scanner fitted", s.port),
         );
     }
     // A scanner says nothing until a code is shown; being able to open it is what can be

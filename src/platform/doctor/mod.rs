@@ -37,11 +37,18 @@ fn check(name: &'static str, verdict: Verdict, detail: impl Into<String>) -> Che
     }
 }
 
-/// Runs every check. The config is checked first; without it nothing else can be.
+/// Runs every check. The config is checked first; without it only the checks that need
+/// none (the font, the display) can run.
 pub fn run(config_path: &Path) -> Vec<Check> {
     let config = match Config::load(config_path) {
         Ok(c) => c,
-        Err(e) => return vec![check("config", Verdict::Fail, e.to_string())],
+        Err(e) => {
+            return vec![
+                check("config", Verdict::Fail, e.to_string()),
+                font(),
+                display(),
+            ]
+        }
     };
     let mut out = vec![check(
         "config",
@@ -75,6 +82,24 @@ pub fn run(config_path: &Path) -> Vec<Check> {
     out.push(backlight(&config, Path::new("/sys")));
     out.push(service(&config));
     out
+}
+
+/// One line of every check's name and verdict ("config fail · cjk-font ok · ..."), for a
+/// page with no room for the table.
+pub fn summary(checks: &[Check]) -> String {
+    checks
+        .iter()
+        .map(|c| {
+            let v = match c.verdict {
+                Verdict::Ok => "ok",
+                Verdict::Warn => "warn",
+                Verdict::Fail => "FAIL",
+                Verdict::Skip => "-",
+            };
+            format!("{} {v}", c.name)
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Whether citizens would be served: no check failed.

@@ -3,12 +3,10 @@
 use super::*;
 
 fn config(data: &Path, backlight: &str) -> Config {
-    let text = crate::platform::config::EXAMPLE
-        .replace("/var/lib/hall-kiosk", data.to_str().unwrap())
-        .replace(
-            "backlight = \"auto\"",
-            &format!("backlight = \"{backlight}\""),
-        );
+    let text = format!(
+        "{}\n[display]\nbacklight = {backlight:?}\n",
+        crate::platform::config::DEMO.replace("\"demo-data\"", &format!("{data:?}"))
+    );
     Config::parse(&text, Path::new("kiosk.toml")).unwrap()
 }
 

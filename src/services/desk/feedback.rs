@@ -15,7 +15,7 @@ pub async fn rate(link: &HallLink, order: &RatingOrder) -> RatingResult {
         Ok(Posted::Refused { .. }) => RatingResult::Accepted,
         Ok(Posted::Queued(_)) => RatingResult::Queued,
         Err(e) => {
-            tracing::error!(target: "alert", "rating could not be stored: {e}");
+            tracing::error!(target: "alert", message_id = hall_link::journal::ALERT, "rating could not be stored: {e}");
             RatingResult::NotSaved
         }
     }
@@ -43,7 +43,7 @@ pub async fn complain(
         Ok(Posted::Queued(key)) => (format!("LS-{}", &key.to_string()[..8].to_uppercase()), true),
         Ok(Posted::Refused { code, .. }) => (format!("-- ({code})"), false),
         Err(e) => {
-            tracing::error!(target: "alert", "complaint could not be stored: {e}");
+            tracing::error!(target: "alert", message_id = hall_link::journal::ALERT, "complaint could not be stored: {e}");
             return None;
         }
     };

@@ -31,7 +31,7 @@ pub struct LiveDesk {
     pub(super) link: HallLink,
     pub(super) tx: EventSender,
     pub(super) gpio: SharedGpio,
-    /// None on a kiosk configured without a printer (`port = "sim"` outside the demo).
+    /// None on a kiosk configured without a printer (`port = "none"`).
     pub(super) printer: Option<PrintService>,
     pub(super) health: HealthBoard,
     pub(super) public_url: String,
