@@ -199,10 +199,11 @@ fn rating_by_id_card_lists_the_citizens_recent_services() {
             .into_iter()
             .find(|l| l.name == "idcard")
             .unwrap();
+        let read = reader_line.phrases.iter().find(|p| p.code == "last-read");
         assert!(
-            reader_line.detail.contains("last read"),
-            "{}",
-            reader_line.detail
+            read.is_some_and(|p| p.a == "s"),
+            "the card just read: {:?}",
+            reader_line.phrases
         );
     }
     k.go_home();

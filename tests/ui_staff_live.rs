@@ -255,3 +255,76 @@ fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
     tap(k, "退出工作人员模式");
     assert_eq!(screen(k), "home");
 }
+
+/// Runs of three or more Latin letters in every text the window shows or reads out.
+fn english_words(k: &hall_kiosk::app::Kiosk) -> Vec<String> {
+    use i_slint_backend_testing::ElementQuery;
+    let mut words = Vec::new();
+    for e in ElementQuery::from_root(k.window()).find_all() {
+        let Some(label) = e.accessible_label() else {
+            continue;
+        };
+        // An entry's key is hex for hall IT ("…-84c3-…"), not words.
+        if uuid::Uuid::parse_str(&label).is_ok() {
+            continue;
+        }
+        let mut run = String::new();
+        for c in label.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_alphabetic() {
+                run.push(c);
+            } else {
+                if run.len() >= 3 {
+                    words.push(format!("{run} (in {label:?})"));
+                }
+                run.clear();
+            }
+        }
+    }
+    words
+}
+
+/// A Chinese kiosk's staff read Chinese: the status screen of a live kiosk (every device,
+/// the backend, offline numbers, a dead letter), the dead letters and the device test show
+/// no English word, and no citizen language switch.
+#[test]
+fn staff_screens_of_a_chinese_kiosk_have_no_english_words() {
+    let r = rig();
+    let k = &r.kiosk;
+    let link = r.services.link.clone();
+    r.services
+        .block_on(async move {
+            link.post_or_queue("rating", "/no-such-endpoint", serde_json::json!({"n": 1}))
+                .await
+        })
+        .unwrap();
+    sign_in(&r);
+    assert_eq!(screen(k), "staff-status");
+    assert!(!common::shows(k, "English"), "no language switch for staff");
+    let words = english_words(k);
+    assert!(words.is_empty(), "status screen: {words:#?}");
+    tap(k, "测试打印");
+    common::pump_for(k, std::time::Duration::from_millis(200));
+    let words = english_words(k);
+    assert!(words.is_empty(), "after a test print: {words:#?}");
+
+    tap(k, "发送失败条目");
+    wait_until(k, "dead letters", || screen(k) == "staff-outbox");
+    assert!(common::shows(k, "评价"), "the dead rating, by its kind");
+    let words = english_words(k);
+    assert!(words.is_empty(), "dead letters: {words:#?}");
+
+    tap(k, "返回上一步");
+    tap(k, "测试扫码");
+    let world = r.services.demo.as_ref().unwrap();
+    world.scanner.scan(b"hk:appt:v1:hezuo:AP0001").unwrap();
+    let staff = k.window().global::<Staff>();
+    wait_until(k, "the scan test's result", || {
+        staff.get_test_state() == DeviceTestState::Ok
+    });
+    assert!(
+        common::shows(k, "正常：预约码"),
+        "the code's kind, in words"
+    );
+    let words = english_words(k);
+    assert!(words.is_empty(), "device test: {words:#?}");
+}

@@ -285,11 +285,11 @@ fn idle_timeout_mid_flow_returns_home_and_wipes_the_session() {
 
 #[test]
 fn staff_see_the_printer_and_can_test_it() {
-    use hall_kiosk::domain::{Level, StaffActions};
+    use hall_kiosk::domain::{Level, Phrase, StaffActions};
     let r = rig();
     let staff = r.services.staff();
     let printer = r.services.demo.as_ref().unwrap().printer.clone();
-    assert_eq!(staff.act("test-print"), "测试页已打印 (test page printed)");
+    assert_eq!(staff.act("test-print"), Phrase::new("test-page-printed"));
     let pages = printer.wait_pages(1, Duration::from_secs(5));
     assert!(pages[0].text().contains("打印测试"));
     let line = |lines: Vec<hall_kiosk::domain::StatusLine>| {
@@ -298,27 +298,32 @@ fn staff_see_the_printer_and_can_test_it() {
     assert_eq!(line(staff.status()).level, Level::Ok);
 
     printer.set_paper(kiosk_drivers::printer::Paper::NearEnd);
-    assert!(staff.act("paper-replaced").contains("纸将尽"));
+    assert_eq!(
+        staff.act("paper-replaced"),
+        Phrase::with("printer-now", "paper-near-end")
+    );
     assert_eq!(line(staff.status()).level, Level::Warn);
     printer.set_paper(kiosk_drivers::printer::Paper::Out);
-    assert!(staff.act("test-print").contains("缺纸"));
-    assert_eq!(line(staff.status()).level, Level::Fault);
+    assert_eq!(staff.act("test-print"), Phrase::new("not-printed"));
+    let out = line(staff.status());
+    assert_eq!(out.level, Level::Fault);
+    assert_eq!(out.phrases[0].code, "paper-out", "the line says why");
     assert_eq!(
         printer.pages().len(),
         1,
         "nothing printed while out of paper"
     );
     printer.set_paper(kiosk_drivers::printer::Paper::Ok);
-    assert!(staff.act("paper-replaced").contains("正常"));
     assert_eq!(
-        staff.act("reprint"),
-        "今天还没有打印过号票 (no ticket printed yet)"
+        staff.act("paper-replaced"),
+        Phrase::with("printer-now", "ready")
     );
+    assert_eq!(staff.act("reprint"), Phrase::new("nothing-to-reprint"));
     let backend = line_named(staff.status(), "backend");
+    let codes: Vec<&str> = backend.phrases.iter().map(|p| p.code).collect();
     assert!(
-        backend.detail.contains("catalog") && backend.detail.contains("confirmed"),
-        "staff see the catalog's age: {}",
-        backend.detail
+        codes.contains(&"catalog") && codes.contains(&"catalog-confirmed"),
+        "staff see the catalog's age: {codes:?}"
     );
     let names: Vec<String> = staff.status().into_iter().map(|l| l.name).collect();
     assert_eq!(
@@ -427,7 +432,7 @@ fn metrics_count_a_ticket_and_its_print_and_are_served_as_openmetrics_text() {
 
 #[test]
 fn staff_retry_or_discard_a_dead_letter_and_discarded_ones_are_kept_for_audit() {
-    use hall_kiosk::domain::StaffActions;
+    use hall_kiosk::domain::{Phrase, StaffActions};
     let r = rig();
     let staff = r.services.staff();
     let link = r.services.link.clone();
@@ -445,19 +450,16 @@ fn staff_retry_or_discard_a_dead_letter_and_discarded_ones_are_kept_for_audit() 
     ));
     let dead = staff.dead_letters();
     assert_eq!(dead.len(), 1);
-    assert!(dead[0].2.contains("404"), "{dead:?}");
+    assert_eq!(dead[0].2, Phrase::with("refused-by-hall", 404), "{dead:?}");
     assert_eq!(r.services.link.status().outbox.dead, 1);
 
     let key = dead[0].0.clone();
-    assert_eq!(
-        staff.dead_letter(&key, "discard"),
-        "已放弃，留档备查 (discarded, kept for audit)"
-    );
+    assert_eq!(staff.dead_letter(&key, "discard"), Phrase::new("discarded"));
     assert!(staff.dead_letters().is_empty());
     assert_eq!(r.services.link.status().outbox.dead, 0);
     assert_eq!(
         staff.dead_letter(&key, "retry"),
-        "该条目已处理 (already handled)"
+        Phrase::new("already-handled")
     );
     drop(staff);
     let db = rusqlite::Connection::open(r.dir.path().join("kiosk.db")).unwrap();

@@ -40,7 +40,7 @@ pub trait StaffActions {
     fn status(&self) -> Vec<StatusLine>;
     /// Runs an action ("test-print", "paper-replaced", "reprint", "flush"); returns a short
     /// notice for the screen.
-    fn act(&self, action: &str) -> String;
+    fn act(&self, action: &str) -> Phrase;
     /// Records a staff action for the audit log and the backend; `who` is "pin" or the
     /// staff id of a signed code.
     fn audit(&self, who: &str, what: &str);
@@ -53,13 +53,13 @@ pub trait StaffActions {
     fn help_open(&self) -> bool {
         false
     }
-    /// Dead letters: (key, kind, error).
-    fn dead_letters(&self) -> Vec<(String, String, String)> {
+    /// Dead letters: (key, kind, why the backend refused it).
+    fn dead_letters(&self) -> Vec<(String, String, Phrase)> {
         Vec::new()
     }
     /// Retries ("retry") or discards ("discard") a dead letter; a notice for the screen.
-    fn dead_letter(&self, _key: &str, action: &str) -> String {
-        format!("{action}: not available on this build")
+    fn dead_letter(&self, _key: &str, _action: &str) -> Phrase {
+        Phrase::new("not-available")
     }
 }
 
@@ -70,8 +70,8 @@ impl StaffActions for NoServices {
     fn status(&self) -> Vec<StatusLine> {
         Vec::new()
     }
-    fn act(&self, action: &str) -> String {
-        format!("{action}: not available on this build")
+    fn act(&self, _action: &str) -> Phrase {
+        Phrase::new("not-available")
     }
     fn audit(&self, who: &str, what: &str) {
         tracing::info!(target: "audit", message_id = hall_link::journal::AUDIT, staff = who, "staff: {what}");

@@ -5,9 +5,10 @@ use hall_link::HallLink;
 
 use super::assess::{clock_skewed, offline_numbers_low, printer_level};
 use super::board::{DeviceState, HealthBoard};
-use crate::domain::{Level, StaffActions, StatusLine};
+use crate::domain::{Level, Phrase, StaffActions, StatusLine};
 use crate::printing::{Known, PrintService};
 use crate::tasks::Tasks;
+use kiosk_drivers::printer::Condition;
 
 pub struct LiveStaff {
     pub link: HallLink,
@@ -17,48 +18,64 @@ pub struct LiveStaff {
     pub kiosk_id: String,
 }
 
-fn device_line(code: &str, state: &DeviceState, last_use: (&str, Option<i64>)) -> StatusLine {
-    let (level, mut detail) = match state {
-        DeviceState::Unknown => (Level::Unknown, "未报告 (no report yet)".to_string()),
-        DeviceState::Ready => (Level::Ok, "正常 (ready)".to_string()),
-        DeviceState::Offline(why) => (Level::Fault, format!("脱机 (offline): {why}")),
+fn device_line(
+    code: &str,
+    state: &DeviceState,
+    last_use: (&'static str, Option<i64>),
+) -> StatusLine {
+    // The driver's own reason stays in the journal and `kiosk doctor`: it is English, and
+    // staff need what to do, not errno.
+    let (level, state) = match state {
+        DeviceState::Unknown => (Level::Unknown, Phrase::new("no-report")),
+        DeviceState::Ready => (Level::Ok, Phrase::new("ready")),
+        DeviceState::Offline(_) => (Level::Fault, Phrase::new("device-offline")),
     };
+    let mut phrases = vec![state];
     if let (what, Some(ms)) = last_use {
-        detail.push_str(&format!(" · {what} {}", ago(Some(ms))));
+        phrases.push(ago(what, Some(ms)));
     }
     StatusLine {
         name: code.into(),
         level,
-        detail,
+        phrases,
     }
 }
 
 /// The printer's line, from what it last said.
 fn printer_line(known: Known) -> StatusLine {
-    let (level, detail) = match known {
-        Known::Never => (Level::Unknown, "not asked yet".to_string()),
-        Known::Condition(c) => (printer_level(c), format!("{} ({})", c.zh(), c.en())),
-        Known::Unreachable(kind) => (Level::Fault, format!("脱机 / {kind}")),
+    let (level, phrase) = match known {
+        Known::Never => (Level::Unknown, Phrase::new("not-asked")),
+        Known::Condition(c) => (printer_level(c), Phrase::new(printer_condition(c))),
+        Known::Unreachable(_) => (Level::Fault, Phrase::new("device-offline")),
     };
     StatusLine {
         name: "printer".into(),
         level,
-        detail,
+        phrases: vec![phrase],
     }
 }
 
-fn ago(ms: Option<i64>) -> String {
-    match ms {
-        None => "never".into(),
-        Some(ms) => {
-            let now = hall_link::clock::now_ms();
-            let s = ((now - ms) / 1000).max(0);
-            if s < 120 {
-                format!("{s} s ago")
-            } else {
-                format!("{} min ago", s / 60)
-            }
-        }
+fn printer_condition(c: Condition) -> &'static str {
+    match c {
+        Condition::Ready => "ready",
+        Condition::PaperNearEnd => "paper-near-end",
+        Condition::PaperOut => "paper-out",
+        Condition::CoverOpen => "cover-open",
+        Condition::Error => "printer-error",
+        Condition::Offline => "device-offline",
+    }
+}
+
+/// "`what` N s / min ago" (or never), as `what-s`, `what-min` or `what-never`.
+fn ago(what: &'static str, ms: Option<i64>) -> Phrase {
+    let Some(ms) = ms else {
+        return Phrase::with2(what, "never", "");
+    };
+    let s = ((hall_link::clock::now_ms() - ms) / 1000).max(0);
+    if s < 120 {
+        Phrase::with2(what, "s", s)
+    } else {
+        Phrase::with2(what, "min", s / 60)
     }
 }
 
@@ -78,21 +95,36 @@ impl StaffActions for LiveStaff {
             None => lines.push(StatusLine {
                 name: "printer".into(),
                 level: Level::Unknown,
-                detail: "未配置 (not configured)".into(),
+                phrases: vec![Phrase::new("not-configured")],
             }),
         }
         let health = self.health.snapshot();
         lines.push(device_line(
             "idcard",
             &health.reader,
-            ("last read", health.last_read_ms),
+            ("last-read", health.last_read_ms),
         ));
         lines.push(device_line(
             "scanner",
             &health.scanner,
-            ("last scan", health.last_scan_ms),
+            ("last-scan", health.last_scan_ms),
         ));
         let s = self.link.status();
+        let mut backend = Vec::new();
+        if s.auth_failed {
+            backend.push(Phrase::new("token-refused"));
+        } else {
+            backend.push(Phrase::new(if s.online { "online" } else { "offline" }));
+            backend.push(ago("last-answer", s.last_contact_ms));
+            if let Some(k) = s.clock_skew_s.filter(|_| clock_skewed(s.clock_skew_s)) {
+                backend.push(Phrase::with("clock-off", format!("{k:+}")));
+            }
+            backend.push(Phrase::with(
+                "catalog",
+                s.catalog_version.as_deref().unwrap_or("-"),
+            ));
+            backend.push(ago("catalog-confirmed", s.catalog_fetched_ms));
+        }
         lines.push(StatusLine {
             name: "backend".into(),
             level: if s.auth_failed {
@@ -104,23 +136,12 @@ impl StaffActions for LiveStaff {
             } else {
                 Level::Warn
             },
-            detail: if s.auth_failed {
-                "令牌被拒绝 (token refused): check backend.token_file".into()
-            } else {
-                format!(
-                    "{} · last answer {} · clock {} · catalog {} confirmed {}",
-                    if s.online {
-                        "在线 (online)"
-                    } else {
-                        "离线 (offline)"
-                    },
-                    ago(s.last_contact_ms),
-                    s.clock_skew_s.map_or("-".into(), |k| format!("{k:+} s")),
-                    s.catalog_version.as_deref().unwrap_or("-"),
-                    ago(s.catalog_fetched_ms)
-                )
-            },
+            phrases: backend,
         });
+        let mut outbox = vec![Phrase::with("waiting", s.outbox.pending)];
+        if s.outbox.dead > 0 {
+            outbox.push(Phrase::with("refused", s.outbox.dead));
+        }
         lines.push(StatusLine {
             name: "outbox".into(),
             level: if s.outbox.dead > 0 {
@@ -130,36 +151,42 @@ impl StaffActions for LiveStaff {
             } else {
                 Level::Ok
             },
-            detail: format!(
-                "{} waiting · {} refused by the backend",
-                s.outbox.pending, s.outbox.dead
-            ),
+            phrases: outbox,
         });
-        if let Some(why) = s.store_failing.as_ref().or(s.store_recreated.as_ref()) {
+        // SQLite's message is for the journal and `kiosk doctor`; staff are told the kiosk
+        // cannot save, or that it started over from a damaged store.
+        if s.store_failing.is_some() || s.store_recreated.is_some() {
             lines.push(StatusLine {
                 name: "database".into(),
                 level: Level::Fault,
-                detail: why.clone(),
+                phrases: vec![Phrase::new(if s.store_failing.is_some() {
+                    "store-failing"
+                } else {
+                    "store-recreated"
+                })],
             });
         }
         if let Some(help) = &health.help {
             lines.push(StatusLine {
                 name: "help".into(),
                 level: Level::Warn,
-                detail: format!(
-                    "{} · {}",
-                    help.request_no
-                        .as_deref()
-                        .unwrap_or("待发送 (not sent yet)"),
-                    ago(Some(help.since_ms))
-                ),
+                phrases: vec![
+                    help.request_no.as_deref().map_or_else(
+                        || Phrase::new("help-not-sent"),
+                        |no| Phrase::with("help-no", no),
+                    ),
+                    ago("help-since", Some(help.since_ms)),
+                ],
             });
         }
-        let left: Vec<String> = s
+        let mut left: Vec<Phrase> = s
             .offline_left
             .iter()
-            .map(|(c, n)| format!("{c}: {n}"))
+            .map(|(c, n)| Phrase::with2("numbers-left", c, n))
             .collect();
+        if left.is_empty() {
+            left.push(Phrase::new("none-reserved"));
+        }
         lines.push(StatusLine {
             name: "offline-numbers".into(),
             level: if offline_numbers_low(&s.offline_left) {
@@ -167,40 +194,40 @@ impl StaffActions for LiveStaff {
             } else {
                 Level::Ok
             },
-            detail: if left.is_empty() {
-                "none reserved".into()
-            } else {
-                left.join(" · ")
-            },
+            phrases: left,
         });
         lines
     }
 
-    fn act(&self, action: &str) -> String {
-        let no_printer = || "未配置打印机 (no printer configured)".to_string();
+    fn act(&self, action: &str) -> Phrase {
+        let no_printer = || Phrase::new("no-printer");
         match action {
             "test-print" => match &self.printer {
                 None => no_printer(),
                 Some(p) => match p.test_page(&self.kiosk_id) {
-                    Ok(_) => "测试页已打印 (test page printed)".into(),
-                    Err(e) => format!("未打印 (not printed): {e}"),
+                    Ok(_) => Phrase::new("test-page-printed"),
+                    Err(e) => {
+                        tracing::warn!("staff test page not printed: {e}");
+                        Phrase::new("not-printed")
+                    }
                 },
             },
             "paper-replaced" => match &self.printer {
                 None => no_printer(),
                 Some(p) => match p.poll() {
-                    Known::Condition(c) => {
-                        format!("打印机 (printer): {} ({})", c.zh(), c.en())
-                    }
-                    other => format!("打印机 (printer): {other:?}"),
+                    Known::Condition(c) => Phrase::with("printer-now", printer_condition(c)),
+                    _ => Phrase::with("printer-now", "device-offline"),
                 },
             },
             "reprint" => match &self.printer {
                 None => no_printer(),
                 Some(p) => match p.reprint_last() {
-                    None => "今天还没有打印过号票 (no ticket printed yet)".into(),
-                    Some(Ok(_)) => "已补打上一张号票 (last ticket reprinted)".into(),
-                    Some(Err(e)) => format!("未打印 (not printed): {e}"),
+                    None => Phrase::new("nothing-to-reprint"),
+                    Some(Ok(_)) => Phrase::new("reprinted"),
+                    Some(Err(e)) => {
+                        tracing::warn!("staff reprint not printed: {e}");
+                        Phrase::new("not-printed")
+                    }
                 },
             },
             "flush" => {
@@ -210,9 +237,9 @@ impl StaffActions for LiveStaff {
                         tracing::warn!("flush: {e}");
                     }
                 });
-                "正在发送 (sending queued items)".into()
+                Phrase::new("sending")
             }
-            other => format!("{other}: ?"),
+            _ => Phrase::new("not-available"),
         }
     }
 
@@ -247,41 +274,57 @@ impl StaffActions for LiveStaff {
         self.health.set_staff_locked(on);
     }
 
-    fn dead_letters(&self) -> Vec<(String, String, String)> {
+    fn dead_letters(&self) -> Vec<(String, String, Phrase)> {
         self.link
             .dead_letters()
             .unwrap_or_default()
             .into_iter()
-            .map(|e| (e.key.to_string(), e.kind, e.last_error.unwrap_or_default()))
+            .map(|e| {
+                let why = refusal(e.last_error.as_deref().unwrap_or_default());
+                (e.key.to_string(), e.kind, why)
+            })
             .collect()
     }
 
-    fn dead_letter(&self, key: &str, action: &str) -> String {
+    fn dead_letter(&self, key: &str, action: &str) -> Phrase {
         let Ok(key) = uuid::Uuid::parse_str(key) else {
-            return format!("? {key}");
+            return Phrase::new("not-available");
         };
         use hall_link::Revived;
-        let handled = "该条目已处理 (already handled)".to_string();
-        let store_error = |e: hall_link::store::StoreError| format!("存储错误 (store error): {e}");
+        let store_error = |e: hall_link::store::StoreError| {
+            tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "staff {action} of a dead letter: {e}");
+            Phrase::new("store-failing")
+        };
         match action {
             "retry" => match self.link.retry_dead(key) {
-                Ok(Revived::Pending) => "已重新排队发送 (queued to send again)".into(),
-                Ok(Revived::Voided) => {
-                    "取号请求已过时，已作废 (request too old: voided instead)".into()
-                }
-                Ok(Revived::NotDead) => handled,
+                Ok(Revived::Pending) => Phrase::new("queued-again"),
+                Ok(Revived::Voided) => Phrase::new("voided-instead"),
+                Ok(Revived::NotDead) => Phrase::new("already-handled"),
                 Err(e) => store_error(e),
             },
             "discard" => match self.link.discard_dead(key) {
-                Ok(true) => "已放弃，留档备查 (discarded, kept for audit)".into(),
-                Ok(false) => handled,
+                Ok(true) => Phrase::new("discarded"),
+                Ok(false) => Phrase::new("already-handled"),
                 Err(e) => store_error(e),
             },
-            _ => format!("? {action}"),
+            _ => Phrase::new("not-available"),
         }
     }
 
     fn set_out_of_service(&self, on: bool, reason: &str) {
         self.health.set_out_of_service(on.then_some(reason));
+    }
+}
+
+/// Why the backend refused an entry, from the stored "STATUS code: message": the HTTP
+/// status for hall IT, the words for staff.
+fn refusal(last_error: &str) -> Phrase {
+    match last_error
+        .split_whitespace()
+        .next()
+        .and_then(|s| s.parse::<u16>().ok())
+    {
+        Some(status) => Phrase::with("refused-by-hall", status),
+        None => Phrase::new("refused-unknown"),
     }
 }

@@ -305,45 +305,71 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
         }
         "staff-status" => {
             let staff = window.global::<Staff>();
+            let p = |code: &str, a: &str, b: &str| crate::ui::StaffPhrase {
+                code: code.into(),
+                a: a.into(),
+                b: b.into(),
+            };
             let rows = [
                 (
                     "printer",
                     StatusLevel::Warn,
-                    "纸将尽 paper near end · /dev/hall-kiosk/printer",
+                    vec![p("paper-near-end", "", "")],
                 ),
                 (
                     "idcard",
                     StatusLevel::Ok,
-                    "SAM 05.01-20260101-0012345678 · last read 09:40",
+                    vec![p("ready", "", ""), p("last-read", "s", "42")],
                 ),
-                ("scanner", StatusLevel::Ok, "last scan 09:12"),
-                ("help", StatusLevel::Warn, "H20261124-007 · 2 min ago"),
+                (
+                    "scanner",
+                    StatusLevel::Ok,
+                    vec![p("ready", "", ""), p("last-scan", "min", "29")],
+                ),
+                (
+                    "help",
+                    StatusLevel::Warn,
+                    vec![
+                        p("help-no", "H20261124-007", ""),
+                        p("help-since", "min", "2"),
+                    ],
+                ),
                 (
                     "backend",
                     StatusLevel::Ok,
-                    "last contact 09:41 · clock skew 0.2 s · catalog 2026-11-20.1",
+                    vec![
+                        p("online", "", ""),
+                        p("last-answer", "s", "12"),
+                        p("catalog", "2026-11-20.1", ""),
+                        p("catalog-confirmed", "min", "3"),
+                    ],
                 ),
                 (
                     "offline-numbers",
                     StatusLevel::Ok,
-                    "A 20 · B 20 · C 20 · D 20 · E 20 · F 20",
+                    vec![p("numbers-left", "A", "20"), p("numbers-left", "B", "18")],
                 ),
                 (
                     "outbox",
                     StatusLevel::Fault,
-                    "3 pending · 1 dead letter (422 body mismatch)",
+                    vec![p("waiting", "3", ""), p("refused", "1", "")],
                 ),
             ];
             staff.set_status(ModelRc::new(VecModel::from(
-                rows.iter()
-                    .map(|(n, l, d)| StatusRow {
-                        name: (*n).into(),
-                        level: *l,
-                        detail: (*d).into(),
+                rows.into_iter()
+                    .map(|(n, l, phrases)| StatusRow {
+                        name: n.into(),
+                        level: l,
+                        phrases: ModelRc::new(VecModel::from(phrases)),
                     })
                     .collect::<Vec<_>>(),
             )));
-            staff.set_kiosk_info("HZ-ZW-01 · hall-kiosk 0.1.0 · 192.0.2.21".into());
+            staff.set_kiosk_info(crate::ui::KioskInfo {
+                id: "HZ-ZW-01".into(),
+                version: "0.1.0".into(),
+                address: "192.0.2.21".into(),
+            });
+            staff.set_notice(p("test-page-printed", "", ""));
             kiosk.open(Feature::Staff);
             staff.set_help_open(true);
             staff.set_has_backlight(true);
@@ -380,7 +406,11 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             let rows = vec![crate::ui::DeadRow {
                 key: "7f3a9c21-5b0e-4d8a-9c1f-2e6d4b8a0c13".into(),
                 kind: "rating".into(),
-                error: "422 key_reused: this Idempotency-Key came with a different body".into(),
+                why: crate::ui::StaffPhrase {
+                    code: "refused-by-hall".into(),
+                    a: "422".into(),
+                    b: "".into(),
+                },
             }];
             staff.set_dead(ModelRc::new(VecModel::from(rows)));
             staff.set_confirm_key("7f3a9c21-5b0e-4d8a-9c1f-2e6d4b8a0c13".into());

@@ -4,11 +4,11 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::StaffController;
 use crate::app::KioskLink;
-use crate::domain::Level;
+use crate::domain::{Level, Phrase};
 use crate::flows::staff::{Confirm, Effect, Input, PinMessage as Message, Reason, Test, View};
 use crate::ui::{
-    ConfirmAction, DeadRow, DeviceTest, DeviceTestState, Nav, OutOfServiceReason, PinMessage,
-    Screen, Shell, Staff, StatusLevel, StatusRow,
+    self, ConfirmAction, DeadRow, DeviceTest, DeviceTestState, KioskInfo, Nav, OutOfServiceReason,
+    PinMessage, Screen, Shell, Staff, StatusLevel, StatusRow,
 };
 
 impl StaffController {
@@ -107,9 +107,9 @@ impl StaffController {
         }
     }
 
-    fn notice(&self, notice: String) {
+    fn notice(&self, notice: Phrase) {
         self.kiosk
-            .ui(|w| w.global::<Staff>().set_notice(notice.into()));
+            .ui(|w| w.global::<Staff>().set_notice(phrase_ui(&notice)));
     }
 
     fn pin_message(&self, message: Message) {
@@ -153,13 +153,11 @@ impl StaffController {
     fn fill_status(&self) {
         let lines = self.actions.borrow().status();
         let kiosk = self.kiosk.upgrade();
-        let info = kiosk.as_ref().map(|k| {
-            format!(
-                "{} · hall-kiosk {} · {}",
-                k.options().kiosk_id,
-                env!("CARGO_PKG_VERSION"),
-                local_ip().unwrap_or_else(|| "no network".into())
-            )
+        let info = kiosk.as_ref().map(|k| KioskInfo {
+            id: k.options().kiosk_id.clone().into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            // Empty: the screen says "no network" in its own language.
+            address: local_ip().unwrap_or_default().into(),
         });
         let help_open =
             self.actions.borrow().help_open() || kiosk.as_ref().is_some_and(|k| k.help().active());
@@ -171,7 +169,9 @@ impl StaffController {
             .map(|l| StatusRow {
                 name: l.name.into(),
                 level: level_ui(l.level),
-                detail: l.detail.into(),
+                phrases: ModelRc::new(VecModel::from(
+                    l.phrases.iter().map(phrase_ui).collect::<Vec<_>>(),
+                )),
             })
             .collect();
         self.kiosk.ui(|w| {
@@ -181,7 +181,7 @@ impl StaffController {
             staff.set_brightness(i32::from(brightness));
             staff.set_has_backlight(backlight);
             if let Some(info) = info {
-                staff.set_kiosk_info(info.into());
+                staff.set_kiosk_info(info);
             }
         });
     }
@@ -192,16 +192,24 @@ impl StaffController {
             .borrow()
             .dead_letters()
             .into_iter()
-            .map(|(key, kind, error)| DeadRow {
+            .map(|(key, kind, why)| DeadRow {
                 key: key.into(),
                 kind: kind.into(),
-                error: error.into(),
+                why: phrase_ui(&why),
             })
             .collect();
         self.kiosk.ui(|w| {
             w.global::<Staff>()
                 .set_dead(ModelRc::new(VecModel::from(rows)))
         });
+    }
+}
+
+fn phrase_ui(p: &Phrase) -> ui::StaffPhrase {
+    ui::StaffPhrase {
+        code: p.code.into(),
+        a: p.a.as_str().into(),
+        b: p.b.as_str().into(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::domain::AppEvent;
+use crate::domain::{AppEvent, Phrase};
 
 /// A button on the status screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,7 +193,7 @@ pub enum Effect {
     },
     /// The confirmation the screen asks for ("tap again"), or none.
     Confirm(Option<(String, Confirm)>),
-    Notice(String),
+    Notice(Phrase),
     /// Ends the citizen's help call at this kiosk.
     ClearHelp,
     /// Steps the screen's brightness by this many per cent; answer with

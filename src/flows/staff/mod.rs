@@ -16,7 +16,7 @@ pub use messages::{Action, Confirm, DeadAction, Effect, Input, PinMessage, Reaso
 use std::time::Duration;
 
 use crate::domain::privacy::{mask_id, mask_name};
-use crate::domain::{AppEvent, ScannedCode};
+use crate::domain::{AppEvent, Phrase, ScannedCode};
 
 /// Longest PIN the pad accepts; longer input is ignored rather than silently truncated.
 pub const MAX_PIN: usize = 12;
@@ -279,7 +279,7 @@ impl StaffFlow {
                 self.audit("cleared the help call", fx);
                 fx.extend([
                     Effect::ClearHelp,
-                    Effect::Notice("已结束帮办呼叫 (help call cleared)".into()),
+                    Effect::Notice(Phrase::new("help-cleared")),
                 ]);
                 self.show(View::Status, fx);
             }
