@@ -251,3 +251,51 @@ fn man_pages_and_completions_are_generated_from_the_commands() {
         assert!(script.contains("hash-pin"), "{shell} completes subcommands");
     }
 }
+
+/// Every option says what it is for, and every command shows an example.
+#[test]
+fn every_option_has_help_and_every_command_an_example() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        let path = format!("{path} {}", cmd.get_name());
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{path}: --{id} has no help"));
+            }
+        }
+        let subs: Vec<_> = cmd
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .collect();
+        if subs.is_empty() {
+            let about = format!(
+                "{} {}",
+                cmd.get_about().map(|a| a.to_string()).unwrap_or_default(),
+                cmd.get_long_about()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default()
+            );
+            // The drivers' simulators and renderers are for developers; the rest is a
+            // technician's and shows how it is used.
+            if !about.contains("Example:")
+                && !path.contains(" sim")
+                && !path.contains(" render")
+                && !path.contains(" decode")
+                && !path.contains(" camera")
+                && !path.contains(" hall-sim")
+            {
+                missing.push(format!("{path}: no example"));
+            }
+        }
+        for sub in subs {
+            walk(sub, &path, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&hall_kiosk::cli::Cli::command(), "", &mut missing);
+    assert!(missing.is_empty(), "{missing:#?}");
+}

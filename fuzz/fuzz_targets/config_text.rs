@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use hall_kiosk::domain::hours::OpeningHours;
-use hall_kiosk::platform::config::{parse_offset, Config, EXAMPLE};
+use hall_kiosk::platform::config::{parse_offset, Config, Layer, DEMO};
 use libfuzzer_sys::fuzz_target;
 use time::{Time, Weekday};
 
@@ -52,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    // The whole file: the text alone, and the text put into the example's places, which
+    // The whole file: the text alone, and the text put into the demo file's places, which
     // reaches validation instead of stopping at a missing table.
     let path = Path::new("fuzz.toml");
     let _ = Config::parse(&text, path).map(|c| (c.utc_offset(), c.public_host()));
@@ -64,7 +64,10 @@ fuzz_target!(|data: &[u8]| {
         "hall_name = \"合作市政务服务中心\"",
     ][usize::from(mode & 3)];
     let (name, _) = key.split_once(" = ").expect("key = value");
-    let file = EXAMPLE.replacen(key, &format!("{name} = \"{escaped}\""), 1);
+    // The demo's complete file, with the one key it leaves to its default written out.
+    let base = DEMO.replacen("[kiosk]\n", "[kiosk]\nutc_offset = \"+08:00\"\n", 1);
+    assert!(base.contains(key), "{key}");
+    let file = base.replacen(key, &format!("{name} = \"{escaped}\""), 1);
     match Config::parse(&file, path) {
         Ok(c) => {
             let _ = c.utc_offset();
@@ -76,9 +79,24 @@ fuzz_target!(|data: &[u8]| {
             let _ = e.to_string();
         }
     }
-    // Raw TOML spliced into the example after the [kiosk] table.
-    let file = EXAMPLE.replacen("[ui]", &format!("{text}\n[ui]"), 1);
+    // Raw TOML spliced into the file after the [kiosk] table.
+    let file = base.replacen("[ui]", &format!("{text}\n[ui]"), 1);
     if let Err(e) = Config::parse(&file, path) {
+        let _ = e.to_string();
+    }
+    // The text as a drop-in over the whole file: merged key by key, an error naming the
+    // drop-in's own line.
+    let layers = vec![
+        Layer {
+            path: path.into(),
+            text: base.clone(),
+        },
+        Layer {
+            path: Path::new("kiosk.toml.d/50-fuzz.toml").into(),
+            text: text.to_string(),
+        },
+    ];
+    if let Err(e) = Config::from_layers(layers) {
         let _ = e.to_string();
     }
 });

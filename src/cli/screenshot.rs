@@ -16,9 +16,9 @@ pub struct ScreenshotArgs {
     /// List every screen name.
     #[arg(long)]
     list: bool,
-    /// zh-CN, zh-TW or en.
-    #[arg(long, default_value = "zh-CN", value_parser = parse_locale)]
-    locale: Locale,
+    /// The language to render in.
+    #[arg(long, value_enum, default_value_t = LocaleArg::ZhCn)]
+    locale: LocaleArg,
     /// Render in elderly mode (长辈模式).
     #[arg(long)]
     elderly: bool,
@@ -30,8 +30,24 @@ pub struct ScreenshotArgs {
     out: Option<PathBuf>,
 }
 
-fn parse_locale(s: &str) -> Result<Locale, String> {
-    Locale::parse(s).ok_or_else(|| format!("{s:?} is not one of zh-CN, zh-TW, en"))
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LocaleArg {
+    #[value(name = "zh-CN")]
+    ZhCn,
+    #[value(name = "zh-TW")]
+    ZhTw,
+    #[value(name = "en")]
+    En,
+}
+
+impl From<LocaleArg> for Locale {
+    fn from(l: LocaleArg) -> Locale {
+        match l {
+            LocaleArg::ZhCn => Locale::ZhCn,
+            LocaleArg::ZhTw => Locale::ZhTw,
+            LocaleArg::En => Locale::En,
+        }
+    }
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -62,7 +78,7 @@ pub fn run(args: ScreenshotArgs, config: Option<&std::path::Path>) -> ExitCode {
     let (width, height) = args.size;
     let opts = ScreenshotOptions {
         screen: args.screen.unwrap_or_default(),
-        locale: args.locale,
+        locale: args.locale.into(),
         elderly: args.elderly,
         width,
         height,

@@ -8,6 +8,7 @@ use super::reader::{CardReader, SerialCardReader};
 #[derive(Debug, clap::Subcommand)]
 pub enum IdcardCommand {
     /// Wait for a card and print it (ID number masked unless --reveal).
+    /// Example: kiosk device idcard read --timeout 30 --json
     Read {
         /// The reader's serial device (under `kiosk`: the config's port when omitted).
         #[arg(long)]
@@ -27,6 +28,7 @@ pub enum IdcardCommand {
     },
     /// Print the reader's SAM id and status (exit 1 when the reader does not answer or
     /// its SAM reports a fault).
+    /// Example: kiosk device idcard status --json
     #[command(alias = "sam")]
     Status {
         /// The reader's serial device (under `kiosk`: the config's port when omitted).

@@ -13,6 +13,7 @@ use super::{document, render, text::TextEncoding};
 pub enum PrinterCommand {
     /// Query the status, then print a test page (打印测试) with Chinese text, a rare
     /// character and a QR code. Paper out or no answer: exit 1, nothing printed.
+    /// Example: kiosk device printer test
     Test {
         /// /dev/ttyUSB1, /dev/usb/lp0 or tcp:HOST:9100 (under `kiosk`: the config's port
         /// when omitted).
@@ -24,14 +25,15 @@ pub enum PrinterCommand {
         /// Paper width in mm: 58 or 80.
         #[arg(long, default_value_t = 80, value_parser = parse_width)]
         width: u8,
-        /// gb18030 | gbk | utf-8
-        #[arg(long, default_value = "gb18030")]
+        /// The printer's text encoding.
+        #[arg(long, value_enum, default_value_t = TextEncoding::Gb18030)]
         encoding: TextEncoding,
         /// Kiosk id printed on the page (default: the config's kiosk.id).
         #[arg(long)]
         kiosk_id: Option<String>,
     },
     /// Print the decoded status (正常 / 纸将尽 / 缺纸 / 纸仓盖打开 / 打印机故障 / 脱机).
+    /// Example: kiosk device printer status --json
     Status {
         /// /dev/ttyUSB1, /dev/usb/lp0 or tcp:HOST:9100 (under `kiosk`: the config's port
         /// when omitted).
@@ -47,22 +49,35 @@ pub enum PrinterCommand {
     /// Run a simulated printer on a pseudo-terminal until Ctrl-C; prints the path to use as
     /// --port and saves every cut page as PNG in --out.
     Sim {
+        /// The directory every cut page is saved to as PNG.
         #[arg(long)]
         out: PathBuf,
+        /// Paper width in mm: 58 or 80.
         #[arg(long, default_value_t = 80, value_parser = parse_width)]
         width: u8,
-        /// ok | near-end | out
-        #[arg(long, default_value = "ok")]
-        paper: String,
+        /// The paper the simulated printer reports.
+        #[arg(long, value_enum, default_value_t = PaperArg::Ok)]
+        paper: PaperArg,
     },
     /// Render captured ESC/POS bytes to PNG (one file per cut page: PAGE.png, PAGE-2.png…).
     Render {
+        /// The captured ESC/POS bytes.
         file: PathBuf,
+        /// The first page's PNG (later pages get -2, -3, ...).
         #[arg(long)]
         out: PathBuf,
+        /// Paper width in mm: 58 or 80.
         #[arg(long, default_value_t = 80, value_parser = parse_width)]
         width: u8,
     },
+}
+
+/// The paper states a simulated printer can report.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PaperArg {
+    Ok,
+    NearEnd,
+    Out,
 }
 
 const BAUD: u32 = 115_200;
@@ -162,11 +177,10 @@ pub fn run(cmd: PrinterCommand, kiosk_id: &str) -> ExitCode {
             }
         }
         PrinterCommand::Sim { out, width, paper } => {
-            let paper = match paper.as_str() {
-                "ok" => Paper::Ok,
-                "near-end" => Paper::NearEnd,
-                "out" => Paper::Out,
-                other => return fail(format!("--paper is ok, near-end or out, not {other}")),
+            let paper = match paper {
+                PaperArg::Ok => Paper::Ok,
+                PaperArg::NearEnd => Paper::NearEnd,
+                PaperArg::Out => Paper::Out,
             };
             let width = PaperWidth::from_mm(width).unwrap_or_default();
             let sim = match PrinterSimulator::spawn(width, Some(out.clone())) {

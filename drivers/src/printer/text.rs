@@ -4,7 +4,17 @@
 use unicode_width::UnicodeWidthChar;
 
 /// How a printer model wants Chinese text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum TextEncoding {
     /// GB 18030 in Chinese mode (FS &). The default of printers sold in China.
@@ -14,6 +24,7 @@ pub enum TextEncoding {
     Gbk,
     /// UTF-8 selected with FS ( C (Epson TM-T88VI and later, some recent Chinese models).
     #[serde(rename = "utf-8")]
+    #[value(name = "utf-8")]
     Utf8,
 }
 

@@ -14,6 +14,7 @@ use super::{spawn_scanner, ScannerConfig, ScannerEvent};
 #[derive(Debug, clap::Subcommand)]
 pub enum ScannerCommand {
     /// Print each code read from a serial scanner (a path) or a HID scanner (hid:PATH).
+    /// Example: kiosk device scanner read --count 1 --timeout 30 --json
     Read(ReadArgs),
     /// Decode QR codes in PNG/JPEG files: one line per file.
     Decode(DecodeArgs),
@@ -22,6 +23,7 @@ pub enum ScannerCommand {
     /// Open the scanner's device and say whether it can be read (a scanner says nothing
     /// until a code is shown, so opening it is what can be checked unattended; exit 1
     /// when it cannot be opened).
+    /// Example: kiosk device scanner status --json
     Status(StatusArgs),
 }
 
@@ -57,11 +59,11 @@ pub struct ReadArgs {
     /// One JSON object per line: {"payload": ..., "source": ...}.
     #[arg(long)]
     pub json: bool,
-    /// What ends a code: cr, lf, crlf or tab.
-    #[arg(long, default_value = "cr")]
+    /// What ends a code on the wire.
+    #[arg(long, value_enum, default_value_t = Terminator::Cr)]
     pub terminator: Terminator,
-    /// Key map of a HID scanner: us or chinese.
-    #[arg(long, default_value = "us")]
+    /// Key map of a HID scanner.
+    #[arg(long, value_enum, default_value_t = KeyLayout::Us)]
     pub layout: KeyLayout,
 }
 
@@ -80,10 +82,13 @@ pub struct CameraArgs {
     /// V4L2 device, or images:a.png,b.jpg.
     #[arg(long, default_value = "/dev/video0")]
     pub device: String,
+    /// Stop after this many codes.
     #[arg(long)]
     pub count: Option<usize>,
+    /// Stop after this many seconds.
     #[arg(long)]
     pub timeout: Option<f64>,
+    /// One JSON object per line: {"payload": ..., "source": ...}.
     #[arg(long)]
     pub json: bool,
 }

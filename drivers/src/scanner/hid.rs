@@ -17,7 +17,7 @@ use super::serial::line_reads;
 use super::{DeviceRead, ScanDevice, ScanError, ScanSource};
 
 /// Key map of a keyboard-wedge scanner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyLayout {
     /// US QWERTY; Alt+numpad codes only for ASCII.

@@ -13,12 +13,13 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 /// What ends a code on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Terminator {
     #[default]
     Cr,
     Lf,
+    #[value(name = "crlf")]
     CrLf,
     Tab,
 }

@@ -157,7 +157,9 @@ impl StaffController {
             id: k.options().kiosk_id.clone().into(),
             version: env!("CARGO_PKG_VERSION").into(),
             // Empty: the screen says "no network" in its own language.
-            address: local_ip().unwrap_or_default().into(),
+            address: crate::platform::network::route_address()
+                .unwrap_or_default()
+                .into(),
         });
         let help_open =
             self.actions.borrow().help_open() || kiosk.as_ref().is_some_and(|k| k.help().active());
@@ -238,12 +240,4 @@ fn reason_ui(reason: Option<Reason>) -> OutOfServiceReason {
         Some(Reason::Network) => OutOfServiceReason::Network,
         Some(Reason::Closed) => OutOfServiceReason::Closed,
     }
-}
-
-/// The address this kiosk reaches the network from, for staff and hall IT. Connecting a UDP
-/// socket sends nothing; it only asks the kernel which source address a route would use.
-fn local_ip() -> Option<String> {
-    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    s.connect("192.0.2.1:9").ok()?;
-    Some(s.local_addr().ok()?.ip().to_string())
 }
