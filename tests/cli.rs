@@ -568,16 +568,18 @@ fn staff_hash_pin_makes_a_hash_the_gate_accepts_and_refuses_a_bad_pin() {
             .unwrap();
         child.wait_with_output().unwrap()
     };
-    let out = run("2468\n");
+    let out = run("246813\n");
     assert!(out.status.success());
     let hash = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert!(hash.starts_with("$argon2"), "{hash}");
     let mut gate =
         hall_kiosk::flows::staff::StaffGate::new(vec![hash], std::time::Duration::from_secs(60));
-    assert!(gate.try_pin("2468", std::time::Instant::now()).is_ok());
+    assert!(gate.try_pin("246813", std::time::Instant::now()).is_ok());
     let bad = run("12ab\n");
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("4 to 12 digits"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("6 to 12 digits"));
+    let short = run("2468\n");
+    assert!(!short.status.success(), "four digits are too few");
 }
 
 #[test]
@@ -585,7 +587,12 @@ fn staff_code_is_accepted_by_a_kiosk_with_the_same_key_and_refused_with_another(
     use kiosk_drivers::scanner::payload::{self, HmacVerifier, KioskCode, SchemeContext};
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("staff-qr.key");
-    std::fs::write(&key, "00112233445566778899aabbccddeeff\n").unwrap();
+    std::fs::write(
+        &key,
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = kiosk()
         .args(["staff", "code", "--staff-id", "W0012", "--hours", "8"])
         .arg("--key-file")
@@ -603,7 +610,10 @@ fn staff_code_is_accepted_by_a_kiosk_with_the_same_key_and_refused_with_another(
         hall_hosts: vec![],
         verifier: Some(Box::new(HmacVerifier::from_hex(hex).unwrap())),
     };
-    match payload::parse(&code, &ctx("00112233445566778899aabbccddeeff")) {
+    match payload::parse(
+        &code,
+        &ctx("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"),
+    ) {
         KioskCode::Staff { staff_id, expires } => {
             assert_eq!(staff_id, "W0012");
             let left = expires - time::OffsetDateTime::now_utc();

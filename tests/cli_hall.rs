@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use hall_kiosk::platform::config::EXAMPLE;
 use kiosk_drivers::scanner::payload::HmacVerifier;
 
-const STAFF_KEY: &str = "00112233445566778899aabbccddeeff";
+const STAFF_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 fn kiosk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kiosk"))
@@ -26,6 +26,7 @@ fn xiahe(dir: &Path, backend: &str, extra: &str) -> PathBuf {
     std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
     let key = dir.join("staff-qr.key");
     std::fs::write(&key, STAFF_KEY).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     let d = dir.join("kiosk.toml.d");
     std::fs::create_dir_all(&d).unwrap();
     std::fs::write(
@@ -34,8 +35,10 @@ fn xiahe(dir: &Path, backend: &str, extra: &str) -> PathBuf {
             "[kiosk]\nid = \"XH-ZW-02\"\nhall_id = \"xiahe\"\nhall_name = \"夏河县政务服务中心\"\n\
              public_url = \"https://zwfw.xiahe.gov.cn\"\ndata_dir = {data:?}\n\
              [backend]\nurl = {backend:?}\ntoken_file = {token:?}\ntimeout_ms = 1000\n\
+             allow_insecure_http = {insecure}\n\
              [staff]\nqr_key_file = {key:?}\n{extra}",
             data = dir.join("data"),
+            insecure = backend.starts_with("http://"),
         ),
     )
     .unwrap();
@@ -298,4 +301,81 @@ fn every_option_has_help_and_every_command_an_example() {
     let mut missing = Vec::new();
     walk(&hall_kiosk::cli::Cli::command(), "", &mut missing);
     assert!(missing.is_empty(), "{missing:#?}");
+}
+
+/// `kiosk hall-sim --token T`: the reference backend with a hall's own token; a kiosk with
+/// another token is refused (401), the right one answered.
+#[test]
+fn hall_sim_takes_its_token_on_the_command_line() {
+    use std::io::{BufRead, Read, Write};
+    let mut child = kiosk()
+        .args([
+            "hall-sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "xiahe-7f3a",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let addr = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let get = |token: &str| {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "GET /kiosk/v1/catalog HTTP/1.1\r\nHost: hall\r\nAuthorization: Bearer {token}\r\n\
+             X-Kiosk-Id: XH-ZW-02\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer.lines().next().unwrap_or_default().to_string()
+    };
+    let refused = get("demo-token");
+    let served = get("xiahe-7f3a");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(refused.contains(" 401 "), "{refused}");
+    assert!(served.contains(" 200 "), "{served}");
+}
+
+/// The HMAC staff key opens staff mode on every kiosk that holds it: `config check` refuses
+/// an empty or short key and one that other users can read.
+#[test]
+fn config_check_refuses_a_weak_or_readable_staff_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = xiahe(dir.path(), "https://zwfw.xiahe.gov.cn/kiosk/v1", "");
+    let key = dir.path().join("staff-qr.key");
+    let check = || run(&config, &["config", "check"]);
+    assert!(
+        check().status.success(),
+        "{}",
+        String::from_utf8_lossy(&check().stderr)
+    );
+    for (text, mode, why) in [
+        ("", 0o600, "too short"),
+        ("00112233445566778899aabbccddeeff", 0o600, "too short"),
+        (STAFF_KEY, 0o644, "chmod 600"),
+    ] {
+        std::fs::write(&key, text).unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = check();
+        assert_eq!(out.status.code(), Some(78), "{text:?} {mode:o}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("staff.qr_key_file") && err.contains(why),
+            "{err}"
+        );
+    }
 }

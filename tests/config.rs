@@ -214,6 +214,23 @@ fn values_out_of_range_are_rejected() {
             "opening_hours = \"weekdays\"",
             "ui.opening_hours",
         ),
+        // The token and citizens' data never travel in clear, unless a lab says so.
+        (
+            "url = \"https://zwfw.xiahe.gov.cn/kiosk/v1\"",
+            "url = \"http://zwfw.xiahe.gov.cn/kiosk/v1\"",
+            "backend.url",
+        ),
+        (
+            "timeout_ms = 5000",
+            "timeout_ms = 5000\nca_only = true",
+            "backend.ca_only",
+        ),
+        ("lockout_s = 300", "lockout_s = 0", "staff.lockout_s"),
+        (
+            "lockout_s = 300",
+            "lockout_s = 99999999999",
+            "staff.lockout_s",
+        ),
     ] {
         let text = complete();
         assert!(text.contains(from), "{from}");
@@ -312,4 +329,16 @@ fn config_check_command_prints_the_files_read_or_the_error() {
         err.contains("50-provision.toml:12:1: ui.brightness"),
         "{err}"
     );
+}
+
+#[test]
+fn plain_http_needs_the_lab_switch() {
+    let text = complete().replace(
+        "url = \"https://zwfw.xiahe.gov.cn/kiosk/v1\"",
+        "url = \"http://192.0.2.7:8080/kiosk/v1\"\nallow_insecure_http = true",
+    );
+    let c = parse(&text).expect("a lab bench may use http");
+    assert!(c.backend.allow_insecure_http);
+    let err = parse(&text.replace("allow_insecure_http = true", "")).unwrap_err();
+    assert!(err.to_string().contains("in clear"), "{err}");
 }

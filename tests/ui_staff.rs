@@ -14,7 +14,7 @@ use slint::ComponentHandle;
 fn kiosk() -> Rc<Kiosk> {
     i_slint_backend_testing::init_no_event_loop();
     let kiosk = Kiosk::new(UiOptions {
-        staff_pin_hashes: vec![hash_pin("2468")],
+        staff_pin_hashes: vec![hash_pin("246813")],
         staff_lockout: Duration::from_secs(300),
         ..UiOptions::default()
     })
@@ -79,7 +79,7 @@ fn hidden_long_press_opens_the_pin_pad() {
 fn right_pin_opens_status_and_out_of_service_shows_a_notice() {
     let kiosk = kiosk();
     kiosk.open(Feature::Staff);
-    enter(&kiosk, "2468");
+    enter(&kiosk, "246813");
     let nav = kiosk.window().global::<Nav>();
     assert_eq!(nav.get_screen(), Screen::StaffStatus);
     let info = kiosk
@@ -95,7 +95,7 @@ fn right_pin_opens_status_and_out_of_service_shows_a_notice() {
     assert!(!shows(&kiosk, "取号"), "no tiles while out of service");
 
     kiosk.open(Feature::Staff);
-    enter(&kiosk, "2468");
+    enter(&kiosk, "246813");
     tap(&kiosk, "恢复服务");
     tap(&kiosk, "退出工作人员模式");
     assert_eq!(nav.get_screen(), Screen::Home);
@@ -116,7 +116,7 @@ fn five_wrong_pins_lock_staff_mode() {
     assert_eq!(staff.get_message(), PinMessage::Locked);
     assert_eq!(staff.get_locked_minutes(), 5);
     // Locked: even the right PIN does not open it.
-    enter(&kiosk, "2468");
+    enter(&kiosk, "246813");
     assert_eq!(
         kiosk.window().global::<Nav>().get_screen(),
         Screen::StaffPin
@@ -132,7 +132,7 @@ fn five_wrong_pins_lock_staff_mode() {
 fn staff_mode_leaves_itself_after_its_own_shorter_idle_time() {
     let kiosk = kiosk();
     kiosk.open(Feature::Staff);
-    enter(&kiosk, "2468");
+    enter(&kiosk, "246813");
     let nav = kiosk.window().global::<Nav>();
     assert_eq!(nav.get_screen(), Screen::StaffStatus);
     for _ in 0..59 {

@@ -91,6 +91,10 @@ impl Client {
             let cert = reqwest::Certificate::from_pem(&pem)
                 .map_err(|e| ClientError::Tls(e.to_string()))?;
             b = b.add_root_certificate(cert);
+            if s.ca_only {
+                // The hall's own PKI only: a certificate from any public CA is refused.
+                b = b.tls_built_in_root_certs(false);
+            }
         }
         if let Some((cert, key)) = &s.client_cert {
             let mut pem = std::fs::read(cert)

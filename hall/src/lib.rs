@@ -44,6 +44,8 @@ pub struct LinkSettings {
     /// The budget for a ticket before the offline block is used.
     pub ticket_timeout: Duration,
     pub ca_file: Option<PathBuf>,
+    /// Trust only `ca_file`, not the public web roots: the hall's own PKI.
+    pub ca_only: bool,
     pub client_cert: Option<(PathBuf, PathBuf)>,
     pub data_dir: PathBuf,
     pub hall_utc_offset: time::UtcOffset,
@@ -74,6 +76,7 @@ impl LinkSettings {
             connect_timeout: Duration::from_secs(2),
             ticket_timeout: Duration::from_secs(3),
             ca_file: None,
+            ca_only: false,
             client_cert: None,
             data_dir,
             hall_utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),

@@ -13,7 +13,10 @@ pub struct SimArgs {
     /// Address to serve interface v1 on, e.g. 127.0.0.1:8080.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// File holding the bearer token kiosks must send (default: "demo-token").
+    /// The bearer token kiosks must send; default "demo-token", the demo's.
+    #[arg(long, conflicts_with = "token_file")]
+    pub token: Option<String>,
+    /// A file holding the bearer token (a token on the command line shows in `ps`).
     #[arg(long)]
     pub token_file: Option<PathBuf>,
     /// Catalog JSON to serve (default: the sample catalog).
@@ -37,9 +40,15 @@ pub fn run(args: SimArgs) -> ExitCode {
     let read =
         |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
     let token = match args.token_file.as_ref().map(read).transpose() {
-        Ok(t) => t.map_or_else(|| "demo-token".into(), |t| t.trim().to_string()),
+        Ok(t) => t
+            .map(|t| t.trim().to_string())
+            .or_else(|| args.token.clone())
+            .unwrap_or_else(|| "demo-token".into()),
         Err(e) => return fail(e),
     };
+    if token.is_empty() {
+        return fail("the token is empty: every kiosk would be let in".into());
+    }
     let catalog = match args.catalog.as_ref().map(read).transpose() {
         Ok(c) => c.unwrap_or_else(|| SAMPLE_CATALOG.into()),
         Err(e) => return fail(e),

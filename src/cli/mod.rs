@@ -191,9 +191,17 @@ fn check_config(path: &Path) -> ExitCode {
             .iter()
             .map(|l| l.path.display().to_string())
             .collect();
-        Config::from_layers(layers).map(|_| names)
+        Config::from_layers(layers).map(|c| (c, names))
     }) {
-        Ok(names) => {
+        Ok((c, names)) => {
+            // The staff key opens staff mode: a file others can read, or a key short
+            // enough to guess, is as bad as a broken config.
+            if let Some(key) = &c.staff.qr_key_file {
+                if let Err(e) = crate::services::staff_key::read_staff_key(key) {
+                    eprintln!("kiosk: staff.qr_key_file: {e}");
+                    return ExitCode::from(EX_CONFIG);
+                }
+            }
             println!("ok");
             for n in names {
                 println!("  read {n}");

@@ -47,8 +47,10 @@ pub fn run(command: StaffCommand) -> ExitCode {
                 Err(e) => return fail(format!("cannot read the PIN: {e}")),
             };
             let pin = pin.trim();
-            if pin.len() < 4 || pin.len() > 12 || !pin.bytes().all(|b| b.is_ascii_digit()) {
-                return fail("a staff PIN is 4 to 12 digits (the pad has digits only)");
+            // Six digits at least: with five tries per lockout, a million PINs keep a
+            // guesser busy for years; four digits would not.
+            if pin.len() < 6 || pin.len() > 12 || !pin.bytes().all(|b| b.is_ascii_digit()) {
+                return fail("a staff PIN is 6 to 12 digits (the pad has digits only)");
             }
             println!("{}", crate::flows::staff::hash_pin(pin));
             ExitCode::SUCCESS

@@ -16,6 +16,9 @@ pub struct LiveStaff {
     pub health: HealthBoard,
     pub tasks: Tasks,
     pub kiosk_id: String,
+    /// The backend is reached over plain HTTP (`backend.allow_insecure_http`, a lab or the
+    /// demo): staff are told, so it is never left that way in a hall by mistake.
+    pub insecure_http: bool,
 }
 
 fn device_line(
@@ -115,6 +118,9 @@ impl StaffActions for LiveStaff {
             backend.push(Phrase::new("token-refused"));
         } else {
             backend.push(Phrase::new(if s.online { "online" } else { "offline" }));
+            if self.insecure_http {
+                backend.push(Phrase::new("insecure-http"));
+            }
             backend.push(ago("last-answer", s.last_contact_ms));
             if let Some(k) = s.clock_skew_s.filter(|_| clock_skewed(s.clock_skew_s)) {
                 backend.push(Phrase::with("clock-off", format!("{k:+}")));
@@ -129,7 +135,7 @@ impl StaffActions for LiveStaff {
             name: "backend".into(),
             level: if s.auth_failed {
                 Level::Fault
-            } else if clock_skewed(s.clock_skew_s) {
+            } else if clock_skewed(s.clock_skew_s) || self.insecure_http {
                 Level::Warn
             } else if s.online {
                 Level::Ok
@@ -183,6 +189,8 @@ impl StaffActions for LiveStaff {
             .offline_left
             .iter()
             .map(|(c, n)| Phrase::with2("numbers-left", c, n))
+            // The screen shows six phrases a line (StaffWords.joined).
+            .take(6)
             .collect();
         if left.is_empty() {
             left.push(Phrase::new("none-reserved"));

@@ -19,6 +19,7 @@ pub fn link_settings(config: &Config) -> Result<LinkSettings, ConfigError> {
     s.public_base = config.kiosk.public_url.trim_end_matches('/').to_string();
     s.timeout = Duration::from_millis(config.backend.timeout_ms);
     s.ca_file = config.backend.ca_file.clone();
+    s.ca_only = config.backend.ca_only;
     s.client_cert = config
         .backend
         .client_cert

@@ -9,6 +9,9 @@ use argon2::Argon2;
 /// Wrong PINs in a row that lock staff mode.
 pub const MAX_TRIES: u32 = 5;
 
+/// The longest lockout the gate keeps (the config allows at most a day).
+const FOREVER: Duration = Duration::from_secs(366 * 24 * 3600);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Denied {
     /// Wrong PIN; this many tries are left before the lockout.
@@ -28,6 +31,7 @@ impl StaffGate {
     /// `hashes` are argon2 PHC strings (`kiosk staff hash-pin` makes them); malformed ones
     /// never match.
     pub fn new(hashes: Vec<String>, lockout: Duration) -> StaffGate {
+        let lockout = lockout.min(FOREVER);
         StaffGate {
             hashes,
             lockout,
@@ -53,7 +57,8 @@ impl StaffGate {
         }
         self.wrong += 1;
         if self.wrong >= MAX_TRIES {
-            self.locked_until = Some(now + self.lockout);
+            // A lockout too long for the clock is as good as forever, never a panic.
+            self.locked_until = Some(now.checked_add(self.lockout).unwrap_or(now + FOREVER));
             return Err(Denied::Locked {
                 remaining: self.lockout,
             });

@@ -217,7 +217,30 @@ impl Config {
         if !(self.backend.url.starts_with("https://") || self.backend.url.starts_with("http://")) {
             return Err((
                 "backend.url",
-                format!("must be an http(s) URL, not {:?}", self.backend.url),
+                format!("must be an https:// URL, not {:?}", self.backend.url),
+            ));
+        }
+        if self.backend.url.starts_with("http://") && !self.backend.allow_insecure_http {
+            return Err((
+                "backend.url",
+                "http:// would send the token and citizens' data in clear: use https://, or \
+                 set backend.allow_insecure_http = true on a lab bench"
+                    .into(),
+            ));
+        }
+        if self.backend.ca_only && self.backend.ca_file.is_none() {
+            return Err((
+                "backend.ca_only",
+                "trusts only backend.ca_file, which is not set".into(),
+            ));
+        }
+        if !(30..=86_400).contains(&self.staff.lockout_s) {
+            return Err((
+                "staff.lockout_s",
+                format!(
+                    "must be 30 to 86400 seconds (a lockout of 0 is none), not {}",
+                    self.staff.lockout_s
+                ),
             ));
         }
         Ok(())

@@ -303,8 +303,17 @@ pub struct BackendSection {
     pub token_file: PathBuf,
     #[serde(default = "default_timeout")]
     pub timeout_ms: u64,
+    /// A CA certificate (PEM) the hall's backend certificate is checked against, besides
+    /// the public web roots.
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
+    /// Trust `ca_file` only, not the public web roots: the hall's own PKI.
+    #[serde(default)]
+    pub ca_only: bool,
+    /// Lets `url` be `http://`, which sends the token and citizens' data in clear: for a
+    /// lab bench or the demo only. Staff see it on the status screen.
+    #[serde(default)]
+    pub allow_insecure_http: bool,
     #[serde(default)]
     pub client_cert: Option<PathBuf>,
     #[serde(default)]
