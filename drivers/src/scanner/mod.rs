@@ -304,7 +304,14 @@ fn send(tx: &mpsc::Sender<ScannerEvent>, ev: ScannerEvent) -> bool {
     match tx.try_send(ev) {
         Ok(()) => true,
         Err(mpsc::error::TrySendError::Full(ev)) => {
-            tracing::warn!(?ev, "scanner event queue full; event dropped");
+            // The kind only: a scan's payload may be a citizen's code or a staff credential.
+            let kind = match ev {
+                ScannerEvent::Scanned(s) => format!("a code of {} bytes", s.payload.len()),
+                ScannerEvent::Rejected(_) => "rejected input".into(),
+                ScannerEvent::Offline(_) => "offline".into(),
+                ScannerEvent::Back => "back".into(),
+            };
+            tracing::warn!("scanner event queue full; {kind} dropped");
             true
         }
         Err(mpsc::error::TrySendError::Closed(_)) => false,
