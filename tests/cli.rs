@@ -594,8 +594,8 @@ fn staff_code_is_accepted_by_a_kiosk_with_the_same_key_and_refused_with_another(
     .unwrap();
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = kiosk()
-        .args(["staff", "code", "--staff-id", "W0012", "--hours", "8"])
-        .arg("--key-file")
+        .args(["staff", "code", "--staff", "W0012", "--valid", "8h"])
+        .arg("--hmac-key-file")
         .arg(&key)
         .output()
         .unwrap();
@@ -609,12 +609,15 @@ fn staff_code_is_accepted_by_a_kiosk_with_the_same_key_and_refused_with_another(
         hall_id: "hezuo".into(),
         hall_hosts: vec![],
         verifier: Some(Box::new(HmacVerifier::from_hex(hex).unwrap())),
+        staff_key: None,
     };
     match payload::parse(
         &code,
         &ctx("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"),
     ) {
-        KioskCode::Staff { staff_id, expires } => {
+        KioskCode::Staff {
+            staff_id, expires, ..
+        } => {
             assert_eq!(staff_id, "W0012");
             let left = expires - time::OffsetDateTime::now_utc();
             assert!(left > time::Duration::hours(7) && left <= time::Duration::hours(8));
@@ -626,8 +629,8 @@ fn staff_code_is_accepted_by_a_kiosk_with_the_same_key_and_refused_with_another(
         KioskCode::BadSignature
     );
     let bad = kiosk()
-        .args(["staff", "code", "--staff-id", "W 12"])
-        .arg("--key-file")
+        .args(["staff", "code", "--staff", "W 12"])
+        .arg("--hmac-key-file")
         .arg(&key)
         .output()
         .unwrap();

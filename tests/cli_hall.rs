@@ -379,3 +379,83 @@ fn config_check_refuses_a_weak_or_readable_staff_key() {
         );
     }
 }
+
+/// The staff office makes a key pair and codes; a kiosk given only the public key reads a
+/// code as valid and single-use, and one valid longer than its cap as refused.
+#[test]
+fn staff_office_keys_make_codes_the_kiosk_reads() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("office");
+    let out = kiosk()
+        .args(["staff", "keygen", "--out"])
+        .arg(&office)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(public.len(), 64);
+    let private = office.join("staff-code.key");
+    assert_eq!(std::fs::metadata(&private).unwrap().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::read_to_string(office.join("staff-code.pub"))
+            .unwrap()
+            .trim(),
+        public
+    );
+    let again = kiosk()
+        .args(["staff", "keygen", "--out"])
+        .arg(&office)
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "an existing key is never overwritten"
+    );
+
+    let config = xiahe(
+        dir.path(),
+        "https://zwfw.xiahe.gov.cn/kiosk/v1",
+        &format!("code_public_key = {public:?}\n"),
+    );
+    let code = |valid: &str| {
+        let out = kiosk()
+            .args([
+                "staff", "code", "--staff", "S042", "--valid", valid, "--key",
+            ])
+            .arg(&private)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let eight = code("8h");
+    assert!(eight.starts_with("hk:staff:v2:S042:"), "{eight}");
+    let v = json(&run(&config, &["scan", "parse", &eight, "--json"]));
+    assert_eq!(
+        (&v["valid"], &v["single_use"]),
+        (&true.into(), &true.into()),
+        "{v}"
+    );
+    let long = json(&run(&config, &["scan", "parse", &code("20h"), "--json"]));
+    assert_eq!(
+        (&long["valid"], &long["reason"]),
+        (&false.into(), &"lifetime".into())
+    );
+    let refused = kiosk()
+        .args([
+            "staff", "code", "--staff", "S042", "--valid", "30h", "--key",
+        ])
+        .arg(&private)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success(), "no code valid beyond a day");
+}

@@ -35,6 +35,65 @@ fn sign_in_as(r: &common::Rig, staff_id: &str) {
     });
 }
 
+/// A kiosk holding only the staff office's public key: a code signed by the private key
+/// opens staff mode once; the same code again, a tampered one, one valid too long and one
+/// signed by another key open nothing, and each refusal is in the audit trail.
+#[test]
+fn a_single_use_staff_code_opens_once_and_copies_do_not() {
+    use hall_kiosk::services::staff_key::StaffCodeSigner;
+    let office = StaffCodeSigner::generate();
+    let public = office.public_hex();
+    let r = common::rig_configured(move |c| c.staff.code_public_key = Some(public), |_| {});
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    let hall = world.hall.clone();
+    // The services judge lifetime and keep nonces by the true time; the screen's clock is
+    // the rig's fixed one, which is earlier.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let code = office.code("W0021", now + 3600);
+    world.scanner.scan(code.as_bytes()).unwrap();
+    wait_until(k, "staff status", || screen(k) == "staff-status");
+    tap(k, "退出工作人员模式");
+    assert_eq!(screen(k), "home");
+
+    let refused = |what: &str| {
+        hall.staff_actions()
+            .iter()
+            .filter(|a| a["action"] == what)
+            .count()
+    };
+    // The scanner drops a code shown twice in a row: another code comes between.
+    world.scanner.scan(b"hk:appt:v1:hezuo:AP0001").unwrap();
+    common::pump_for(k, std::time::Duration::from_millis(300));
+    k.go_home();
+    world.scanner.scan(code.as_bytes()).unwrap();
+    wait_until(k, "the replay in the audit trail", || {
+        refused("replayed staff code refused") == 1
+    });
+    world
+        .scanner
+        .scan(office.code("W0021", now + 20 * 3600).as_bytes())
+        .unwrap();
+    wait_until(k, "the over-long code in the audit trail", || {
+        refused("staff code valid too long refused") == 1
+    });
+    let other = StaffCodeSigner::generate().code("W0021", now + 3600);
+    let mut tampered = office.code("W0022", now + 3600).into_bytes();
+    let at = "hk:staff:v2:W002".len();
+    tampered[at] = b'9';
+    world.scanner.scan(other.as_bytes()).unwrap();
+    world.scanner.scan(&tampered).unwrap();
+    common::pump_for(k, std::time::Duration::from_millis(600));
+    assert_eq!(screen(k), "home", "nothing opened staff mode again");
+    assert!(!k.staff().signed_in());
+    let signed_in = hall
+        .staff_actions()
+        .iter()
+        .filter(|a| a["action"] == "signed in with staff code")
+        .count();
+    assert_eq!(signed_in, 1, "{:?}", hall.staff_actions());
+}
+
 #[test]
 fn a_signed_staff_code_signs_in_and_forged_or_expired_ones_do_not() {
     assert_eq!(

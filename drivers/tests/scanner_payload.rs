@@ -10,6 +10,7 @@ fn ctx() -> SchemeContext {
         hall_id: "HZ01".into(),
         hall_hosts: vec!["hall.example.gov.cn".into(), "127.0.0.1:8080".into()],
         verifier: Some(Box::new(HmacVerifier::new(TEST_KEY))),
+        staff_key: None,
     }
 }
 
@@ -146,7 +147,8 @@ fn staff_codes_need_a_key_and_a_valid_signature() {
         parse(&code, &c),
         KioskCode::Staff {
             staff_id: "S042".into(),
-            expires: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap()
+            expires: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+            nonce: None,
         }
     );
     let tampered = code.replace("1790000000", "1890000000");
@@ -235,6 +237,7 @@ fn payment_codes_are_recognised_by_their_ranges() {
         hall_id: "hezuo".into(),
         hall_hosts: vec![],
         verifier: None,
+        staff_key: None,
     };
     for code in [
         "134567890123456789",

@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         hall_id: "HZ01".into(),
         hall_hosts: vec!["hall.example.gov.cn".into(), "127.0.0.1:8080".into()],
         verifier: Some(Box::new(HmacVerifier::new(TEST_KEY))),
+        staff_key: None,
     };
     let text = match decode_text(data) {
         Ok(t) => t,

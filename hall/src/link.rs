@@ -1048,6 +1048,13 @@ impl HallLink {
     }
 
     /// Staff: dead letters, retry one.
+    /// Uses a single-use staff code's nonce (committed before the answer): true the first
+    /// time, false when the code was shown before.
+    pub async fn use_nonce(&self, nonce: String, expires_at_ms: i64) -> Result<bool, StoreError> {
+        self.with_store(move |s| s.use_nonce(&nonce, expires_at_ms))
+            .await
+    }
+
     pub fn dead_letters(&self) -> Result<Vec<crate::store::Entry>, StoreError> {
         self.store().entries("dead")
     }

@@ -102,6 +102,11 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         fetched_at INTEGER NOT NULL
      );",
+    // 2: the nonces of single-use staff codes, kept until the code would have expired.
+    "CREATE TABLE used_nonces (
+        nonce TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+     );",
 ];
 
 /// The schema version this build writes and reads (`PRAGMA user_version` once migrated).
@@ -573,6 +578,22 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Uses a single-use code's nonce: true when it had not been seen, false for a replay.
+    /// Kept until `expires_at_ms`, after which the code is refused as expired anyway.
+    pub fn use_nonce(&mut self, nonce: &str, expires_at_ms: i64) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM used_nonces WHERE expires_at <= ?1",
+            params![now_ms()],
+        )?;
+        let fresh = tx.execute(
+            "INSERT OR IGNORE INTO used_nonces (nonce, expires_at) VALUES (?1, ?2)",
+            params![nonce, expires_at_ms],
+        )? == 1;
+        tx.commit()?;
+        Ok(fresh)
     }
 
     /// Unused, unexpired offline numbers per category.

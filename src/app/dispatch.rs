@@ -42,10 +42,15 @@ impl Kiosk {
                 self.screen.activity();
                 return;
             }
-            AppEvent::Scanned(ScannedCode::Staff { staff_id, expires }) => {
+            AppEvent::Scanned(ScannedCode::Staff {
+                staff_id,
+                expires,
+                refused,
+            }) => {
                 self.screen.activity();
                 let now = self.now().unix_timestamp();
-                self.staff().sign_in_by_code(staff_id, *expires, now);
+                self.staff()
+                    .sign_in_by_code(staff_id, *expires, now, *refused);
                 return;
             }
             AppEvent::DemoStatus(s) => {

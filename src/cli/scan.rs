@@ -9,8 +9,10 @@ use kiosk_drivers::scanner::payload::{self, KioskCode};
 use serde_json::{json, Value};
 
 use super::fail;
+use crate::domain::StaffRefusal;
 use crate::platform::config::Config;
 use crate::services::scanner::scheme_context;
+use hall_link::store::{db_path, StoreReader};
 
 #[derive(Subcommand)]
 pub enum ScanCommand {
@@ -70,16 +72,37 @@ pub fn describe(text: &str, config: &Config, now: i64) -> Value {
         KioskCode::ProvisionalReceipt { key } => json!({
             "kind": "receipt", "key": key.to_string(), "provisional": true,
         }),
-        KioskCode::Staff { staff_id, expires } => {
-            let expired = expires.unix_timestamp() <= now;
+        KioskCode::Staff {
+            staff_id,
+            expires,
+            nonce,
+        } => {
+            let expires = expires.unix_timestamp();
+            let max = i64::from(config.staff.code_max_hours) * 3600;
+            // Read-only: the store is looked at, the nonce never used up.
+            let replayed = nonce.as_deref().is_some_and(|n| {
+                StoreReader::open(&db_path(&config.kiosk.data_dir))
+                    .and_then(|r| r.nonce_used(n))
+                    .unwrap_or(false)
+            });
+            let reason = if expires <= now {
+                Some("expired")
+            } else if expires.saturating_sub(now) > max {
+                Some(StaffRefusal::TooLong.reason())
+            } else if replayed {
+                Some(StaffRefusal::Replayed.reason())
+            } else {
+                None
+            };
             let mut v = json!({
                 "kind": "staff",
                 "staff_id": staff_id,
-                "expires": expires.unix_timestamp(),
-                "valid": !expired,
+                "expires": expires,
+                "single_use": nonce.is_some(),
+                "valid": reason.is_none(),
             });
-            if expired {
-                v["reason"] = "expired".into();
+            if let Some(r) = reason {
+                v["reason"] = r.into();
             }
             v
         }

@@ -30,7 +30,7 @@ pub use feedback::{
 };
 pub use ports::{Desk, NoServices, StaffActions};
 pub use print::PrintOutcome;
-pub use scan::ScannedCode;
+pub use scan::{ScannedCode, StaffRefusal};
 pub use status::{Level, Phrase, StatusLine};
 pub use submission::{
     Case, MaterialStatus, ProgressFailure, ProgressFound, ProgressKey, SubmissionOrder,

@@ -246,9 +246,12 @@ impl From<KioskCode> for ScannedCode {
             },
             KioskCode::Receipt { receipt_no } => ScannedCode::Receipt(receipt_no),
             KioskCode::ProvisionalReceipt { key } => ScannedCode::Receipt(key.to_string()),
-            KioskCode::Staff { staff_id, expires } => ScannedCode::Staff {
+            KioskCode::Staff {
+                staff_id, expires, ..
+            } => ScannedCode::Staff {
                 staff_id,
                 expires: expires.unix_timestamp(),
+                refused: None,
             },
             KioskCode::BadSignature => ScannedCode::BadSignature,
             // Payments at the kiosk are still to come: a pay code is not one it can use.

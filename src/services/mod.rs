@@ -150,7 +150,7 @@ impl Services {
         let (mut gpio_device, gpio_handle) = gpio::open(&config.devices.gpio);
         gpio::watch_inputs(gpio_device.as_mut(), &wiring);
         let mut devices: Vec<Box<dyn Send>> = Vec::new();
-        if let Some(h) = scanner::start(&config, &wiring, &mut liveness) {
+        if let Some(h) = scanner::start(&config, &wiring, &link, &mut liveness) {
             devices.push(Box::new(h));
         }
         if let Some(h) = card_watch::start(&config, &wiring, &mut liveness) {

@@ -7,12 +7,14 @@ use kiosk_drivers::scanner::{self, ScannerConfig, ScannerEvent, ScannerHandle};
 use std::time::Duration;
 
 use super::convert::code_kind;
-use super::staff_key::staff_verifier;
+use super::staff_key::{staff_code_key, staff_verifier};
 use super::Wiring;
-use crate::domain::AppEvent;
+use crate::domain::{AppEvent, ScannedCode, StaffRefusal};
 use crate::health::board::DeviceState;
 use crate::platform::config::{fitted, Config};
 use crate::platform::liveness::Liveness;
+use hall_link::HallLink;
+use kiosk_drivers::scanner::payload::KioskCode;
 
 /// What a scanned code is read against: this hall's id (its appointment codes), its
 /// public site's host (its addresses) and the staff code key. `kiosk scan parse` uses the
@@ -22,11 +24,42 @@ pub fn scheme_context(config: &Config) -> SchemeContext {
         hall_id: config.kiosk.hall_id.clone(),
         hall_hosts: vec![config.public_host()],
         verifier: staff_verifier(config),
+        staff_key: staff_code_key(config),
+    }
+}
+
+/// Whether a signed staff code is refused before the staff flow sees it: valid for longer
+/// than the cap from `now_s`, or (a single-use code) shown before. Only here is a nonce
+/// used up: `kiosk scan parse` reads codes without it.
+pub async fn staff_refusal(
+    link: &HallLink,
+    expires_s: i64,
+    nonce: Option<String>,
+    now_s: i64,
+    max_hours: u32,
+) -> Option<StaffRefusal> {
+    if expires_s.saturating_sub(now_s) > i64::from(max_hours) * 3600 {
+        return Some(StaffRefusal::TooLong);
+    }
+    let nonce = nonce?;
+    match link.use_nonce(nonce, expires_s.saturating_mul(1000)).await {
+        Ok(true) => None,
+        Ok(false) => Some(StaffRefusal::Replayed),
+        // A kiosk that cannot record the nonce cannot tell a replay: refused.
+        Err(e) => {
+            tracing::warn!("staff code nonce not recorded: {e}");
+            Some(StaffRefusal::Replayed)
+        }
     }
 }
 
 /// Starts the scanner worker and its loop; None when the config has no scanner.
-pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Option<ScannerHandle> {
+pub fn start(
+    config: &Config,
+    wiring: &Wiring,
+    link: &HallLink,
+    liveness: &mut Liveness,
+) -> Option<ScannerHandle> {
     let (tasks, tx, health, metrics) = (
         wiring.tasks,
         wiring.tx.clone(),
@@ -44,6 +77,8 @@ pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Optio
         scanner::spawn_scanner(cfg)
     };
     let ctx = scheme_context(config);
+    let max_hours = config.staff.code_max_hours;
+    let link = link.clone();
     let stop = tasks.stop_signal();
     tasks.spawn(async move {
         loop {
@@ -58,7 +93,23 @@ pub fn start(config: &Config, wiring: &Wiring, liveness: &mut Liveness) -> Optio
                     metrics.scans.inc();
                     let code = payload::parse(&s.payload, &ctx);
                     tracing::info!("scanned a code: {}", code_kind(&code));
-                    tx.send(AppEvent::Scanned(code.into()));
+                    let mut scanned = ScannedCode::from(code.clone());
+                    if let (
+                        KioskCode::Staff { expires, nonce, .. },
+                        ScannedCode::Staff { refused, .. },
+                    ) = (code, &mut scanned)
+                    {
+                        let now = hall_link::clock::now_utc().unix_timestamp();
+                        *refused = staff_refusal(
+                            &link,
+                            expires.unix_timestamp(),
+                            nonce,
+                            now,
+                            max_hours,
+                        )
+                        .await;
+                    }
+                    tx.send(AppEvent::Scanned(scanned));
                 }
                 ScannerEvent::Offline(why) => {
                     tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "scanner offline: {why}");

@@ -1,4 +1,6 @@
-//! The key that checks signed staff QR codes.
+//! The keys that check signed staff QR codes: the staff office's Ed25519 public key for
+//! single-use `hk:staff:v2` codes (`staff.code_public_key`), and the older shared HMAC key
+//! (`staff.qr_key_file`) for `hk:staff:v1`, accepted only when long and private enough.
 
 use std::path::{Path, PathBuf};
 
@@ -65,5 +67,115 @@ pub fn staff_verifier(config: &Config) -> Option<Box<dyn CodeVerifier + Send + S
             tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "staff QR key unusable, staff codes refused: {e}");
             None
         }
+    }
+}
+
+/// Checks `hk:staff:v2` signatures with the staff office's public key. A kiosk holds only
+/// this: a stolen kiosk cannot make codes.
+pub struct Ed25519Verifier(ed25519_dalek::VerifyingKey);
+
+impl Ed25519Verifier {
+    /// From the key's 64 hex digits (`staff.code_public_key`).
+    pub fn from_hex(text: &str) -> Option<Ed25519Verifier> {
+        let bytes: [u8; 32] = hex::decode(text.trim()).ok()?.try_into().ok()?;
+        ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+            .ok()
+            .map(Ed25519Verifier)
+    }
+}
+
+impl CodeVerifier for Ed25519Verifier {
+    fn verify(&self, message: &[u8], sig_hex: &str) -> bool {
+        let Some(sig) = hex::decode(sig_hex)
+            .ok()
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        else {
+            return false;
+        };
+        // Strict: no malleable or small-order signatures.
+        self.0
+            .verify_strict(message, &ed25519_dalek::Signature::from_bytes(&sig))
+            .is_ok()
+    }
+}
+
+/// The verifier of `hk:staff:v2` codes from `staff.code_public_key`, if set (the config
+/// check has already refused a malformed one).
+pub fn staff_code_key(config: &Config) -> Option<Box<dyn CodeVerifier + Send + Sync>> {
+    let key = config.staff.code_public_key.as_deref()?;
+    match Ed25519Verifier::from_hex(key) {
+        Some(v) => Some(Box::new(v)),
+        None => {
+            tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "staff.code_public_key is not an Ed25519 public key: staff codes refused");
+            None
+        }
+    }
+}
+
+/// The staff office's side: a private key that makes single-use staff codes.
+pub struct StaffCodeSigner(ed25519_dalek::SigningKey);
+
+impl StaffCodeSigner {
+    /// A new key from the system's random source.
+    pub fn generate() -> StaffCodeSigner {
+        let mut seed = [0u8; 32];
+        argon2::password_hash::rand_core::RngCore::fill_bytes(
+            &mut argon2::password_hash::rand_core::OsRng,
+            &mut seed,
+        );
+        StaffCodeSigner(ed25519_dalek::SigningKey::from_bytes(&seed))
+    }
+
+    /// Reads a private key file as `kiosk staff keygen` writes it (64 hex digits, 0600).
+    pub fn read(path: &Path) -> Result<StaffCodeSigner, StaffKeyError> {
+        use std::os::unix::fs::PermissionsExt;
+        let read = |source| StaffKeyError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mode = std::fs::metadata(path).map_err(read)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(StaffKeyError::Readable {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(read)?;
+        let seed: [u8; 32] = hex::decode(text.trim())
+            .map_err(|source| StaffKeyError::Hex {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .try_into()
+            .map_err(|b: Vec<u8>| StaffKeyError::Short {
+                path: path.to_path_buf(),
+                len: b.len(),
+            })?;
+        Ok(StaffCodeSigner(ed25519_dalek::SigningKey::from_bytes(
+            &seed,
+        )))
+    }
+
+    /// The private key's file text (hex).
+    pub fn private_hex(&self) -> String {
+        hex::encode(self.0.to_bytes())
+    }
+
+    /// The public key for `staff.code_public_key` (hex).
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.0.verifying_key().to_bytes())
+    }
+
+    /// A single-use code for `staff_id`, valid until `expires` (Unix seconds).
+    pub fn code(&self, staff_id: &str, expires: i64) -> String {
+        use ed25519_dalek::Signer;
+        let mut nonce = [0u8; 12];
+        argon2::password_hash::rand_core::RngCore::fill_bytes(
+            &mut argon2::password_hash::rand_core::OsRng,
+            &mut nonce,
+        );
+        let message = format!("hk:staff:v2:{staff_id}:{expires}:{}", hex::encode(nonce));
+        let sig = self.0.sign(message.as_bytes());
+        format!("{message}:{}", hex::encode(sig.to_bytes()))
     }
 }

@@ -26,9 +26,18 @@ pub fn rig() -> Rig {
 
 /// The rig with some of the kiosk's options changed.
 pub fn rig_with(change: impl FnOnce(&mut UiOptions)) -> Rig {
+    rig_configured(|_| {}, change)
+}
+
+/// The rig with the demo config and the kiosk's options changed.
+pub fn rig_configured(
+    configure: impl FnOnce(&mut Config),
+    change: impl FnOnce(&mut UiOptions),
+) -> Rig {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::parse(DEMO, Path::new("kiosk.toml")).unwrap();
+    let mut config = Config::parse(DEMO, Path::new("kiosk.toml")).unwrap();
+    configure(&mut config);
     let mut services = Services::start(&config, World::Demo(dir.path().to_path_buf())).unwrap();
     let mut options = UiOptions {
         opening_hours: hall_kiosk::domain::hours::OpeningHours::Always,

@@ -36,10 +36,13 @@ pub enum KioskCode {
     Receipt { receipt_no: String },
     /// A receipt printed while the backend was unreachable, keyed by its idempotency key.
     ProvisionalReceipt { key: uuid::Uuid },
-    /// A signed staff code; the caller checks `expires` against its clock.
+    /// A signed staff code; the caller checks `expires` against its clock, its lifetime
+    /// against its cap and, for a single-use code (`hk:staff:v2`, Ed25519), that its
+    /// `nonce` was not seen before.
     Staff {
         staff_id: String,
         expires: time::OffsetDateTime,
+        nonce: Option<String>,
     },
     /// Another page of the hall's site.
     HallUrl(String),
@@ -177,8 +180,12 @@ pub struct SchemeContext {
     pub hall_id: String,
     /// Hosts of the hall's site, as `host` or `host:port` (case-insensitive).
     pub hall_hosts: Vec<String>,
-    /// Checks signatures; `None` accepts unsigned appointment codes and refuses staff codes.
+    /// Checks HMAC signatures (appointment codes, `hk:staff:v1`); `None` accepts unsigned
+    /// appointment codes and refuses v1 staff codes.
     pub verifier: Option<Box<dyn CodeVerifier + Send + Sync>>,
+    /// Checks the Ed25519 signatures of `hk:staff:v2` codes against the staff office's
+    /// public key; `None` refuses them.
+    pub staff_key: Option<Box<dyn CodeVerifier + Send + Sync>>,
 }
 
 impl fmt::Debug for SchemeContext {
@@ -187,6 +194,7 @@ impl fmt::Debug for SchemeContext {
             .field("hall_id", &self.hall_id)
             .field("hall_hosts", &self.hall_hosts)
             .field("verifier", &self.verifier.is_some())
+            .field("staff_key", &self.staff_key.is_some())
             .finish()
     }
 }
@@ -255,6 +263,7 @@ fn parse_hk(text: &str, rest: &str, ctx: &SchemeContext) -> KioskCode {
     match fields.as_slice() {
         ["appt", "v1", tail @ ..] => parse_appointment(text, tail, ctx),
         ["staff", "v1", tail @ ..] => parse_staff(text, tail, ctx),
+        ["staff", "v2", tail @ ..] => parse_staff_v2(text, tail, ctx),
         [kind, version, ..] => KioskCode::Unknown(UnknownReason::UnsupportedKind(format!(
             "{}:{}",
             truncate(kind),
@@ -343,7 +352,55 @@ fn parse_staff(text: &str, fields: &[&str], ctx: &SchemeContext) -> KioskCode {
     KioskCode::Staff {
         staff_id: (*staff_id).to_owned(),
         expires,
+        nonce: None,
     }
+}
+
+/// `hk:staff:v2:<staff_id>:<expires>:<nonce>:<sig>`: signed with the staff office's
+/// Ed25519 key (128 hex digits) over everything before the last colon; the nonce (16 to 64
+/// hex digits) makes each code single-use.
+fn parse_staff_v2(text: &str, fields: &[&str], ctx: &SchemeContext) -> KioskCode {
+    const KIND: &str = "staff";
+    let [staff_id, expires, nonce, sig] = fields else {
+        return malformed(
+            KIND,
+            "expected hk:staff:v2:<staff_id>:<expires>:<nonce>:<sig>",
+        );
+    };
+    if !is_token(staff_id) {
+        return malformed(KIND, "bad staff id");
+    }
+    let Some(expires) = unix_seconds(expires) else {
+        return malformed(KIND, "expiry is not unix seconds");
+    };
+    if !is_lower_hex(nonce, 16..=64) {
+        return malformed(KIND, "nonce is not 16 to 64 lowercase hex digits");
+    }
+    if !is_lower_hex(sig, 128..=128) {
+        return malformed(KIND, "signature is not 128 lowercase hex digits");
+    }
+    let Some(v) = &ctx.staff_key else {
+        return KioskCode::Unknown(UnknownReason::Unverifiable);
+    };
+    if !v.verify(signed_part(text).as_bytes(), sig) {
+        return KioskCode::BadSignature;
+    }
+    KioskCode::Staff {
+        staff_id: (*staff_id).to_owned(),
+        expires,
+        nonce: Some((*nonce).to_owned()),
+    }
+}
+
+fn unix_seconds(s: &str) -> Option<time::OffsetDateTime> {
+    if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    time::OffsetDateTime::from_unix_timestamp(s.parse().ok()?).ok()
+}
+
+fn is_lower_hex(s: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&s.len()) && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn host_matches(url: &url::Url, hall_hosts: &[String]) -> bool {

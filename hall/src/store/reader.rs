@@ -208,6 +208,15 @@ impl StoreReader {
         })
     }
 
+    /// Whether a single-use code's nonce was used already (and not yet expired).
+    pub fn nonce_used(&self, nonce: &str) -> Result<bool, ReadError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM used_nonces WHERE nonce = ?1 AND expires_at > ?2)",
+            rusqlite::params![nonce, crate::clock::now_ms()],
+            |r| r.get(0),
+        )?)
+    }
+
     /// SQLite's `PRAGMA integrity_check`: "ok", or the first problem found. Reads every
     /// page, so it is for the doctor, not for a status line.
     pub fn integrity_check(&self) -> Result<String, ReadError> {

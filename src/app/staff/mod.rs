@@ -82,13 +82,21 @@ impl StaffController {
     }
 
     /// A scanned staff code with a valid signature (the scanner checked it); `expires` and
-    /// `now` are Unix seconds. An expired code is refused, and said so in the log.
-    pub fn sign_in_by_code(&self, staff_id: &str, expires: i64, now: i64) {
+    /// `now` are Unix seconds. An expired code, or one the services refused (`refused`), is
+    /// refused, said so in the log and counted toward the lockout.
+    pub fn sign_in_by_code(
+        &self,
+        staff_id: &str,
+        expires: i64,
+        now: i64,
+        refused: Option<crate::domain::StaffRefusal>,
+    ) {
         self.feed(Input::Code {
             staff_id: staff_id.into(),
             expires,
             now,
             at: Instant::now(),
+            refused,
         });
     }
 

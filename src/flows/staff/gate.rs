@@ -55,17 +55,33 @@ impl StaffGate {
             self.wrong = 0;
             return Ok(());
         }
-        self.wrong += 1;
-        if self.wrong >= MAX_TRIES {
-            // A lockout too long for the clock is as good as forever, never a panic.
-            self.locked_until = Some(now.checked_add(self.lockout).unwrap_or(now + FOREVER));
-            return Err(Denied::Locked {
-                remaining: self.lockout,
-            });
+        match self.fail(now) {
+            Some(remaining) => Err(Denied::Locked { remaining }),
+            None => Err(Denied::Wrong {
+                tries_left: MAX_TRIES - self.wrong,
+            }),
         }
-        Err(Denied::Wrong {
-            tries_left: MAX_TRIES - self.wrong,
-        })
+    }
+
+    /// Counts a failed try (a wrong PIN, a refused staff code); the lockout's length when
+    /// this one locks the gate.
+    pub fn fail(&mut self, now: Instant) -> Option<Duration> {
+        match self.locked_until {
+            Some(until) if now < until => return None,
+            Some(_) => {
+                // The lockout ran out: a fresh count.
+                self.locked_until = None;
+                self.wrong = 0;
+            }
+            None => {}
+        }
+        self.wrong += 1;
+        if self.wrong < MAX_TRIES {
+            return None;
+        }
+        // A lockout too long for the clock is as good as forever, never a panic.
+        self.locked_until = Some(now.checked_add(self.lockout).unwrap_or(now + FOREVER));
+        Some(self.lockout)
     }
 
     pub fn is_locked(&self, now: Instant) -> bool {

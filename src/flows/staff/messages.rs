@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::domain::{AppEvent, Phrase};
+use crate::domain::{AppEvent, Phrase, StaffRefusal};
 
 /// A button on the status screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +136,8 @@ pub enum Input {
         expires: i64,
         now: i64,
         at: Instant,
+        /// Refused by the services although signed (replayed, valid too long).
+        refused: Option<StaffRefusal>,
     },
     Action(Action),
     /// The screen's brightness after a [`Effect::StepBrightness`], in per cent.

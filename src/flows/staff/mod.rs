@@ -16,7 +16,7 @@ pub use messages::{Action, Confirm, DeadAction, Effect, Input, PinMessage, Reaso
 use std::time::Duration;
 
 use crate::domain::privacy::{mask_id, mask_name};
-use crate::domain::{AppEvent, Phrase, ScannedCode};
+use crate::domain::{AppEvent, Phrase, ScannedCode, StaffRefusal};
 
 /// Longest PIN the pad accepts; longer input is ignored rather than silently truncated.
 pub const MAX_PIN: usize = 12;
@@ -98,7 +98,8 @@ impl StaffFlow {
                 expires,
                 now,
                 at,
-            } => self.code(staff_id, expires, now, at, &mut fx),
+                refused,
+            } => self.code(staff_id, expires, now, at, refused, &mut fx),
             Input::Leave => {
                 if self.signed_in {
                     self.audit("left staff mode", &mut fx);
@@ -197,19 +198,38 @@ impl StaffFlow {
         expires: i64,
         now: i64,
         at: std::time::Instant,
+        refused: Option<StaffRefusal>,
         fx: &mut Vec<Effect>,
     ) {
-        if expires <= now {
+        let refusal = refused
+            .map(StaffRefusal::what)
+            .or((expires <= now).then_some("expired staff code refused"));
+        if let Some(what) = refusal {
             fx.extend([
                 Effect::Alert {
-                    what: "expired staff code refused",
+                    what,
                     staff: Some(staff_id.clone()),
                 },
                 Effect::Audit {
                     who: staff_id,
-                    what: "expired staff code refused".into(),
+                    what: what.into(),
                 },
             ]);
+            // A refused code counts as a wrong PIN: someone is trying codes.
+            if let Some(remaining) = self.gate.fail(at) {
+                fx.extend([
+                    Effect::StaffLocked(true),
+                    Effect::Alert {
+                        what: "staff mode locked after refused staff codes",
+                        staff: None,
+                    },
+                ]);
+                if !self.signed_in {
+                    fx.push(Effect::PinMessage(PinMessage::Locked {
+                        minutes: remaining.as_secs().div_ceil(60) as u32,
+                    }));
+                }
+            }
             return;
         }
         // A signed code still opens: the person is named, and hall IT hear of it.

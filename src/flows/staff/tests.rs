@@ -32,6 +32,7 @@ fn code(staff_id: &str, expires: i64) -> Input {
         expires,
         now: NOW,
         at: Instant::now(),
+        refused: None,
     }
 }
 
@@ -408,4 +409,41 @@ fn a_kept_reason_is_shown_at_start_up_without_a_sign_in() {
     // A reason from a newer build shows the general words.
     assert_eq!(Reason::from_code("flood"), Some(Reason::Maintenance));
     assert_eq!(Reason::from_code(""), None);
+}
+
+/// A signed code the services refused (shown before, or valid too long) opens nothing, is
+/// named in the audit trail and an alert, and counts toward the lockout like a wrong PIN.
+#[test]
+fn refused_staff_codes_open_nothing_and_lock_staff_mode_after_five() {
+    use crate::domain::StaffRefusal;
+    let mut f = flow();
+    let refused = |why| Input::Code {
+        staff_id: "W0012".into(),
+        expires: NOW + 3600,
+        now: NOW,
+        at: Instant::now(),
+        refused: Some(why),
+    };
+    let fx = f.handle(refused(StaffRefusal::Replayed));
+    assert!(!f.signed_in());
+    assert!(fx.contains(&Effect::Audit {
+        who: "W0012".into(),
+        what: "replayed staff code refused".into(),
+    }));
+    assert!(!fx.contains(&Effect::StaffLocked(true)));
+    for _ in 0..3 {
+        f.handle(refused(StaffRefusal::TooLong));
+    }
+    let fx = f.handle(code("W0012", NOW - 1));
+    assert!(
+        fx.contains(&Effect::StaffLocked(true)),
+        "the fifth refusal locks: {fx:?}"
+    );
+    assert!(fx.contains(&Effect::Alert {
+        what: "staff mode locked after refused staff codes",
+        staff: None,
+    }));
+    // Locked: the right PIN does not open it either.
+    type_pin(&mut f, PIN, Instant::now());
+    assert!(!f.signed_in(), "locked by refused codes");
 }

@@ -234,6 +234,21 @@ impl Config {
                 "trusts only backend.ca_file, which is not set".into(),
             ));
         }
+        if let Some(key) = &self.staff.code_public_key {
+            let hex = key.trim();
+            if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err((
+                    "staff.code_public_key",
+                    "must be the 64 hex digits `kiosk staff keygen` printed".into(),
+                ));
+            }
+        }
+        if !(1..=24).contains(&self.staff.code_max_hours) {
+            return Err((
+                "staff.code_max_hours",
+                format!("must be 1 to 24 hours, not {}", self.staff.code_max_hours),
+            ));
+        }
         if !(30..=86_400).contains(&self.staff.lockout_s) {
             return Err((
                 "staff.lockout_s",

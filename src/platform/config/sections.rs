@@ -157,9 +157,21 @@ pub struct StaffSection {
     /// Staff mode leaves itself after this long untouched.
     #[serde(default = "default_staff_idle")]
     pub idle_timeout_s: u32,
-    /// HMAC-SHA256 key (hex) file for signed staff QR codes; none: staff QR codes are refused.
+    /// The staff office's Ed25519 public key (64 hex digits, `kiosk staff keygen`): it
+    /// checks single-use staff codes; the kiosk cannot make codes with it.
+    #[serde(default)]
+    pub code_public_key: Option<String>,
+    /// The longest a staff code may be valid for, from now: longer ones are refused.
+    #[serde(default = "default_code_hours")]
+    pub code_max_hours: u32,
+    /// The older shared HMAC-SHA256 key (hex, at least 32 bytes, mode 0600) for
+    /// `hk:staff:v1` codes; none: such codes are refused.
     #[serde(default)]
     pub qr_key_file: Option<PathBuf>,
+}
+
+fn default_code_hours() -> u32 {
+    12
 }
 
 impl Default for StaffSection {
@@ -168,6 +180,8 @@ impl Default for StaffSection {
             pin_hashes: Vec::new(),
             lockout_s: default_lockout(),
             idle_timeout_s: default_staff_idle(),
+            code_public_key: None,
+            code_max_hours: default_code_hours(),
             qr_key_file: None,
         }
     }
