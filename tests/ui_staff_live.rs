@@ -387,3 +387,51 @@ fn staff_screens_of_a_chinese_kiosk_have_no_english_words() {
     let words = english_words(k);
     assert!(words.is_empty(), "device test: {words:#?}");
 }
+
+/// Five wrong PINs lock staff mode, and the lock is kept in the store: a kiosk started
+/// again on the same data (the watchdog's restart, a pulled plug) is still locked.
+#[test]
+fn a_pin_lockout_outlives_a_restart() {
+    let r = rig();
+    let k = &r.kiosk;
+    k.open(Feature::Staff);
+    let staff = k.window().global::<Staff>();
+    for _ in 0..5 {
+        for d in "111111".chars() {
+            staff.invoke_digit(d.to_string().into());
+        }
+        staff.invoke_submit();
+    }
+    assert_eq!(staff.get_message(), hall_kiosk::ui::PinMessage::Locked);
+
+    let config = hall_kiosk::platform::config::Config::parse(
+        hall_kiosk::platform::config::DEMO,
+        std::path::Path::new("kiosk.toml"),
+    )
+    .unwrap();
+    let again = hall_kiosk::services::Services::start(
+        &config,
+        hall_kiosk::services::World::Demo(r.dir.path().to_path_buf()),
+    )
+    .unwrap();
+    use hall_kiosk::domain::StaffActions;
+    let kept = again
+        .staff()
+        .load_gate()
+        .expect("the gate's state was kept");
+    assert_eq!(kept.lockouts, 1);
+    let now = hall_link::clock::now_ms();
+    assert!(
+        kept.locked_until_ms
+            .is_some_and(|u| u > now + 200_000 && u <= now + 300_000),
+        "about five minutes left: {kept:?}"
+    );
+    // The restarted kiosk's gate takes it up: the right PIN does not open it.
+    let mut gate = hall_kiosk::flows::staff::StaffGate::new(
+        config.staff.pin_hashes.clone(),
+        std::time::Duration::from_secs(config.staff.lockout_s),
+    );
+    gate.restore(kept, std::time::Instant::now(), now);
+    assert!(gate.is_locked(std::time::Instant::now()));
+    again.shutdown();
+}

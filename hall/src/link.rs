@@ -1055,6 +1055,16 @@ impl HallLink {
             .await
     }
 
+    /// A state the kiosk keeps across restarts (JSON text), if any.
+    pub fn kept_state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.store().state(key)
+    }
+
+    /// Keeps a state across restarts; committed when this returns.
+    pub fn keep_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.store().set_state(key, value)
+    }
+
     pub fn dead_letters(&self) -> Result<Vec<crate::store::Entry>, StoreError> {
         self.store().entries("dead")
     }

@@ -107,6 +107,11 @@ const MIGRATIONS: &[&str] = &[
         nonce TEXT PRIMARY KEY,
         expires_at INTEGER NOT NULL
      );",
+    // 3: small states the kiosk keeps across restarts (the staff PIN gate's count).
+    "CREATE TABLE kiosk_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+     );",
 ];
 
 /// The schema version this build writes and reads (`PRAGMA user_version` once migrated).
@@ -577,6 +582,28 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// A kept state (JSON text), if any.
+    pub fn state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM kiosk_state WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Keeps a state (committed before this returns).
+    pub fn set_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
         Ok(())
     }
 

@@ -49,6 +49,12 @@ pub trait StaffActions {
     fn set_out_of_service(&self, _on: bool, _reason: &str) {}
     /// Staff mode was locked after wrong PINs (an alert until staff next sign in).
     fn set_staff_locked(&self, _on: bool) {}
+    /// The PIN gate's state kept across restarts (none: a fresh gate).
+    fn load_gate(&self) -> Option<crate::flows::staff::GateState> {
+        None
+    }
+    /// Keeps the PIN gate's state, so a restart is no free reset for a PIN guesser.
+    fn save_gate(&self, _state: crate::flows::staff::GateState) {}
     /// A citizen's help call is open at this kiosk.
     fn help_open(&self) -> bool {
         false

@@ -10,6 +10,9 @@ use crate::printing::{Known, PrintService};
 use crate::tasks::Tasks;
 use kiosk_drivers::printer::Condition;
 
+/// Where the PIN gate's state is kept in the store.
+const GATE_KEY: &str = "staff_gate";
+
 pub struct LiveStaff {
     pub link: HallLink,
     pub printer: Option<PrintService>,
@@ -280,6 +283,24 @@ impl StaffActions for LiveStaff {
 
     fn set_staff_locked(&self, on: bool) {
         self.health.set_staff_locked(on);
+    }
+
+    fn load_gate(&self) -> Option<crate::flows::staff::GateState> {
+        let text = self.link.kept_state(GATE_KEY).ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
+    fn save_gate(&self, state: crate::flows::staff::GateState) {
+        let kept = serde_json::to_string(&state)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                self.link
+                    .keep_state(GATE_KEY, &t)
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = kept {
+            tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "staff PIN lockout not kept: {e}");
+        }
     }
 
     fn dead_letters(&self) -> Vec<(String, String, Phrase)> {

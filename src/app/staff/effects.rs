@@ -53,6 +53,13 @@ impl StaffController {
                 staff.set_confirm_action(action);
             }),
             Effect::Notice(notice) => self.notice(notice),
+            Effect::GateChanged => {
+                let state = self
+                    .flow
+                    .borrow()
+                    .gate_state(std::time::Instant::now(), hall_link::clock::now_ms());
+                self.actions.borrow().save_gate(state);
+            }
             Effect::ClearHelp => {
                 if let Some(k) = self.kiosk.upgrade() {
                     k.help().end(false);
@@ -128,6 +135,7 @@ impl StaffController {
                     staff.set_message(PinMessage::Locked);
                     staff.set_locked_minutes(minutes as i32);
                 }
+                Message::CodeOnly => staff.set_message(PinMessage::CodeOnly),
             }
         });
     }

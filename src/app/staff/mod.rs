@@ -31,7 +31,13 @@ impl StaffController {
         })
     }
 
+    /// The services behind the staff screen; the PIN gate takes up its kept state.
     pub fn set_actions(&self, actions: Rc<dyn StaffActions>) {
+        if let Some(state) = actions.load_gate() {
+            self.flow
+                .borrow_mut()
+                .restore_gate(state, Instant::now(), hall_link::clock::now_ms());
+        }
         *self.actions.borrow_mut() = actions;
     }
 

@@ -116,8 +116,14 @@ pub enum View {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinMessage {
     None,
-    Wrong { tries_left: u32 },
-    Locked { minutes: u32 },
+    Wrong {
+        tries_left: u32,
+    },
+    Locked {
+        minutes: u32,
+    },
+    /// PINs are off until a staff code is used.
+    CodeOnly,
 }
 
 #[derive(Debug, Clone)]
@@ -196,6 +202,8 @@ pub enum Effect {
     /// The confirmation the screen asks for ("tap again"), or none.
     Confirm(Option<(String, Confirm)>),
     Notice(Phrase),
+    /// The PIN gate's count or lockout changed: keep it (see [`StaffFlow::gate_state`]).
+    GateChanged,
     /// Ends the citizen's help call at this kiosk.
     ClearHelp,
     /// Steps the screen's brightness by this many per cent; answer with

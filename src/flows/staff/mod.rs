@@ -10,7 +10,7 @@ mod messages;
 #[cfg(test)]
 mod tests;
 
-pub use gate::{hash_pin, Denied, StaffGate, MAX_TRIES};
+pub use gate::{hash_pin, Denied, GateState, StaffGate, MAX_TRIES};
 pub use messages::{Action, Confirm, DeadAction, Effect, Input, PinMessage, Reason, Test, View};
 
 use std::time::Duration;
@@ -51,6 +51,16 @@ impl StaffFlow {
             confirm: None,
             out_of_service: None,
         }
+    }
+
+    /// The PIN gate's state to keep across a restart.
+    pub fn gate_state(&self, now: std::time::Instant, now_ms: i64) -> GateState {
+        self.gate.state(now, now_ms)
+    }
+
+    /// Takes up the PIN gate's kept state at start-up.
+    pub fn restore_gate(&mut self, state: GateState, now: std::time::Instant, now_ms: i64) {
+        self.gate.restore(state, now, now_ms);
     }
 
     pub fn signed_in(&self) -> bool {
@@ -167,11 +177,21 @@ impl StaffFlow {
     fn submit(&mut self, now: std::time::Instant, fx: &mut Vec<Effect>) {
         let pin = std::mem::take(&mut self.pin);
         let result = self.gate.try_pin(&pin, now);
-        fx.push(self.dots());
+        fx.extend([self.dots(), Effect::GateChanged]);
         match result {
             Ok(()) => self.sign_in(PIN_WHO, "signed in with PIN", fx),
             Err(Denied::Wrong { tries_left }) => {
                 fx.push(Effect::PinMessage(PinMessage::Wrong { tries_left }));
+            }
+            Err(Denied::CodeOnly) => {
+                fx.extend([
+                    Effect::Alert {
+                        what: "staff PINs are off after repeated lockouts: a staff code is needed",
+                        staff: None,
+                    },
+                    Effect::StaffLocked(true),
+                    Effect::PinMessage(PinMessage::CodeOnly),
+                ]);
             }
             Err(Denied::Locked { remaining }) => {
                 fx.extend([
@@ -216,7 +236,7 @@ impl StaffFlow {
                 },
             ]);
             // A refused code counts as a wrong PIN: someone is trying codes.
-            if let Some(remaining) = self.gate.fail(at) {
+            if let Some(denied) = self.gate.fail(at) {
                 fx.extend([
                     Effect::StaffLocked(true),
                     Effect::Alert {
@@ -225,11 +245,15 @@ impl StaffFlow {
                     },
                 ]);
                 if !self.signed_in {
-                    fx.push(Effect::PinMessage(PinMessage::Locked {
-                        minutes: remaining.as_secs().div_ceil(60) as u32,
+                    fx.push(Effect::PinMessage(match denied {
+                        Denied::Locked { remaining } => PinMessage::Locked {
+                            minutes: remaining.as_secs().div_ceil(60) as u32,
+                        },
+                        _ => PinMessage::CodeOnly,
                     }));
                 }
             }
+            fx.push(Effect::GateChanged);
             return;
         }
         // A signed code still opens: the person is named, and hall IT hear of it.
@@ -240,6 +264,9 @@ impl StaffFlow {
             });
         }
         self.pin.clear();
+        // A person with a valid code vouches for the kiosk: PINs work again.
+        self.gate.reset();
+        fx.push(Effect::GateChanged);
         self.sign_in(&staff_id, "signed in with staff code", fx);
     }
 

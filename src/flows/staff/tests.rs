@@ -88,6 +88,7 @@ fn the_right_pin_signs_in_as_pin_and_shows_the_status() {
         fx,
         [
             Effect::PinDots(0),
+            Effect::GateChanged,
             Effect::StaffLocked(false),
             audit("pin", "signed in with PIN"),
             Effect::Activity,
@@ -107,8 +108,10 @@ fn wrong_pins_count_down_and_lock_even_the_right_one_until_the_lockout_ends() {
             fx,
             [
                 Effect::PinDots(0),
+                Effect::GateChanged,
                 Effect::PinMessage(PinMessage::Wrong { tries_left: left })
-            ]
+            ],
+            "each wrong PIN is kept (GateChanged), so a restart does not reset the count"
         );
     }
     let fx = type_pin(&mut f, "1111", t);
@@ -121,7 +124,7 @@ fn wrong_pins_count_down_and_lock_even_the_right_one_until_the_lockout_ends() {
             "staff mode locked: too many wrong PINs".into()
         )]
     );
-    assert!(matches!(fx[1], Effect::Alert { .. }), "hall IT are alerted");
+    assert!(matches!(fx[2], Effect::Alert { .. }), "hall IT are alerted");
 
     let fx = type_pin(&mut f, PIN, t + Duration::from_secs(61));
     assert!(!f.signed_in());
