@@ -692,6 +692,19 @@ fn run_with_a_broken_config_exits_78_naming_the_file_and_line() {
     assert_eq!(out.status.code(), Some(78));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("kiosk.toml") && err.contains('2'), "{err}");
+    let unit_text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/systemd/hall-kiosk.service"
+    ))
+    .unwrap();
+    assert!(
+        !unit_text.contains("/sys/devices/platform"),
+        "only the backlight's own sysfs path is writable"
+    );
+    assert!(
+        unit_text.contains("DeviceAllow=/dev/gpiochip4 rw"),
+        "the Pi 5's GPIO chip"
+    );
     let unit = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/systemd/hall-kiosk.service"

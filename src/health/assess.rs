@@ -159,6 +159,7 @@ pub fn assess(
         "idcard": health.reader.code(),
         "scanner": health.scanner.code(),
         "out_of_service": health.out_of_service.is_some(),
+        "insecure_http": health.insecure_backend,
         "lamp": lamp,
         "alerts": alerts,
     });
@@ -212,6 +213,20 @@ mod tests {
         assert_eq!(a.lamp, Lamp::Green);
         assert!(a.alerts.is_empty());
         assert_eq!(a.devices["printer"], "ready");
+        assert_eq!(a.devices["insecure_http"], false);
+    }
+
+    /// A backend reached over plain HTTP (a lab) is told to the hall in the heartbeat; the
+    /// lamp is the devices' business and stays as it is.
+    #[test]
+    fn plain_http_to_the_backend_is_in_the_heartbeat() {
+        let lab = Health {
+            insecure_backend: true,
+            ..healthy()
+        };
+        let a = assess(Some(Known::Condition(Condition::Ready)), &lab, &online(), 0);
+        assert_eq!(a.devices["insecure_http"], true);
+        assert_eq!(a.lamp, Lamp::Green);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct Health {
     pub paper_low_sensor: bool,
     /// Five wrong staff PINs locked staff mode: someone is trying PINs.
     pub staff_locked: bool,
+    /// The backend is reached over plain HTTP (`backend.allow_insecure_http`): a lab
+    /// setting, told to the hall in the heartbeat so it is never left on by mistake.
+    pub insecure_backend: bool,
     /// Unix ms of the last card read and the last scan: staff check a device by using it.
     pub last_read_ms: Option<i64>,
     pub last_scan_ms: Option<i64>,
@@ -115,6 +118,10 @@ impl HealthBoard {
 
     pub fn set_staff_locked(&self, on: bool) {
         self.lock().staff_locked = on;
+    }
+
+    pub fn set_insecure_backend(&self, on: bool) {
+        self.lock().insecure_backend = on;
     }
 
     /// The reason code staff gave when they took the kiosk out of service, if they did.

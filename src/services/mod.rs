@@ -113,6 +113,7 @@ impl Services {
         };
         let (tx, rx) = events::channel();
         let health = HealthBoard::new(&config.kiosk.data_dir);
+        health.set_insecure_backend(config.backend.url.starts_with("http://"));
         let metrics = Metrics::new();
         if let Some(addr) = config.metrics.listen {
             // Hall IT's figures are not worth a kiosk that serves nobody: a port in use is

@@ -23,6 +23,8 @@ pub enum StaffKeyError {
     Short { path: PathBuf, len: usize },
     #[error("{}: permissions {mode:04o} let other users read the key that opens staff mode; run `chmod 600 {}`", path.display(), path.display())]
     Readable { path: PathBuf, mode: u32 },
+    #[error("{}: owned by uid {uid}, not the kiosk's user; run `chown hall-kiosk: {}`", path.display(), path.display())]
+    Owner { path: PathBuf, uid: u32 },
 }
 
 /// The shortest HMAC key accepted: SHA-256's own size.
@@ -36,11 +38,19 @@ pub fn read_staff_key(path: &Path) -> Result<HmacVerifier, StaffKeyError> {
         path: path.to_path_buf(),
         source,
     };
-    let mode = std::fs::metadata(path).map_err(read)?.permissions().mode() & 0o777;
+    let meta = std::fs::metadata(path).map_err(read)?;
+    let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(StaffKeyError::Readable {
             path: path.to_path_buf(),
             mode,
+        });
+    }
+    let uid = std::os::unix::fs::MetadataExt::uid(&meta);
+    if !crate::platform::config::owned_by_the_kiosk(uid) {
+        return Err(StaffKeyError::Owner {
+            path: path.to_path_buf(),
+            uid,
         });
     }
     let text = std::fs::read_to_string(path).map_err(read)?;

@@ -309,8 +309,27 @@ pub fn parse_offset(s: &str) -> Option<time::UtcOffset> {
     time::UtcOffset::from_hms(sign * h, sign * m, 0).ok()
 }
 
-/// Reads a token file: it must exist, be non-empty and be mode 0600 (or stricter), because
-/// the token lets anyone issue tickets in the hall's name.
+/// The system user the packaged service runs as.
+pub const SERVICE_USER: &str = "hall-kiosk";
+
+/// Whether a secret owned by `uid` is the kiosk's own: owned by the user running this
+/// (the service, or a technician's command run as that user), or, for a command run as
+/// root, by root or the service user.
+pub fn owned_by_the_kiosk(uid: u32) -> bool {
+    let me = nix::unistd::geteuid().as_raw();
+    if uid == me {
+        return true;
+    }
+    me == 0
+        && (uid == 0
+            || nix::unistd::User::from_name(SERVICE_USER)
+                .ok()
+                .flatten()
+                .is_some_and(|u| u.uid.as_raw() == uid))
+}
+
+/// Reads a token file: it must exist, be non-empty, be mode 0600 (or stricter) and belong
+/// to the kiosk's user, because the token lets anyone issue tickets in the hall's name.
 pub fn read_token_file(path: &Path) -> Result<String, ConfigError> {
     use std::os::unix::fs::PermissionsExt;
     let err = |message: String| ConfigError::Token {
@@ -322,6 +341,13 @@ pub fn read_token_file(path: &Path) -> Result<String, ConfigError> {
     if mode & 0o077 != 0 {
         return Err(err(format!(
             "permissions {mode:04o} let other users read it; run `chmod 600 {}`",
+            path.display()
+        )));
+    }
+    if !owned_by_the_kiosk(std::os::unix::fs::MetadataExt::uid(&meta)) {
+        return Err(err(format!(
+            "owned by uid {}, not the kiosk's user; run `chown {SERVICE_USER}: {}`",
+            std::os::unix::fs::MetadataExt::uid(&meta),
             path.display()
         )));
     }

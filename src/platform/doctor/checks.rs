@@ -411,3 +411,52 @@ pub(super) fn service(config: &Config) -> Check {
         Err(_) => check("in-service", Verdict::Ok, "serving citizens"),
     }
 }
+
+/// The config files' owner and mode: nobody but root (or the user running the kiosk by
+/// hand) may change them, since they name the backend and the staff credentials; one that
+/// holds PIN hashes should not be readable by every user (0640 root:hall-kiosk).
+pub(super) fn config_files(path: &Path) -> Check {
+    use std::os::unix::fs::MetadataExt;
+    let layers = match crate::platform::config::Layer::read_all(path) {
+        Ok(l) => l,
+        Err(e) => return check("config-files", Verdict::Fail, e.to_string()),
+    };
+    let me = nix::unistd::geteuid().as_raw();
+    let mut warnings = Vec::new();
+    for l in &layers {
+        let Ok(meta) = std::fs::metadata(&l.path) else {
+            continue;
+        };
+        let mode = meta.mode() & 0o777;
+        if mode & 0o022 != 0 || !(meta.uid() == 0 || meta.uid() == me) {
+            return check(
+                "config-files",
+                Verdict::Fail,
+                format!(
+                    "{}: mode {mode:04o}, owner uid {}: others could change the kiosk's backend or staff access; run `chown root: {0}; chmod 640 {0}`",
+                    l.path.display(),
+                    meta.uid()
+                ),
+            );
+        }
+        let holds_pins = l.text.lines().any(|line| {
+            let line = line.trim_start();
+            line.starts_with("pin_hashes") && line.contains("$argon2")
+        });
+        if holds_pins && mode & 0o004 != 0 {
+            warnings.push(format!(
+                "{}: holds PIN hashes and every user can read it (chmod 640, chgrp hall-kiosk)",
+                l.path.display()
+            ));
+        }
+    }
+    if warnings.is_empty() {
+        check(
+            "config-files",
+            Verdict::Ok,
+            format!("{} file(s), owner and mode fine", layers.len()),
+        )
+    } else {
+        check("config-files", Verdict::Warn, warnings.join("; "))
+    }
+}

@@ -50,11 +50,10 @@ pub fn run(config_path: &Path) -> Vec<Check> {
             ]
         }
     };
-    let mut out = vec![check(
-        "config",
-        Verdict::Ok,
-        config_path.display().to_string(),
-    )];
+    let mut out = vec![
+        check("config", Verdict::Ok, config_path.display().to_string()),
+        config_files(config_path),
+    ];
     let token = match config.read_token() {
         Ok(t) => {
             out.push(check(

@@ -105,3 +105,34 @@ fn a_store_the_kiosk_refuses_to_open_fails_the_database_row_naming_why() {
         rows[0].detail
     );
 }
+
+#[test]
+fn config_files_others_can_change_fail_and_readable_pin_hashes_warn() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("kiosk.toml");
+    std::fs::write(&main, crate::platform::config::DEMO).unwrap();
+    let set = |p: &Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    set(&main, 0o644);
+    assert_eq!(config_files(&main).verdict, Verdict::Ok);
+    let d = dir.path().join("kiosk.toml.d");
+    std::fs::create_dir(&d).unwrap();
+    let drop_in = d.join("50-provision.toml");
+    std::fs::write(
+        &drop_in,
+        "[staff]\npin_hashes = [\"$argon2id$v=19$m=19456,t=2,p=1$x$y\"]\n",
+    )
+    .unwrap();
+    set(&drop_in, 0o644);
+    let c = config_files(&main);
+    assert_eq!(c.verdict, Verdict::Warn, "{}", c.detail);
+    assert!(c.detail.contains("50-provision.toml"), "{}", c.detail);
+    set(&drop_in, 0o640);
+    assert_eq!(config_files(&main).verdict, Verdict::Ok);
+    set(&main, 0o666);
+    let c = config_files(&main);
+    assert_eq!(c.verdict, Verdict::Fail, "{}", c.detail);
+    assert!(c.detail.contains("chmod 640"), "{}", c.detail);
+}
