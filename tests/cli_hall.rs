@@ -459,3 +459,65 @@ fn staff_office_keys_make_codes_the_kiosk_reads() {
         .unwrap();
     assert!(!refused.status.success(), "no code valid beyond a day");
 }
+
+/// A provisioned kiosk takes a new provisioning file only with the hall's signature:
+/// `provision sign` writes FILE.sig, `provision verify` accepts it and refuses a changed
+/// file or another key's signature.
+#[test]
+fn provisioning_files_are_signed_and_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    let out = kiosk()
+        .args(["staff", "keygen", "--out"])
+        .arg(&keys)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let file = dir.path().join("hall-kiosk-provision.toml");
+    std::fs::write(
+        &file,
+        "kiosk_id = \"XH-ZW-07\"\nbackend_url = \"https://zwfw.xiahe.gov.cn/kiosk/v1\"\n",
+    )
+    .unwrap();
+    let sign = kiosk()
+        .args(["provision", "sign", "--key"])
+        .arg(keys.join("staff-code.key"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        sign.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sign.stderr)
+    );
+    assert!(dir.path().join("hall-kiosk-provision.toml.sig").is_file());
+    let verify = |public: &Path| {
+        kiosk()
+            .args(["provision", "verify", "--public-key"])
+            .arg(public)
+            .arg(&file)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(verify(&keys.join("staff-code.pub")));
+    let other = dir.path().join("other");
+    assert!(kiosk()
+        .args(["staff", "keygen", "--out"])
+        .arg(&other)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    assert!(
+        !verify(&other.join("staff-code.pub")),
+        "another key's signature"
+    );
+    std::fs::write(
+        &file,
+        "kiosk_id = \"XH-ZW-07\"\nbackend_url = \"https://evil.example/kiosk/v1\"\n",
+    )
+    .unwrap();
+    assert!(!verify(&keys.join("staff-code.pub")), "a changed file");
+}

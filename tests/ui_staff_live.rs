@@ -435,3 +435,29 @@ fn a_pin_lockout_outlives_a_restart() {
     assert!(gate.is_locked(std::time::Instant::now()));
     again.shutdown();
 }
+
+/// Provisioning ignored an unsigned file on this provisioned kiosk: staff see it.
+#[test]
+fn an_ignored_provisioning_file_is_shown_to_staff() {
+    use hall_kiosk::domain::StaffActions;
+    let r = rig();
+    let line = |name: &str| {
+        r.services
+            .staff()
+            .status()
+            .into_iter()
+            .find(|l| l.name == name)
+    };
+    assert!(line("provisioning").is_none());
+    std::fs::write(
+        r.dir
+            .path()
+            .join(hall_kiosk::health::staff_desk::PROVISION_REFUSED),
+        "2026-12-02T08:00:00Z an unsigned provisioning file was ignored\n",
+    )
+    .unwrap();
+    let l = line("provisioning").expect("a provisioning line");
+    assert_eq!(l.level, hall_kiosk::domain::Level::Warn);
+    assert_eq!(l.phrases[0].code, "provision-refused");
+    assert_eq!(l.phrases[0].a, "2026-12-02T08:00:00Z");
+}

@@ -7,6 +7,7 @@ mod device;
 mod doctor;
 mod generate;
 mod outbox;
+mod provision;
 mod run;
 mod scan;
 mod screenshot;
@@ -101,6 +102,11 @@ enum Command {
     },
     /// Run the reference hall backend (interface v1) on a local address.
     HallSim(hall_link::sim_cli::SimArgs),
+    /// Signed provisioning files, for kiosks already provisioned once.
+    Provision {
+        #[command(subcommand)]
+        command: provision::ProvisionCommand,
+    },
     /// Man pages and shell completions, for packaging.
     /// Example: kiosk generate man --out target/man
     Generate {
@@ -180,6 +186,7 @@ impl Cli {
             },
             Command::HallSim(args) => hall_link::sim_cli::run(args),
             Command::Generate { command } => generate::run(command),
+            Command::Provision { command } => provision::run(command),
         }
     }
 }

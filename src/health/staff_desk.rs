@@ -22,7 +22,13 @@ pub struct LiveStaff {
     /// The backend is reached over plain HTTP (`backend.allow_insecure_http`, a lab or the
     /// demo): staff are told, so it is never left that way in a hall by mistake.
     pub insecure_http: bool,
+    /// The kiosk's data directory, where provisioning leaves its notes.
+    pub data_dir: std::path::PathBuf,
 }
+
+/// Left by /usr/lib/hall-kiosk/provision when it ignored an unsigned file on a kiosk
+/// provisioned before: someone tried to re-point the kiosk, and staff should know.
+pub const PROVISION_REFUSED: &str = "provision-refused";
 
 fn device_line(
     code: &str,
@@ -186,6 +192,18 @@ impl StaffActions for LiveStaff {
                     ),
                     ago("help-since", Some(help.since_ms)),
                 ],
+            });
+        }
+        if let Ok(note) = std::fs::read_to_string(self.data_dir.join(PROVISION_REFUSED)) {
+            let when = note
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            lines.push(StatusLine {
+                name: "provisioning".into(),
+                level: Level::Warn,
+                phrases: vec![Phrase::with("provision-refused", when)],
             });
         }
         let mut left: Vec<Phrase> = s

@@ -176,6 +176,12 @@ impl StaffCodeSigner {
         hex::encode(self.0.verifying_key().to_bytes())
     }
 
+    /// The signature (hex) of a file's bytes, e.g. a provisioning file.
+    pub fn sign_bytes(&self, bytes: &[u8]) -> String {
+        use ed25519_dalek::Signer;
+        hex::encode(self.0.sign(bytes).to_bytes())
+    }
+
     /// A single-use code for `staff_id`, valid until `expires` (Unix seconds).
     pub fn code(&self, staff_id: &str, expires: i64) -> String {
         use ed25519_dalek::Signer;
