@@ -17,6 +17,8 @@ use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 struct Pki {
     ca_pem: String,
+    /// base64 SHA-256 of the server key's SubjectPublicKeyInfo, as backend.pin_sha256 holds it.
+    server_pin: String,
     server: (
         rustls::pki_types::CertificateDer<'static>,
         PrivateKeyDer<'static>,
@@ -44,7 +46,11 @@ fn pki() -> Pki {
         .distinguished_name
         .push(DnType::CommonName, "XH-ZW-02");
     let client = client_params.signed_by(&client_key, &ca, &ca_key).unwrap();
+    use base64::Engine;
+    use sha2::Digest;
     Pki {
+        server_pin: base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(server_key.public_key_der())),
         ca_pem: ca.pem(),
         ca_der: ca.der().clone(),
         server: (
@@ -183,4 +189,24 @@ async fn backend_sync_works_with_a_client_certificate_and_is_refused_without() {
         !out.status.success(),
         "a certificate from another CA is refused"
     );
+
+    // The server's key pinned: the same certificate passes; a pin of another key refuses
+    // it although its CA is trusted.
+    let pinned = |pin: &str| {
+        let text = base.replace(
+            "url = \"http://127.0.0.1:0/kiosk/v1\"",
+            &format!("{}\npin_sha256 = {pin:?}", backend(&ca, true)),
+        );
+        write(d, "pinned.toml", &text, 0o644)
+    };
+    let out = sync(&pinned(&pki.server_pin));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = sync(&pinned(&self::pki().server_pin));
+    assert!(!out.status.success(), "another key's pin refuses the hall");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("backend"), "{err}");
 }

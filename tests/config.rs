@@ -225,6 +225,21 @@ fn values_out_of_range_are_rejected() {
             "timeout_ms = 5000\nca_only = true",
             "backend.ca_only",
         ),
+        (
+            "timeout_ms = 5000",
+            "timeout_ms = 5000\npin_sha256 = \"not base64 of 32 bytes\"",
+            "backend.pin_sha256",
+        ),
+        (
+            "code_max_hours = 12",
+            "code_max_hours = 48",
+            "staff.code_max_hours",
+        ),
+        (
+            "code_max_hours = 12",
+            "code_max_hours = 12\ncode_public_key = \"abcd\"",
+            "staff.code_public_key",
+        ),
         ("lockout_s = 300", "lockout_s = 0", "staff.lockout_s"),
         (
             "lockout_s = 300",

@@ -85,7 +85,17 @@ impl Client {
             .connect_timeout(s.connect_timeout)
             .timeout(s.timeout)
             .user_agent(concat!("hall-kiosk/", env!("CARGO_PKG_VERSION")));
-        if let Some(ca) = &s.ca_file {
+        if let Some(pin) = s.pin_sha256 {
+            // A pinned backend: the client's own TLS, which also checks the key (see tls).
+            let config = crate::tls::pinned_config(&crate::tls::PinnedTls {
+                pin,
+                ca_file: s.ca_file.as_ref(),
+                ca_only: s.ca_only,
+                client_cert: s.client_cert.as_ref(),
+            })
+            .map_err(ClientError::Tls)?;
+            b = b.use_preconfigured_tls(config);
+        } else if let Some(ca) = &s.ca_file {
             let pem = std::fs::read(ca)
                 .map_err(|e| ClientError::Tls(format!("{}: {e}", ca.display())))?;
             let cert = reqwest::Certificate::from_pem(&pem)
@@ -96,7 +106,8 @@ impl Client {
                 b = b.tls_built_in_root_certs(false);
             }
         }
-        if let Some((cert, key)) = &s.client_cert {
+        // With a pinned backend the certificate is in the TLS configuration already.
+        if let Some((cert, key)) = s.client_cert.as_ref().filter(|_| s.pin_sha256.is_none()) {
             let mut pem = std::fs::read(cert)
                 .map_err(|e| ClientError::Tls(format!("{}: {e}", cert.display())))?;
             pem.extend(

@@ -23,6 +23,7 @@ pub mod link;
 pub mod sim;
 pub mod sim_cli;
 pub mod store;
+pub mod tls;
 
 pub use link::{
     provisional_receipt_no, CheckInError, HallLink, IssuedCheckIn, IssuedTicket, LinkError,
@@ -46,6 +47,9 @@ pub struct LinkSettings {
     pub ca_file: Option<PathBuf>,
     /// Trust only `ca_file`, not the public web roots: the hall's own PKI.
     pub ca_only: bool,
+    /// The SHA-256 of the backend's public key (SubjectPublicKeyInfo): any other key is
+    /// refused, whatever CA signed its certificate.
+    pub pin_sha256: Option<[u8; 32]>,
     pub client_cert: Option<(PathBuf, PathBuf)>,
     pub data_dir: PathBuf,
     pub hall_utc_offset: time::UtcOffset,
@@ -77,6 +81,7 @@ impl LinkSettings {
             ticket_timeout: Duration::from_secs(3),
             ca_file: None,
             ca_only: false,
+            pin_sha256: None,
             client_cert: None,
             data_dir,
             hall_utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),

@@ -20,6 +20,7 @@ pub fn link_settings(config: &Config) -> Result<LinkSettings, ConfigError> {
     s.timeout = Duration::from_millis(config.backend.timeout_ms);
     s.ca_file = config.backend.ca_file.clone();
     s.ca_only = config.backend.ca_only;
+    s.pin_sha256 = config.pin_sha256();
     s.client_cert = config
         .backend
         .client_cert

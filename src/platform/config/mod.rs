@@ -228,6 +228,12 @@ impl Config {
                     .into(),
             ));
         }
+        if self.backend.pin_sha256.is_some() && self.pin_sha256().is_none() {
+            return Err((
+                "backend.pin_sha256",
+                "must be the base64 SHA-256 of the backend's public key (44 characters)".into(),
+            ));
+        }
         if self.backend.ca_only && self.backend.ca_file.is_none() {
             return Err((
                 "backend.ca_only",
@@ -259,6 +265,17 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// The pinned key's SHA-256 (`backend.pin_sha256`), decoded.
+    pub fn pin_sha256(&self) -> Option<[u8; 32]> {
+        use base64::Engine;
+        let text = self.backend.pin_sha256.as_deref()?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .ok()?
+            .try_into()
+            .ok()
     }
 
     /// The public site's host ("hall.example.gov.cn").

@@ -324,6 +324,11 @@ pub struct BackendSection {
     /// Trust `ca_file` only, not the public web roots: the hall's own PKI.
     #[serde(default)]
     pub ca_only: bool,
+    /// The SHA-256 of the backend's public key, base64 (`openssl x509 -pubkey -noout -in
+    /// CERT | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`):
+    /// a certificate with any other key is refused.
+    #[serde(default)]
+    pub pin_sha256: Option<String>,
     /// Lets `url` be `http://`, which sends the token and citizens' data in clear: for a
     /// lab bench or the demo only. Staff see it on the status screen.
     #[serde(default)]
