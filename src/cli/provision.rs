@@ -1,6 +1,6 @@
 //! `kiosk provision sign|verify`: provisioning files a kiosk accepts after its first boot
 //! are signed by the hall's provisioning key (Ed25519); the image carries the public key
-//! (`/etc/hall-kiosk/provision.pub`), and /usr/lib/hall-kiosk/provision verifies with this.
+//! (`/usr/lib/hall-kiosk/provision.pub`), and /usr/lib/hall-kiosk/provision verifies with this.
 //! The key pair is made like a staff office's: `kiosk staff keygen --out DIR`.
 
 use std::path::PathBuf;
@@ -24,7 +24,7 @@ pub enum ProvisionCommand {
         file: PathBuf,
     },
     /// Check a provisioning file's signature (exit 0 when it is signed by the key).
-    /// Example: kiosk provision verify --public-key /etc/hall-kiosk/provision.pub hall-kiosk-provision.toml
+    /// Example: kiosk provision verify --public-key /usr/lib/hall-kiosk/provision.pub hall-kiosk-provision.toml
     Verify {
         /// The provisioning public key file (64 hex digits).
         #[arg(long)]
