@@ -72,6 +72,12 @@ pub enum PrinterCommand {
     },
 }
 
+/// The printer at `--port` (or the kiosk's configured one), or the exit code that says why not.
+fn open(port: Option<String>, baud: Option<u32>) -> Result<EscPosPrinter, ExitCode> {
+    let port = port.ok_or_else(|| fail(NO_PORT))?;
+    EscPosPrinter::open(PortSpec::parse(&port, baud.unwrap_or(BAUD))).map_err(fail)
+}
+
 /// The paper states a simulated printer can report.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum PaperArg {
@@ -109,14 +115,10 @@ pub fn run(cmd: PrinterCommand, kiosk_id: &str) -> ExitCode {
                 Ok(j) => j,
                 Err(e) => return fail(e),
             };
-            let Some(port) = port else {
-                return fail(NO_PORT);
+            let mut printer = match open(port, baud) {
+                Ok(p) => p,
+                Err(code) => return code,
             };
-            let mut printer =
-                match EscPosPrinter::open(PortSpec::parse(&port, baud.unwrap_or(BAUD))) {
-                    Ok(p) => p,
-                    Err(e) => return fail(e),
-                };
             match printer.print(&job) {
                 Ok(report) => {
                     println!(
@@ -143,14 +145,10 @@ pub fn run(cmd: PrinterCommand, kiosk_id: &str) -> ExitCode {
             }
         }
         PrinterCommand::Status { port, baud, json } => {
-            let Some(port) = port else {
-                return fail(NO_PORT);
+            let mut printer = match open(port, baud) {
+                Ok(p) => p,
+                Err(code) => return code,
             };
-            let mut printer =
-                match EscPosPrinter::open(PortSpec::parse(&port, baud.unwrap_or(BAUD))) {
-                    Ok(p) => p,
-                    Err(e) => return fail(e),
-                };
             match printer.status() {
                 Ok(s) => {
                     if json {

@@ -212,7 +212,7 @@ fn is_token(s: &str) -> bool {
 }
 
 fn is_sig(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    is_lower_hex(s, 64..=64)
 }
 
 /// Classifies a scanned text. Never panics.
@@ -323,72 +323,71 @@ fn parse_appointment(text: &str, fields: &[&str], ctx: &SchemeContext) -> KioskC
 }
 
 fn parse_staff(text: &str, fields: &[&str], ctx: &SchemeContext) -> KioskCode {
-    const KIND: &str = "staff";
     let [staff_id, expires, sig] = fields else {
-        return malformed(KIND, "expected hk:staff:v1:<staff_id>:<expires>:<sig>");
+        return malformed("staff", "expected hk:staff:v1:<staff_id>:<expires>:<sig>");
     };
-    if !is_token(staff_id) {
-        return malformed(KIND, "bad staff id");
-    }
-    if expires.is_empty() || expires.len() > 12 || !expires.bytes().all(|b| b.is_ascii_digit()) {
-        return malformed(KIND, "expiry is not unix seconds");
-    }
-    let Some(expires) = expires
-        .parse::<i64>()
-        .ok()
-        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-    else {
-        return malformed(KIND, "expiry out of range");
-    };
-    if !is_sig(sig) {
-        return malformed(KIND, "signature is not 64 lowercase hex digits");
-    }
-    let Some(v) = &ctx.verifier else {
-        return KioskCode::Unknown(UnknownReason::Unverifiable);
-    };
-    if !v.verify(signed_part(text).as_bytes(), sig) {
-        return KioskCode::BadSignature;
-    }
-    KioskCode::Staff {
-        staff_id: (*staff_id).to_owned(),
-        expires,
-        nonce: None,
-    }
+    signed_staff(
+        text,
+        [staff_id, expires, sig],
+        None,
+        ctx.verifier.as_deref(),
+    )
 }
 
 /// `hk:staff:v2:<staff_id>:<expires>:<nonce>:<sig>`: signed with the staff office's
 /// Ed25519 key (128 hex digits) over everything before the last colon; the nonce (16 to 64
 /// hex digits) makes each code single-use.
 fn parse_staff_v2(text: &str, fields: &[&str], ctx: &SchemeContext) -> KioskCode {
-    const KIND: &str = "staff";
     let [staff_id, expires, nonce, sig] = fields else {
         return malformed(
-            KIND,
+            "staff",
             "expected hk:staff:v2:<staff_id>:<expires>:<nonce>:<sig>",
         );
     };
+    if !is_lower_hex(nonce, 16..=64) {
+        return malformed("staff", "nonce is not 16 to 64 lowercase hex digits");
+    }
+    signed_staff(
+        text,
+        [staff_id, expires, sig],
+        Some(nonce),
+        ctx.staff_key.as_deref(),
+    )
+}
+
+/// The fields every staff code has, checked, and its signature verified with `verifier`
+/// (the scheme's key; none: the code cannot be verified here). A v1 code's signature is an
+/// HMAC (64 hex digits), a v2 code's (with a nonce) an Ed25519 signature (128).
+fn signed_staff(
+    text: &str,
+    [staff_id, expires, sig]: [&str; 3],
+    nonce: Option<&str>,
+    verifier: Option<&(dyn CodeVerifier + Send + Sync)>,
+) -> KioskCode {
+    const KIND: &str = "staff";
     if !is_token(staff_id) {
         return malformed(KIND, "bad staff id");
     }
     let Some(expires) = unix_seconds(expires) else {
         return malformed(KIND, "expiry is not unix seconds");
     };
-    if !is_lower_hex(nonce, 16..=64) {
-        return malformed(KIND, "nonce is not 16 to 64 lowercase hex digits");
+    match nonce {
+        None if !is_sig(sig) => return malformed(KIND, "signature is not 64 lowercase hex digits"),
+        Some(_) if !is_lower_hex(sig, 128..=128) => {
+            return malformed(KIND, "signature is not 128 lowercase hex digits")
+        }
+        _ => {}
     }
-    if !is_lower_hex(sig, 128..=128) {
-        return malformed(KIND, "signature is not 128 lowercase hex digits");
-    }
-    let Some(v) = &ctx.staff_key else {
+    let Some(v) = verifier else {
         return KioskCode::Unknown(UnknownReason::Unverifiable);
     };
     if !v.verify(signed_part(text).as_bytes(), sig) {
         return KioskCode::BadSignature;
     }
     KioskCode::Staff {
-        staff_id: (*staff_id).to_owned(),
+        staff_id: staff_id.to_owned(),
         expires,
-        nonce: Some((*nonce).to_owned()),
+        nonce: nonce.map(str::to_owned),
     }
 }
 
