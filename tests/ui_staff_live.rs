@@ -18,6 +18,26 @@ fn staff_code(staff_id: &str, expires: i64) -> Vec<u8> {
         .into_bytes()
 }
 
+/// The kiosk's services started again on the rig's data, as after the watchdog's restart.
+fn restarted(
+    r: &common::Rig,
+) -> (
+    hall_kiosk::platform::config::Config,
+    hall_kiosk::services::Services,
+) {
+    let config = hall_kiosk::platform::config::Config::parse(
+        hall_kiosk::platform::config::DEMO,
+        std::path::Path::new("kiosk.toml"),
+    )
+    .unwrap();
+    let again = hall_kiosk::services::Services::start(
+        &config,
+        hall_kiosk::services::World::Demo(r.dir.path().to_path_buf()),
+    )
+    .unwrap();
+    (config, again)
+}
+
 /// Staff W0012 show their code to the scanner.
 fn sign_in(r: &common::Rig) {
     sign_in_as(r, "W0012");
@@ -294,16 +314,7 @@ fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
     );
 
     // A kiosk started again on the same data (the watchdog's restart) is still out of service.
-    let config = hall_kiosk::platform::config::Config::parse(
-        hall_kiosk::platform::config::DEMO,
-        std::path::Path::new("kiosk.toml"),
-    )
-    .unwrap();
-    let again = hall_kiosk::services::Services::start(
-        &config,
-        hall_kiosk::services::World::Demo(r.dir.path().to_path_buf()),
-    )
-    .unwrap();
+    let (config, again) = restarted(&r);
     assert_eq!(again.health.out_of_service().as_deref(), Some("printer"));
     again.shutdown();
 
@@ -404,16 +415,7 @@ fn a_pin_lockout_outlives_a_restart() {
     }
     assert_eq!(staff.get_message(), hall_kiosk::ui::PinMessage::Locked);
 
-    let config = hall_kiosk::platform::config::Config::parse(
-        hall_kiosk::platform::config::DEMO,
-        std::path::Path::new("kiosk.toml"),
-    )
-    .unwrap();
-    let again = hall_kiosk::services::Services::start(
-        &config,
-        hall_kiosk::services::World::Demo(r.dir.path().to_path_buf()),
-    )
-    .unwrap();
+    let (config, again) = restarted(&r);
     use hall_kiosk::domain::StaffActions;
     let kept = again
         .staff()
