@@ -314,7 +314,7 @@ fn out_of_service_with_a_reason_outlives_a_restart_until_staff_put_it_back() {
     );
 
     // A kiosk started again on the same data (the watchdog's restart) is still out of service.
-    let (config, again) = restarted(&r);
+    let (_, again) = restarted(&r);
     assert_eq!(again.health.out_of_service().as_deref(), Some("printer"));
     again.shutdown();
 
