@@ -101,6 +101,51 @@ fn elderly_switch_enlarges_type_and_targets() {
     assert!(!theme.get_elderly());
 }
 
+/// The tiles on the home screen: buttons that carry a line of explanation.
+fn tiles(kiosk: &Kiosk) -> Vec<String> {
+    i_slint_backend_testing::ElementQuery::from_root(kiosk.window())
+        .find_all()
+        .into_iter()
+        .filter(|e| {
+            e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button)
+                && e.accessible_description().is_some_and(|d| !d.is_empty())
+        })
+        .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
+        .collect()
+}
+
+/// 长辈模式 really simplifies: the four most used services and "more services", each with
+/// its line of explanation; one 呼叫帮办 on the home screen; the header switches as large as
+/// every other control.
+#[test]
+fn elderly_home_shows_the_four_most_used_services_and_more() {
+    let kiosk = kiosk();
+    assert_eq!(tiles(&kiosk).len(), 8);
+    let theme = kiosk.window().global::<Theme>();
+    tap(&kiosk, "长辈模式");
+    let shown = tiles(&kiosk);
+    assert_eq!(
+        shown,
+        ["取号", "预约签到", "进度查询", "呼叫帮办", "更多服务"],
+        "at most five tiles"
+    );
+    let help_buttons = ElementHandle::find_by_accessible_label(kiosk.window(), "呼叫帮办")
+        .filter(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+        .count();
+    assert_eq!(help_buttons, 1, "one 呼叫帮办 on the home screen");
+    for switch in ["简体中文", "English", "长辈模式"] {
+        let h = button(&kiosk, switch).size().height;
+        assert!(h >= theme.get_touch_min() - 0.5, "{switch}: {h} px");
+    }
+    tap(&kiosk, "更多服务");
+    assert_eq!(tiles(&kiosk).len(), 8, "more services shows them all");
+    // The session ends (home, as after the idle timeout): the next elderly citizen starts
+    // from the simple home.
+    kiosk.go_home();
+    tap(&kiosk, "长辈模式");
+    assert_eq!(tiles(&kiosk).len(), 5, "home starts simple again");
+}
+
 #[test]
 fn tile_without_a_flow_is_polite_and_leads_home() {
     let kiosk = kiosk();

@@ -402,6 +402,8 @@ impl Kiosk {
             }
         }
         let nav = self.window.global::<Nav>();
+        // The next person starts from the simple elderly home again.
+        nav.set_home_all_services(false);
         let out_of_service = self.window.global::<Shell>().get_out_of_service();
         nav.set_screen(if out_of_service {
             Screen::OutOfService
