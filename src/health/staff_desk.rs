@@ -19,9 +19,6 @@ pub struct LiveStaff {
     pub health: HealthBoard,
     pub tasks: Tasks,
     pub kiosk_id: String,
-    /// The backend is reached over plain HTTP (`backend.allow_insecure_http`, a lab or the
-    /// demo): staff are told, so it is never left that way in a hall by mistake.
-    pub insecure_http: bool,
     /// The kiosk's data directory, where provisioning leaves its notes.
     pub data_dir: std::path::PathBuf,
 }
@@ -127,7 +124,9 @@ impl StaffActions for LiveStaff {
             backend.push(Phrase::new("token-refused"));
         } else {
             backend.push(Phrase::new(if s.online { "online" } else { "offline" }));
-            if self.insecure_http {
+            // A lab's plain HTTP (`backend.allow_insecure_http`): staff are told, so it is
+            // never left that way in a hall by mistake.
+            if health.insecure_backend {
                 backend.push(Phrase::new("insecure-http"));
             }
             backend.push(ago("last-answer", s.last_contact_ms));
@@ -144,7 +143,7 @@ impl StaffActions for LiveStaff {
             name: "backend".into(),
             level: if s.auth_failed {
                 Level::Fault
-            } else if clock_skewed(s.clock_skew_s) || self.insecure_http {
+            } else if clock_skewed(s.clock_skew_s) || health.insecure_backend {
                 Level::Warn
             } else if s.online {
                 Level::Ok

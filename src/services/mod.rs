@@ -217,7 +217,6 @@ impl Services {
             health: self.health.clone(),
             tasks: self.tasks.clone(),
             kiosk_id: self.config.kiosk.id.clone(),
-            insecure_http: self.config.backend.url.starts_with("http://"),
             data_dir: self.config.kiosk.data_dir.clone(),
         }
     }
