@@ -213,10 +213,14 @@ fn elderly_card_holder_gets_priority_and_elderly_mode() {
     let flow = k.window().global::<TicketFlow>();
     assert_eq!(flow.get_priority(), TicketPriority::Elderly);
     assert!(flow.get_priority_from_card());
-    assert!(
-        k.window().global::<hall_kiosk::ui::Theme>().get_elderly(),
-        "elderly mode offered at once"
-    );
+    // 长辈模式 is offered, one tap away, not imposed.
+    let theme = k.window().global::<hall_kiosk::ui::Theme>();
+    assert!(!theme.get_elderly(), "not switched on without asking");
+    let offer = "字大、选项少：点此切换到长辈模式";
+    assert!(common::shows(k, offer), "offered at once");
+    tap(k, offer);
+    assert!(theme.get_elderly());
+    assert!(!common::shows(k, offer), "the offer goes once taken");
     assert_eq!(
         flow.get_holder_name(),
         "李*英",

@@ -402,8 +402,10 @@ impl Kiosk {
             }
         }
         let nav = self.window.global::<Nav>();
-        // The next person starts from the simple elderly home again.
+        // The next person starts from the simple elderly home again, and is offered nothing
+        // the last one was.
         nav.set_home_all_services(false);
+        self.window.global::<Shell>().set_elderly_offer(false);
         let out_of_service = self.window.global::<Shell>().get_out_of_service();
         nav.set_screen(if out_of_service {
             Screen::OutOfService

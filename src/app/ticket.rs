@@ -18,8 +18,8 @@ use crate::domain::{
 use crate::flows::ticket::rules::ticketing_open;
 use crate::flows::ticket::{self as flow, Context, Effect, Input, TicketFlow as Flow, View};
 use crate::ui::{
-    CardProblem, CategoryRow, Checkin, CheckinState, NoTicketReason, PrintState, Screen, Theme,
-    TicketFlow, TicketPriority,
+    CardProblem, CategoryRow, Checkin, CheckinState, NoTicketReason, PrintState, Screen, Shell,
+    Theme, TicketFlow, TicketPriority,
 };
 
 pub struct TicketController {
@@ -191,9 +191,10 @@ impl TicketController {
                 let ui = w.global::<TicketFlow>();
                 ui.set_priority(ui_priority(priority));
                 ui.set_priority_from_card(from_card);
-                if from_card {
-                    // 适老化: a card holder of 65+ gets the larger type without asking.
-                    w.global::<Theme>().set_elderly(true);
+                if from_card && !w.global::<Theme>().get_elderly() {
+                    // 适老化: a card holder of 65+ is offered 长辈模式, one tap away; some
+                    // read small type well and would rather keep every choice.
+                    w.global::<Shell>().set_elderly_offer(true);
                 }
             }),
             Effect::CardProblem(p) => self.kiosk.ui(|w| {

@@ -178,6 +178,8 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             flow.set_priority_from_card(true);
             flow.set_holder_name("李*英".into());
             flow.set_holder_id("110***********1542".into());
+            // The card showed 65+: 长辈模式 is offered at the top.
+            window.global::<Shell>().set_elderly_offer(true);
             Screen::TicketIssued
         }
         "ticket-offline" => {
