@@ -179,7 +179,18 @@ fn idle_timeout_returns_home_wipes_session_and_resets_language() {
         &kiosk,
         "Still there? Returning to home in 5 seconds. Touch here to stay.",
     );
-    wait_secs(25);
+    // The warning comes 15 s before the end, not later.
+    wait_secs(14);
+    assert!(!shows(
+        &kiosk,
+        "Still there? Returning to home in 16 seconds. Touch here to stay."
+    ));
+    wait_secs(1);
+    assert!(shows(
+        &kiosk,
+        "Still there? Returning to home in 15 seconds. Touch here to stay."
+    ));
+    wait_secs(10);
     assert_eq!(nav.get_screen(), Screen::Progress);
 
     // Untouched for the full 30 s: home, session wiped, hall's default language again.
