@@ -481,3 +481,25 @@ fn line_named(
 ) -> hall_kiosk::domain::StatusLine {
     lines.into_iter().find(|l| l.name == name).unwrap()
 }
+
+/// In English the queue categories carry the catalog's English names, with the Chinese
+/// beneath for the window staff; in Chinese only the Chinese.
+#[test]
+fn categories_are_shown_by_their_english_names_in_english() {
+    let r = rig();
+    let k = &r.kiosk;
+    tap(k, "取号");
+    assert!(common::shows(k, "企业服务"));
+    assert!(!common::shows(k, "Business services"));
+    k.set_locale(hall_kiosk::platform::config::Locale::En);
+    assert!(
+        common::shows(k, "Business services"),
+        "the catalog's name_en"
+    );
+    assert!(
+        common::shows(k, "企业服务"),
+        "the Chinese beneath, for the window staff"
+    );
+    tap(k, "Business services");
+    assert_eq!(screen(k), "ticket-method");
+}

@@ -302,6 +302,7 @@ impl TicketController {
                 CategoryRow {
                     code: c.code.clone().into(),
                     name: c.name.clone().into(),
+                    name_en: c.name_en.clone().unwrap_or_default().into(),
                     windows: c.windows.join(", ").into(),
                     waiting: figures.map_or(0, |f| f.waiting as i32),
                     est_wait_min: figures.map_or(0, |f| f.est_wait_min as i32),

@@ -9,24 +9,60 @@ use super::super::Kiosk;
 use crate::ui::{CategoryRow, Feature, Nav, PrintState, Screen, TicketFlow};
 
 pub(super) fn sample_categories() -> Vec<CategoryRow> {
+    // The English names are the sample catalog's (hall/data/catalog.json).
     let rows = [
-        ("A", "企业服务", "1, 2, 3", 12, 18, true),
-        ("B", "社会事务", "4, 5, 6", 5, 8, true),
-        ("C", "投资审批", "7", 0, 0, true),
-        ("D", "不动产登记", "8, 9", 23, 41, true),
-        ("E", "公共资源交易", "10", 0, 0, false),
-        ("F", "办不成事反映", "11", 1, 3, true),
+        (
+            "A",
+            "企业服务",
+            "Business services",
+            "1, 2, 3",
+            12,
+            18,
+            true,
+        ),
+        ("B", "社会事务", "Social affairs", "4, 5, 6", 5, 8, true),
+        ("C", "投资审批", "Investment approval", "7", 0, 0, true),
+        (
+            "D",
+            "不动产登记",
+            "Real estate registration",
+            "8, 9",
+            23,
+            41,
+            true,
+        ),
+        (
+            "E",
+            "公共资源交易",
+            "Public resource trading",
+            "10",
+            0,
+            0,
+            false,
+        ),
+        (
+            "F",
+            "办不成事反映",
+            "Help when a matter could not be done",
+            "11",
+            1,
+            3,
+            true,
+        ),
     ];
     rows.into_iter()
-        .map(|(code, name, windows, waiting, est, open)| CategoryRow {
-            code: code.into(),
-            name: name.into(),
-            windows: windows.into(),
-            waiting,
-            est_wait_min: est,
-            open,
-            hours: if open { "08:30-17:30" } else { "09:00-17:00" }.into(),
-        })
+        .map(
+            |(code, name, name_en, windows, waiting, est, open)| CategoryRow {
+                code: code.into(),
+                name: name.into(),
+                name_en: name_en.into(),
+                windows: windows.into(),
+                waiting,
+                est_wait_min: est,
+                open,
+                hours: if open { "08:30-17:30" } else { "09:00-17:00" }.into(),
+            },
+        )
         .collect()
 }
 
