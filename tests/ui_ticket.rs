@@ -502,4 +502,10 @@ fn categories_are_shown_by_their_english_names_in_english() {
     );
     tap(k, "Business services");
     assert_eq!(screen(k), "ticket-method");
+    tap(k, "Take a ticket without a card");
+    wait_until(k, "the ticket", || screen(k) == "ticket-issued");
+    assert!(
+        common::shows(k, "Business services"),
+        "the ticket screen names the category in English too"
+    );
 }

@@ -52,6 +52,15 @@ impl TicketController {
         *self.desk.borrow_mut() = Some(desk);
     }
 
+    /// The catalog's English name of a category, or "" (the screen then shows the Chinese).
+    fn name_en(&self, code: &str) -> String {
+        self.guides
+            .borrow()
+            .category(code)
+            .and_then(|c| c.name_en.clone())
+            .unwrap_or_default()
+    }
+
     pub fn set_guides(&self, guides: Rc<Guides>) {
         *self.guides.borrow_mut() = guides;
         self.show_categories();
@@ -180,6 +189,7 @@ impl TicketController {
                 windows,
             } => self.kiosk.ui(|w| {
                 let ui = w.global::<TicketFlow>();
+                ui.set_category_name_en(self.name_en(&code).into());
                 ui.set_category_code(code.into());
                 ui.set_category_name(name.into());
                 ui.set_windows(windows.into());
@@ -329,6 +339,7 @@ impl TicketController {
         let issued = ticket.issued_at;
         self.kiosk.ui(|w| {
             let ui = w.global::<TicketFlow>();
+            ui.set_category_name_en(self.name_en(&ticket.category).into());
             ui.set_category_name(category_name.into());
             ui.set_windows(windows.into());
             ui.set_ticket_no(ticket.ticket_no.clone().into());

@@ -75,6 +75,7 @@ pub fn sample_catalog() -> serde_json::Value {
 pub(super) fn sample_ticket(flow: &TicketFlow<'_>) {
     flow.set_category_code("A".into());
     flow.set_category_name("企业服务".into());
+    flow.set_category_name_en("Business services".into());
     flow.set_windows("1, 2, 3".into());
     flow.set_ticket_no("A023".into());
     flow.set_waiting_ahead(12);
