@@ -21,39 +21,36 @@ pub enum StaffKeyError {
     /// Shorter than [`MIN_KEY_BYTES`]: an empty key lets anyone sign staff codes.
     #[error("{}: a key of {len} bytes is too short: it must be at least {MIN_KEY_BYTES} (64 hex digits)", path.display())]
     Short { path: PathBuf, len: usize },
-    #[error("{}: permissions {mode:04o} let other users read the key that opens staff mode; run `chmod 600 {}`", path.display(), path.display())]
-    Readable { path: PathBuf, mode: u32 },
-    #[error("{}: owned by uid {uid}, not the kiosk's user; run `chown hall-kiosk: {}`", path.display(), path.display())]
-    Owner { path: PathBuf, uid: u32 },
+    /// Readable by others, or not the kiosk's own: the key opens staff mode.
+    #[error("{}: {source}", path.display())]
+    NotPrivate {
+        path: PathBuf,
+        source: crate::platform::config::SecretError,
+    },
 }
 
 /// The shortest HMAC key accepted: SHA-256's own size.
 pub const MIN_KEY_BYTES: usize = 32;
 
 /// The HMAC key of staff QR codes from its file (hex, as `staff.qr_key_file` holds it).
+/// A key file's text, read as every secret is ([`crate::platform::config::read_secret`]).
+fn read_key_file(path: &Path) -> Result<String, StaffKeyError> {
+    use crate::platform::config::{read_secret, SecretError};
+    read_secret(path).map_err(|e| match e {
+        SecretError::Io(source) => StaffKeyError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => StaffKeyError::NotPrivate {
+            path: path.to_path_buf(),
+            source: other,
+        },
+    })
+}
+
 /// The file must be readable by its owner only, and the key at least [`MIN_KEY_BYTES`].
 pub fn read_staff_key(path: &Path) -> Result<HmacVerifier, StaffKeyError> {
-    use std::os::unix::fs::PermissionsExt;
-    let read = |source| StaffKeyError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(read)?;
-    let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        return Err(StaffKeyError::Readable {
-            path: path.to_path_buf(),
-            mode,
-        });
-    }
-    let uid = std::os::unix::fs::MetadataExt::uid(&meta);
-    if !crate::platform::config::owned_by_the_kiosk(uid) {
-        return Err(StaffKeyError::Owner {
-            path: path.to_path_buf(),
-            uid,
-        });
-    }
-    let text = std::fs::read_to_string(path).map_err(read)?;
+    let text = read_key_file(path)?;
     let len = text.trim().len() / 2;
     if len < MIN_KEY_BYTES {
         return Err(StaffKeyError::Short {
@@ -138,19 +135,7 @@ impl StaffCodeSigner {
 
     /// Reads a private key file as `kiosk staff keygen` writes it (64 hex digits, 0600).
     pub fn read(path: &Path) -> Result<StaffCodeSigner, StaffKeyError> {
-        use std::os::unix::fs::PermissionsExt;
-        let read = |source| StaffKeyError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mode = std::fs::metadata(path).map_err(read)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(StaffKeyError::Readable {
-                path: path.to_path_buf(),
-                mode,
-            });
-        }
-        let text = std::fs::read_to_string(path).map_err(read)?;
+        let text = read_key_file(path)?;
         let seed: [u8; 32] = hex::decode(text.trim())
             .map_err(|source| StaffKeyError::Hex {
                 path: path.to_path_buf(),

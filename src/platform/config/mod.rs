@@ -326,6 +326,40 @@ pub fn parse_offset(s: &str) -> Option<time::UtcOffset> {
     time::UtcOffset::from_hms(sign * h, sign * m, 0).ok()
 }
 
+/// Why a file holding a secret (the token, a key) was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("permissions {mode:04o} let other users read it; run `chmod 600 {path}`")]
+    Readable { path: String, mode: u32 },
+    #[error("owned by uid {uid}, not the kiosk's user; run `chown {SERVICE_USER}: {path}`")]
+    Owner { path: String, uid: u32 },
+}
+
+/// Reads a file holding a secret, once it is known to be the kiosk's own (see
+/// [`owned_by_the_kiosk`]) and readable by its owner only: the one check for the token and
+/// every key.
+pub fn read_secret(path: &Path) -> Result<String, SecretError> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = std::fs::metadata(path)?;
+    let shown = || path.display().to_string();
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(SecretError::Readable {
+            path: shown(),
+            mode,
+        });
+    }
+    if !owned_by_the_kiosk(meta.uid()) {
+        return Err(SecretError::Owner {
+            path: shown(),
+            uid: meta.uid(),
+        });
+    }
+    Ok(std::fs::read_to_string(path)?)
+}
+
 /// The system user the packaged service runs as.
 pub const SERVICE_USER: &str = "hall-kiosk";
 
@@ -348,30 +382,16 @@ pub fn owned_by_the_kiosk(uid: u32) -> bool {
 /// Reads a token file: it must exist, be non-empty, be mode 0600 (or stricter) and belong
 /// to the kiosk's user, because the token lets anyone issue tickets in the hall's name.
 pub fn read_token_file(path: &Path) -> Result<String, ConfigError> {
-    use std::os::unix::fs::PermissionsExt;
-    let err = |message: String| ConfigError::Token {
+    let token = read_secret(path).map_err(|e| ConfigError::Token {
         path: path.to_owned(),
-        message,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
-    let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        return Err(err(format!(
-            "permissions {mode:04o} let other users read it; run `chmod 600 {}`",
-            path.display()
-        )));
-    }
-    if !owned_by_the_kiosk(std::os::unix::fs::MetadataExt::uid(&meta)) {
-        return Err(err(format!(
-            "owned by uid {}, not the kiosk's user; run `chown {SERVICE_USER}: {}`",
-            std::os::unix::fs::MetadataExt::uid(&meta),
-            path.display()
-        )));
-    }
-    let token = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        message: e.to_string(),
+    })?;
     let token = token.trim().to_string();
     if token.is_empty() {
-        return Err(err("is empty".into()));
+        return Err(ConfigError::Token {
+            path: path.to_owned(),
+            message: "is empty".into(),
+        });
     }
     Ok(token)
 }
