@@ -4,16 +4,22 @@
   scripts/i18n.py sync    add new msgids (empty msgstr), drop ones no longer used, keep translations
   scripts/i18n.py check   exit 1 and list every msgid that is missing or untranslated
   scripts/i18n.py set < FILE.tsv   set translations from lines "msgid<TAB>zh_CN<TAB>zh_TW"
+  scripts/i18n.py set-lang LANG < FILE.tsv   set one language from lines "msgid<TAB>text"
 
-Source strings are English; zh_CN and zh_TW are translated here. The test
-tests/i18n_complete.rs runs the same check in CI, so an untranslated string never ships.
+Source strings are English; zh_CN, zh_TW and bo are translated here. The Tibetan (bo)
+translations await review by a native speaker: every entry of a language listed in REVIEW
+carries that note as a translator comment, and a reviewer removes the language from REVIEW
+(or the comment from an entry) as they check it. The test tests/i18n_complete.rs runs the
+same check in CI, so an untranslated string never ships.
 """
 import pathlib
 import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-LANGS = ["zh_CN", "zh_TW"]
+LANGS = ["zh_CN", "zh_TW", "bo"]
+# Languages whose translations no native speaker has reviewed yet.
+REVIEW = {"bo": "needs review by a native Tibetan speaker (machine-assisted translation)"}
 TR = re.compile(r'@tr\(\s*"((?:[^"\\]|\\.)*)"')
 
 
@@ -61,10 +67,11 @@ def read_po(path):
     return header, entries
 
 
-def write_po(path, header, entries, ids):
+def write_po(path, header, entries, ids, lang):
     out = [header, ""]
+    note = f"# {REVIEW[lang]}\n" if lang in REVIEW else ""
     for i in ids:
-        out.append(f"msgid {quote(i)}\nmsgstr {quote(entries.get(i, ''))}\n")
+        out.append(f"{note}msgid {quote(i)}\nmsgstr {quote(entries.get(i, ''))}\n")
     path.write_text("\n".join(out), encoding="utf-8")
 
 
@@ -78,14 +85,22 @@ def main():
                 msgid, cn, tw = line.split("\t")
                 given[msgid] = {"zh_CN": cn, "zh_TW": tw}
         cmd = "sync"
+    elif cmd == "set-lang":
+        only = sys.argv[2]
+        for line in sys.stdin.read().splitlines():
+            if line.strip():
+                msgid, text = line.split("\t")
+                given[msgid] = {only: text}
+        cmd = "sync"
     bad = []
     for lang in LANGS:
         path = ROOT / "ui" / "lang" / lang / "LC_MESSAGES" / "hall-kiosk.po"
         header, entries = read_po(path)
         for msgid, tr in given.items():
-            entries[msgid] = tr[lang]
+            if lang in tr:
+                entries[msgid] = tr[lang]
         if cmd == "sync":
-            write_po(path, header, entries, ids)
+            write_po(path, header, entries, ids, lang)
         for i in ids:
             if not entries.get(i):
                 bad.append(f"{lang}: {i}")

@@ -6,11 +6,13 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use kiosk_drivers::printer::layout::{self, ChecklistSlip, Job, Material, ReceiptSlip, TicketSlip};
+use kiosk_drivers::printer::layout::{
+    self, ChecklistSlip, Job, Material, ReceiptSlip, TicketSlip, TicketTibetan,
+};
 use kiosk_drivers::printer::{Condition, PrintError, PrintReport, Profile, ReceiptPrinter};
 
 use crate::domain::catalog::GuideItem;
-use crate::domain::{ComplaintKind, IssuedTicket, PrintOutcome};
+use crate::domain::{ComplaintKind, IssuedTicket, PrintOutcome, TicketNames};
 
 /// Why a staff print (test page, reprint) did not print.
 #[derive(Debug, thiserror::Error)]
@@ -163,14 +165,14 @@ impl PrintService {
         lock(&self.inner.known).clone()
     }
 
-    pub fn ticket(&self, t: &IssuedTicket, category_name: &str, windows: &str) -> PrintOutcome {
+    pub fn ticket(&self, t: &IssuedTicket, names: &TicketNames) -> PrintOutcome {
         let slip = TicketSlip {
             hall: self.inner.hall.clone(),
-            category: category_name.to_string(),
+            category: names.category.clone(),
             number: t.ticket_no.clone(),
             waiting_ahead: Some(t.waiting_ahead),
             wait_minutes: (t.est_wait_min > 0).then_some(t.est_wait_min),
-            windows: windows.to_string(),
+            windows: names.windows.clone(),
             issued_at: self.stamp(t.issued_at),
             follow_url: (!t.track_url.is_empty()).then(|| t.track_url.clone()),
             offline: t.offline,
@@ -182,6 +184,10 @@ impl PrintService {
                 .appointment
                 .as_ref()
                 .map(|(item, slot)| format!("{item} {slot}")),
+            tibetan: names.tibetan.as_ref().map(|b| TicketTibetan {
+                hall: b.hall.clone(),
+                category: b.category.clone(),
+            }),
         };
         let job = layout::ticket(self.inner.profile, &slip);
         if let Ok(j) = &job {

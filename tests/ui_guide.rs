@@ -36,7 +36,7 @@ fn shows(kiosk: &Kiosk, label: &str) -> bool {
 
 fn listed(kiosk: &Kiosk) -> Vec<String> {
     let rows = kiosk.window().global::<Guide>().get_rows();
-    rows.iter().map(|r| r.name.to_string()).collect()
+    rows.iter().map(|r| r.name.zh.to_string()).collect()
 }
 
 #[test]
@@ -90,4 +90,74 @@ fn guide_page_tells_every_material_once() {
         kiosk.window().global::<Nav>().get_screen(),
         Screen::GuideList
     );
+}
+
+/// 繁體 converts the catalog (written in simplified Chinese) phrase by phrase: nothing on a
+/// guide page is left with a character that has a traditional form.
+#[test]
+fn under_traditional_chinese_no_catalog_text_stays_simplified() {
+    use hall_kiosk::domain::catalog::traditional;
+    use hall_kiosk::ui::CatalogText;
+    let kiosk = kiosk();
+    kiosk.set_locale(hall_kiosk::platform::config::Locale::ZhTw);
+    kiosk.open(Feature::Guide);
+    let g = kiosk.window().global::<Guide>();
+    let codes: Vec<String> = g.get_rows().iter().map(|r| r.code.to_string()).collect();
+    assert!(codes.len() >= 9);
+    let mut checked = 0;
+    for code in codes {
+        g.invoke_open(code.as_str().into());
+        let mut texts: Vec<CatalogText> = vec![
+            g.get_name(),
+            g.get_department(),
+            g.get_kind(),
+            g.get_basis(),
+            g.get_fee(),
+            g.get_windows(),
+        ];
+        texts.extend(g.get_conditions().iter());
+        texts.extend(g.get_steps().iter());
+        for m in g.get_materials().iter() {
+            texts.push(m.name);
+            texts.push(m.note);
+        }
+        for t in texts {
+            assert_eq!(
+                traditional(&t.tw),
+                t.tw.as_str(),
+                "{:?} has simplified characters left",
+                t.tw
+            );
+            checked += 1;
+        }
+        g.invoke_back_to_list();
+    }
+    assert!(checked > 100, "{checked} texts checked");
+    // On the screen, the traditional form, not the simplified one.
+    g.invoke_open("620000-001-XK-01".into());
+    assert!(shows(&kiosk, "企業設立登記"));
+    assert!(!shows(&kiosk, "企业设立登记"));
+}
+
+/// In English a guide is in the catalog's English, each material's Chinese name beneath it
+/// for the window staff.
+#[test]
+fn in_english_a_guide_shows_the_catalogs_english_with_the_chinese_beneath() {
+    let kiosk = kiosk();
+    kiosk.set_locale(hall_kiosk::platform::config::Locale::En);
+    kiosk.open(Feature::Guide);
+    tap(&kiosk, "Business establishment registration");
+    assert_eq!(
+        kiosk.window().global::<Nav>().get_screen(),
+        Screen::GuideDetail
+    );
+    assert!(shows(&kiosk, "企业设立登记"), "the name in Chinese beneath");
+    assert!(
+        shows(&kiosk, "1. Articles of association") || shows(&kiosk, "2. Articles of association")
+    );
+    assert!(
+        shows(&kiosk, "公司章程"),
+        "the material's Chinese name beneath"
+    );
+    assert!(!shows(&kiosk, "2. 公司章程"));
 }

@@ -133,7 +133,7 @@ fn elderly_home_shows_the_four_most_used_services_and_more() {
         .filter(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
         .count();
     assert_eq!(help_buttons, 1, "one 呼叫帮办 on the home screen");
-    for switch in ["简体中文", "English", "长辈模式"] {
+    for switch in ["简体中文", "English", "བོད་ཡིག (Tibetan)", "长辈模式"] {
         let h = button(&kiosk, switch).size().height;
         assert!(h >= theme.get_touch_min() - 0.5, "{switch}: {h} px");
     }
@@ -282,5 +282,41 @@ fn a_store_that_cannot_open_leaves_the_kiosk_out_of_service_saying_why() {
             .to_string_lossy()
             .contains("corrupt")),
         "nothing was set aside"
+    );
+}
+
+/// A hall chooses the elderly tiles and the languages it offers; without 呼叫帮办 among the
+/// tiles, the footer offers it on the home screen.
+#[test]
+fn a_hall_chooses_the_elderly_tiles_and_its_languages() {
+    use hall_kiosk::platform::config::{HomeTile, Locale};
+    i_slint_backend_testing::init_no_event_loop();
+    let kiosk = Kiosk::new(UiOptions {
+        elderly_tiles: vec![HomeTile::Guide, HomeTile::Submit],
+        languages: vec![Locale::ZhCn, Locale::Bo],
+        elderly_default: true,
+        ..UiOptions::default()
+    })
+    .expect("window");
+    kiosk
+        .window()
+        .window()
+        .set_size(slint::PhysicalSize::new(1080, 1920));
+    kiosk.window().show().expect("show");
+    assert_eq!(tiles(&kiosk), ["办事指南", "自助申报", "更多服务"]);
+    assert!(
+        shows(&kiosk, "呼叫帮办"),
+        "help in the footer, since no tile offers it"
+    );
+    assert!(shows(&kiosk, "བོད་ཡིག (Tibetan)"));
+    assert!(!shows(&kiosk, "English"), "not offered by this hall");
+    tap(&kiosk, "བོད་ཡིག (Tibetan)");
+    assert_eq!(
+        kiosk.window().global::<Shell>().get_language(),
+        Language::Bo
+    );
+    assert!(
+        !shows(&kiosk, "办事指南"),
+        "the tiles are in Tibetan now, not Chinese"
     );
 }

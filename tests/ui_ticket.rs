@@ -509,3 +509,40 @@ fn categories_are_shown_by_their_english_names_in_english() {
         "the ticket screen names the category in English too"
     );
 }
+
+/// In Tibetan the categories carry the catalog's Tibetan names, and the ticket taken comes
+/// out in both scripts: the Chinese in the printer's own text mode for the window staff,
+/// the Tibetan as pictures (a receipt printer has no Tibetan font).
+#[test]
+fn a_ticket_taken_in_tibetan_prints_in_both_scripts() {
+    use kiosk_drivers::printer::document::Block;
+    let r = rig();
+    let k = &r.kiosk;
+    k.set_locale(hall_kiosk::platform::config::Locale::Bo);
+    tap(k, "ཨང་ཤོག་ལེན");
+    let tibetan = "ཁེ་ལས་ཞབས་ཞུ།";
+    assert!(common::shows(k, tibetan), "the catalog's name_bo");
+    assert!(common::shows(k, "企业服务"), "the Chinese beneath");
+    tap(k, tibetan);
+    assert_eq!(screen(k), "ticket-method");
+    tap(k, "ལག་ཁྱེར་མེད་པར་ཨང་ཤོག་ལེན།");
+    wait_until(k, "the ticket", || screen(k) == "ticket-issued");
+    let pages = r
+        .services
+        .demo
+        .as_ref()
+        .unwrap()
+        .printer
+        .wait_pages(1, Duration::from_secs(5));
+    let page = &pages[0];
+    assert!(page.text().contains("企业服务"), "{}", page.text());
+    assert!(page.line_with("A001").is_some(), "the number in text mode");
+    let pictures = page
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Image { .. }))
+        .count();
+    // Hall, category, and the people-ahead, wait, window and instruction lines; the
+    // slip's size on the wire is checked in the driver's tests (under 8 KB at 80 mm).
+    assert!(pictures >= 4, "Tibetan lines drawn: {pictures}");
+}

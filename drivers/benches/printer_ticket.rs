@@ -23,6 +23,7 @@ fn slip() -> TicketSlip {
         offline: false,
         priority: String::new(),
         appointment: None,
+        tibetan: None,
     }
 }
 

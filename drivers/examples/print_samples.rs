@@ -3,7 +3,9 @@
 //! `cargo run -p kiosk-drivers --example print_samples -- OUT_DIR`
 
 use kiosk_drivers::printer::document::pages_of;
-use kiosk_drivers::printer::layout::{self, ChecklistSlip, Material, ReceiptSlip, TicketSlip};
+use kiosk_drivers::printer::layout::{
+    self, ChecklistSlip, Material, ReceiptSlip, TicketSlip, TicketTibetan,
+};
 use kiosk_drivers::printer::{render, PaperWidth, Profile};
 
 fn main() {
@@ -21,6 +23,15 @@ fn main() {
         offline: false,
         priority: "老年人优先".into(),
         appointment: None,
+        tibetan: None,
+    };
+    // The same ticket taken in the Tibetan UI: Tibetan raster lines under the Chinese.
+    let ticket_bo = TicketSlip {
+        tibetan: Some(TicketTibetan {
+            hall: Some("དཔེ་མཚོན་རྫོང་སྲིད་གཞུང་ཞབས་ཞུའི་ལྟེ་གནས།".into()),
+            category: Some("སྤྱི་ཚོགས་འགན་སྲུང་དང་སྨན་བཅོས་འགན་སྲུང་།".into()),
+        }),
+        ..ticket.clone()
     };
     let checklist = ChecklistSlip {
         hall: "示例县政务服务中心".into(),
@@ -61,6 +72,7 @@ fn main() {
         let mm = if width == PaperWidth::Mm80 { 80 } else { 58 };
         let jobs = [
             ("ticket", layout::ticket(p, &ticket)),
+            ("ticket-bo", layout::ticket(p, &ticket_bo)),
             ("checklist", layout::checklist(p, &checklist)),
             ("receipt", layout::receipt(p, &receipt)),
             (

@@ -26,6 +26,7 @@ fn ticket_slip() -> TicketSlip {
         offline: false,
         priority: String::new(),
         appointment: None,
+        tibetan: None,
     }
 }
 

@@ -6,7 +6,9 @@
 //! paper.
 
 use kiosk_drivers::printer::document::{pages_of, Block, Page};
-use kiosk_drivers::printer::layout::{self, ChecklistSlip, Material, ReceiptSlip, TicketSlip};
+use kiosk_drivers::printer::layout::{
+    self, ChecklistSlip, Material, ReceiptSlip, TicketSlip, TicketTibetan,
+};
 use kiosk_drivers::printer::text::columns;
 use kiosk_drivers::printer::{PaperWidth, Profile, TextEncoding};
 use libfuzzer_sys::fuzz_target;
@@ -20,6 +22,9 @@ fn check(bytes: &[u8], profile: Profile, qr: bool) {
     assert_eq!(page.qr_payloads().len(), usize::from(qr));
     let paper = profile.width.dots();
     for block in &page.blocks {
+        if let Block::Image { bitmap, .. } = block {
+            assert!(bitmap.width <= paper, "a raster line wider than the paper");
+        }
         let Block::Line(line) = block else { continue };
         let dots: usize = line
             .spans
@@ -76,6 +81,11 @@ fuzz_target!(|data: &[u8]| {
         offline: mode & 0x40 != 0,
         priority: next(),
         appointment: (mode & 0x80 != 0).then(&mut next),
+        // Tibetan lines are shaped and drawn: any text, stacked marks included.
+        tibetan: (mode & 0x08 != 0).then(|| TicketTibetan {
+            hall: Some(next()),
+            category: Some(next()),
+        }),
     };
     if let Ok(job) = layout::ticket(profile, &ticket) {
         check(&job.bytes, profile, ticket.follow_url.is_some());

@@ -6,14 +6,14 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{Kiosk, KioskLink};
-use crate::domain::catalog::Guides;
+use crate::domain::catalog::{Guides, Text};
 use crate::domain::{AppEvent, Desk, PrintOutcome};
 use crate::flows::guide::{self as flow, Context, Effect, GuideFlow, Input, View};
 use crate::ui::{
-    Choice, Guide, GuideMaterialStatus, GuideRow, MaterialRow, Nav, PrintState, Screen,
+    CatalogText, Choice, Guide, GuideMaterialStatus, GuideRow, MaterialRow, Nav, PrintState, Screen,
 };
 
 pub struct GuideController {
@@ -170,7 +170,7 @@ impl GuideController {
                     g.set_rows(ModelRc::new(VecModel::from(rows)));
                 });
             }
-            Effect::Detail(d) => self.kiosk.ui(|w| show_detail(&w.global::<Guide>(), d)),
+            Effect::Detail(d) => self.kiosk.ui(|w| show_detail(&w.global::<Guide>(), *d)),
             Effect::PrintState(state) => {
                 let state = match state {
                     None => PrintState::None,
@@ -217,9 +217,9 @@ fn guide_row(r: flow::Row) -> GuideRow {
 }
 
 fn show_detail(g: &Guide<'_>, d: flow::Detail) {
-    let strings = |v: Vec<String>| -> ModelRc<SharedString> {
+    let texts = |v: Vec<Text>| -> ModelRc<CatalogText> {
         ModelRc::new(VecModel::from(
-            v.into_iter().map(SharedString::from).collect::<Vec<_>>(),
+            v.into_iter().map(CatalogText::from).collect::<Vec<_>>(),
         ))
     };
     let materials: Vec<MaterialRow> = d.materials.into_iter().map(material_row).collect();
@@ -227,8 +227,8 @@ fn show_detail(g: &Guide<'_>, d: flow::Detail) {
     g.set_department(d.department.into());
     g.set_kind(d.kind.into());
     g.set_basis(d.basis.into());
-    g.set_conditions(strings(d.conditions));
-    g.set_steps(strings(d.steps));
+    g.set_conditions(texts(d.conditions));
+    g.set_steps(texts(d.steps));
     g.set_materials(ModelRc::new(VecModel::from(materials)));
     g.set_legal_days(d.legal_days as i32);
     g.set_promised_days(d.promised_days as i32);

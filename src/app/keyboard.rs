@@ -10,8 +10,10 @@ use super::Kiosk;
 use crate::flows::pinyin_ime::PinyinIme;
 use crate::ui::{Keyboard, KeyboardMode};
 
-/// Candidates shown at once: large enough to touch in elderly mode on a 1080 px screen.
+/// Candidates shown at once: each at least the touch minimum wide on a 1080 px screen (six
+/// of 112 px, or four of 150 px in elderly mode).
 const PAGE: usize = 6;
+const PAGE_ELDERLY: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -204,13 +206,25 @@ impl KeyboardController {
         let chosen = self
             .candidates
             .borrow()
-            .get(self.page.get() * PAGE + i)
+            .get(self.page.get() * self.per_page() + i)
             .cloned();
         if let Some(c) = chosen {
             self.insert(&c);
             self.composing.borrow_mut().clear();
         }
         self.refresh(true);
+    }
+
+    fn per_page(&self) -> usize {
+        let elderly = self
+            .kiosk
+            .upgrade()
+            .is_some_and(|k| k.window().global::<crate::ui::Theme>().get_elderly());
+        if elderly {
+            PAGE_ELDERLY
+        } else {
+            PAGE
+        }
     }
 
     fn refresh(&self, recompute: bool) {
@@ -223,14 +237,15 @@ impl KeyboardController {
             };
             self.page.set(0);
         }
+        let per_page = self.per_page();
         let all = self.candidates.borrow();
-        let pages = all.len().div_ceil(PAGE);
+        let pages = all.len().div_ceil(per_page);
         let page = self.page.get().min(pages.saturating_sub(1));
         self.page.set(page);
         let shown: Vec<SharedString> = all
             .iter()
-            .skip(page * PAGE)
-            .take(PAGE)
+            .skip(page * per_page)
+            .take(per_page)
             .map(|s| s.as_str().into())
             .collect();
         if let Some(k) = self.kiosk.upgrade() {

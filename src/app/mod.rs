@@ -33,10 +33,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use slint::{ComponentHandle, Timer, TimerMode};
+use slint::{ComponentHandle, ModelRc, Timer, TimerMode, VecModel};
 
+use crate::domain::catalog::Text;
 use crate::domain::Desk;
-use crate::platform::config::{Locale, Orientation};
+use crate::platform::config::{HomeTile, Locale, Orientation};
 use crate::services::events::EventReceiver;
 use crate::ui::{AppWindow, Feature, Language, Nav, Screen, Shell, Theme};
 
@@ -151,8 +152,23 @@ impl Kiosk {
 
     fn apply_options(self: &Rc<Self>) {
         let shell = self.window.global::<Shell>();
-        shell.set_hall_name(self.options.hall_name.clone().into());
+        shell.set_hall(Text::zh(self.options.hall_name.clone()).into());
         shell.set_kiosk_id(self.options.kiosk_id.clone().into());
+        let tiles: Vec<Feature> = self
+            .options
+            .elderly_tiles
+            .iter()
+            .map(|t| feature(*t))
+            .collect();
+        shell.set_elderly_tiles_call_help(tiles.contains(&Feature::Help));
+        shell.set_elderly_tiles(ModelRc::new(VecModel::from(tiles)));
+        let languages: Vec<Language> = self
+            .options
+            .languages
+            .iter()
+            .map(|l| language(*l))
+            .collect();
+        shell.set_languages(ModelRc::new(VecModel::from(languages)));
         let theme = self.window.global::<Theme>();
         theme.set_elderly(self.options.elderly_default);
         theme.set_landscape(self.options.orientation == Orientation::Landscape);
@@ -206,11 +222,10 @@ impl Kiosk {
         if let Err(e) = slint::select_bundled_translation(locale.slint_name()) {
             tracing::warn!("cannot select translation {locale}: {e:?}");
         }
-        self.window.global::<Shell>().set_language(match locale {
-            Locale::ZhCn => Language::ZhCn,
-            Locale::ZhTw => Language::ZhTw,
-            Locale::En => Language::En,
-        });
+        self.window.global::<Shell>().set_language(language(locale));
+        self.window
+            .global::<Theme>()
+            .set_tall_script(locale == Locale::Bo);
     }
 
     pub fn set_elderly(&self, on: bool) {
@@ -251,6 +266,7 @@ impl Kiosk {
                     Language::ZhCn => Locale::ZhCn,
                     Language::ZhTw => Locale::ZhTw,
                     Language::En => Locale::En,
+                    Language::Bo => Locale::Bo,
                 });
             }
         });
@@ -286,6 +302,13 @@ impl Kiosk {
     /// A new catalog: guides and ticket categories follow it.
     pub fn set_catalog(&self, catalog: &serde_json::Value) {
         self.guide.set_catalog(catalog);
+        // The configured name stays (it is on every printed slip); the catalog's hall
+        // entry gives it in the other languages.
+        let hall = match &self.guide.guides().hall {
+            Some(h) => h.tr.text("name", &self.options.hall_name),
+            None => Text::zh(self.options.hall_name.clone()),
+        };
+        self.window.global::<Shell>().set_hall(hall.into());
         self.ticket.set_guides(self.guide.guides());
         self.submit.set_items(self.guide.guides().items.clone());
     }
@@ -433,5 +456,27 @@ impl Kiosk {
 
     pub fn restart_requested(&self) -> bool {
         self.restart.get()
+    }
+}
+
+fn language(locale: Locale) -> Language {
+    match locale {
+        Locale::ZhCn => Language::ZhCn,
+        Locale::ZhTw => Language::ZhTw,
+        Locale::En => Language::En,
+        Locale::Bo => Language::Bo,
+    }
+}
+
+fn feature(tile: HomeTile) -> Feature {
+    match tile {
+        HomeTile::Ticket => Feature::Ticket,
+        HomeTile::Checkin => Feature::Checkin,
+        HomeTile::Guide => Feature::Guide,
+        HomeTile::Submit => Feature::Submit,
+        HomeTile::Progress => Feature::Progress,
+        HomeTile::Rating => Feature::Rating,
+        HomeTile::Complaint => Feature::Complaint,
+        HomeTile::Help => Feature::Help,
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::screen;
-use crate::platform::config::{Locale, Orientation};
+use crate::platform::config::{HomeTile, Locale, Orientation};
 
 /// What the shell needs to know; built from the config file.
 #[derive(Debug, Clone)]
@@ -12,6 +12,10 @@ pub struct UiOptions {
     pub kiosk_id: String,
     pub locale: Locale,
     pub elderly_default: bool,
+    /// The elderly home screen's large tiles.
+    pub elderly_tiles: Vec<HomeTile>,
+    /// The header's languages, in order.
+    pub languages: Vec<Locale>,
     pub idle_timeout_s: u32,
     pub orientation: Orientation,
     pub utc_offset: time::UtcOffset,
@@ -35,6 +39,8 @@ impl Default for UiOptions {
             kiosk_id: "HZ-ZW-01".into(),
             locale: Locale::ZhCn,
             elderly_default: false,
+            elderly_tiles: crate::platform::config::UiSection::default().elderly_tiles,
+            languages: Locale::ALL.to_vec(),
             idle_timeout_s: 90,
             orientation: Orientation::Portrait,
             utc_offset: time::UtcOffset::from_hms(8, 0, 0).expect("valid offset"),

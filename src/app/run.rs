@@ -31,6 +31,8 @@ pub fn options_from_config(config: &Config) -> UiOptions {
         kiosk_id: config.kiosk.id.clone(),
         locale: config.kiosk.locale,
         elderly_default: config.ui.elderly_default,
+        elderly_tiles: config.ui.elderly_tiles.clone(),
+        languages: config.ui.languages.clone(),
         idle_timeout_s: config.ui.idle_timeout_s,
         orientation: config.kiosk.orientation,
         utc_offset: config.utc_offset(),

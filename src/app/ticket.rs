@@ -9,17 +9,18 @@ use std::rc::{Rc, Weak};
 use slint::{ComponentHandle, ModelRc, Timer, TimerMode, VecModel};
 
 use super::{Kiosk, KioskLink};
-use crate::domain::catalog::Guides;
+use crate::domain::catalog::{Category, Guides, Text};
 use crate::domain::hours::OpeningHours;
 use crate::domain::privacy::{mask_id, mask_name};
 use crate::domain::{
     AppEvent, CheckinFailure, Desk, IssuedTicket, Priority, QueueFigures, TicketFailure,
+    TicketNames,
 };
 use crate::flows::ticket::rules::ticketing_open;
 use crate::flows::ticket::{self as flow, Context, Effect, Input, TicketFlow as Flow, View};
 use crate::ui::{
-    CardProblem, CategoryRow, Checkin, CheckinState, NoTicketReason, PrintState, Screen, Shell,
-    Theme, TicketFlow, TicketPriority,
+    CardProblem, CategoryRow, Checkin, CheckinState, Language, NoTicketReason, PrintState, Screen,
+    Shell, Theme, TicketFlow, TicketPriority,
 };
 
 pub struct TicketController {
@@ -52,13 +53,14 @@ impl TicketController {
         *self.desk.borrow_mut() = Some(desk);
     }
 
-    /// The catalog's English name of a category, or "" (the screen then shows the Chinese).
-    fn name_en(&self, code: &str) -> String {
+    /// A category's name in the catalog's languages; `name` (the backend's) when the
+    /// catalog does not know the code.
+    fn category_text(&self, code: &str, name: &str) -> Text {
         self.guides
             .borrow()
             .category(code)
-            .and_then(|c| c.name_en.clone())
-            .unwrap_or_default()
+            .map(Category::name_text)
+            .unwrap_or_else(|| Text::zh(name))
     }
 
     pub fn set_guides(&self, guides: Rc<Guides>) {
@@ -189,9 +191,8 @@ impl TicketController {
                 windows,
             } => self.kiosk.ui(|w| {
                 let ui = w.global::<TicketFlow>();
-                ui.set_category_name_en(self.name_en(&code).into());
+                ui.set_category(self.category_text(&code, &name).into());
                 ui.set_category_code(code.into());
-                ui.set_category_name(name.into());
                 ui.set_windows(windows.into());
             }),
             Effect::Priority {
@@ -268,8 +269,22 @@ impl TicketController {
                 category_name,
                 windows,
             } => {
+                // A citizen who read the screen in Tibetan gets a slip in both scripts.
+                let tibetan = self
+                    .kiosk
+                    .upgrade()
+                    .is_some_and(|k| k.window().global::<Shell>().get_language() == Language::Bo);
+                let mut names = TicketNames::of(
+                    &self.guides.borrow(),
+                    &ticket.category,
+                    &category_name,
+                    tibetan,
+                );
+                if !windows.is_empty() {
+                    names.windows = windows;
+                }
                 if let Some(desk) = self.desk.borrow().as_ref() {
-                    desk.print_ticket(request, &ticket, &category_name, &windows);
+                    desk.print_ticket(request, &ticket, &names);
                 }
             }
             Effect::StartCardWait(after) => {
@@ -311,8 +326,7 @@ impl TicketController {
                 });
                 CategoryRow {
                     code: c.code.clone().into(),
-                    name: c.name.clone().into(),
-                    name_en: c.name_en.clone().unwrap_or_default().into(),
+                    name: c.name_text().into(),
                     windows: c.windows.join(", ").into(),
                     waiting: figures.map_or(0, |f| f.waiting as i32),
                     est_wait_min: figures.map_or(0, |f| f.est_wait_min as i32),
@@ -339,8 +353,7 @@ impl TicketController {
         let issued = ticket.issued_at;
         self.kiosk.ui(|w| {
             let ui = w.global::<TicketFlow>();
-            ui.set_category_name_en(self.name_en(&ticket.category).into());
-            ui.set_category_name(category_name.into());
+            ui.set_category(self.category_text(&ticket.category, &category_name).into());
             ui.set_windows(windows.into());
             ui.set_ticket_no(ticket.ticket_no.clone().into());
             ui.set_waiting_ahead(ticket.waiting_ahead as i32);

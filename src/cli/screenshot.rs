@@ -38,6 +38,8 @@ enum LocaleArg {
     ZhTw,
     #[value(name = "en")]
     En,
+    #[value(name = "bo")]
+    Bo,
 }
 
 impl From<LocaleArg> for Locale {
@@ -46,6 +48,7 @@ impl From<LocaleArg> for Locale {
             LocaleArg::ZhCn => Locale::ZhCn,
             LocaleArg::ZhTw => Locale::ZhTw,
             LocaleArg::En => Locale::En,
+            LocaleArg::Bo => Locale::Bo,
         }
     }
 }

@@ -7,7 +7,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::{block_on, fail, load_config, open_link};
 use crate::domain::catalog::Guides;
-use crate::domain::{Priority, Source, TicketOrder};
+use crate::domain::{Priority, Source, TicketNames, TicketOrder};
 use crate::health::Metrics;
 use crate::platform::config::Config;
 use crate::services::{desk, printer};
@@ -18,6 +18,7 @@ pub enum TicketCommand {
     /// own code path (exit 1 when no ticket could be issued; a ticket that could not be
     /// printed is still issued, and says so).
     /// Example: kiosk ticket take --category A --priority elderly --json
+    /// Example: kiosk ticket take --category B --tibetan
     Take {
         /// The queue category's code, as in the catalog (e.g. A).
         #[arg(long)]
@@ -25,6 +26,10 @@ pub enum TicketCommand {
         /// A priority to ask for; it is printed on the slip.
         #[arg(long, value_enum)]
         priority: Option<PriorityArg>,
+        /// Print the slip in Tibetan and Chinese, as for a citizen who used the screen in
+        /// Tibetan (the Tibetan lines are drawn as pictures: printers have no Tibetan font).
+        #[arg(long)]
+        tibetan: bool,
         /// One JSON object: ticket_no, category, offline, track_url, priority, printed, ...
         #[arg(long)]
         json: bool,
@@ -54,13 +59,14 @@ pub fn run(command: TicketCommand, config: &std::path::Path) -> ExitCode {
     let TicketCommand::Take {
         category,
         priority,
+        tibetan,
         json,
     } = command;
     let config = match load_config(config) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    match take(&config, category, priority.map(Into::into)) {
+    match take(&config, category, priority.map(Into::into), tibetan) {
         Ok(v) if json => {
             println!("{v}");
             ExitCode::SUCCESS
@@ -92,6 +98,7 @@ fn take(
     config: &Config,
     category: String,
     priority: Option<Priority>,
+    tibetan: bool,
 ) -> anyhow::Result<serde_json::Value> {
     let link = open_link(config)?;
     let metrics = Metrics::new();
@@ -105,12 +112,9 @@ fn take(
         .map_err(|e| anyhow::anyhow!("no ticket issued: {e}"))?;
     // The slip names the category and its windows as the touch screen's does.
     let guides = Guides::from_catalog(&link.catalog().unwrap_or_default());
-    let (name, windows) = guides
-        .category(&ticket.category)
-        .map(|c| (c.name.clone(), c.windows.join(", ")))
-        .unwrap_or_default();
+    let names = TicketNames::of(&guides, &ticket.category, "", tibetan);
     let printer = printer::open(config);
-    let outcome = desk::print::ticket(printer.as_ref(), &metrics, &ticket, &name, &windows);
+    let outcome = desk::print::ticket(printer.as_ref(), &metrics, &ticket, &names);
     Ok(serde_json::json!({
         "ticket_no": ticket.ticket_no,
         "category": ticket.category,

@@ -7,12 +7,12 @@
 use pinyin::ToPinyinMulti;
 use serde::Deserialize;
 
+pub use super::catalog_text::{traditional, Text, Translations};
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct GuideItem {
     pub code: String,
     pub name: String,
-    #[serde(default)]
-    pub name_en: Option<String>,
     #[serde(default)]
     pub category: String,
     #[serde(default, rename = "type")]
@@ -42,6 +42,9 @@ pub struct GuideItem {
     /// The form schema, read by the submission flow; kept raw here.
     #[serde(default)]
     pub form: Option<serde_json::Value>,
+    /// `name_en`, `steps_en`, `name_bo`...
+    #[serde(flatten)]
+    pub tr: Translations,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -61,6 +64,8 @@ pub struct Material {
     /// What the commitment allows (容缺受理 / 告知承诺).
     #[serde(default)]
     pub commitment: Option<String>,
+    #[serde(flatten)]
+    pub tr: Translations,
 }
 
 fn yes() -> bool {
@@ -72,13 +77,13 @@ pub struct Bundle {
     pub code: String,
     pub name: String,
     #[serde(default)]
-    pub name_en: Option<String>,
-    #[serde(default)]
     pub items: Vec<String>,
     #[serde(default)]
     pub shared_materials: Vec<String>,
     #[serde(default)]
     pub promised_days: Option<u32>,
+    #[serde(flatten)]
+    pub tr: Translations,
 }
 
 /// A queue category (综合窗口 group) of the catalog.
@@ -87,16 +92,55 @@ pub struct Category {
     pub code: String,
     pub name: String,
     #[serde(default)]
-    pub name_en: Option<String>,
-    #[serde(default)]
     pub windows: Vec<String>,
     #[serde(default)]
     pub hours: Option<String>,
+    #[serde(flatten)]
+    pub tr: Translations,
+}
+
+impl GuideItem {
+    pub fn name_text(&self) -> Text {
+        self.tr.text("name", &self.name)
+    }
+}
+
+impl Material {
+    pub fn name_text(&self) -> Text {
+        self.tr.text("name", &self.name)
+    }
+}
+
+impl Bundle {
+    pub fn name_text(&self) -> Text {
+        self.tr.text("name", &self.name)
+    }
+}
+
+impl Category {
+    pub fn name_text(&self) -> Text {
+        self.tr.text("name", &self.name)
+    }
+}
+
+/// The hall the catalog is of.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Hall {
+    pub name: String,
+    #[serde(flatten)]
+    pub tr: Translations,
+}
+
+impl Hall {
+    pub fn name_text(&self) -> Text {
+        self.tr.text("name", &self.name)
+    }
 }
 
 /// The guides of a catalog, with a search index.
 #[derive(Debug, Clone, Default)]
 pub struct Guides {
+    pub hall: Option<Hall>,
     pub categories: Vec<Category>,
     pub items: Vec<GuideItem>,
     pub bundles: Vec<Bundle>,
@@ -110,6 +154,7 @@ impl Guides {
         let bundles: Vec<Bundle> = list(catalog, "bundles");
         let initials = items.iter().map(|i| initials_of(&i.name)).collect();
         Guides {
+            hall: catalog.get("hall").and_then(|h| Hall::deserialize(h).ok()),
             categories: list(catalog, "categories"),
             items,
             bundles,
@@ -149,9 +194,10 @@ impl Guides {
         let mut by_initials = Vec::new();
         for (item, initials) in self.items.iter().zip(&self.initials) {
             let english = item
-                .name_en
-                .as_deref()
-                .is_some_and(|n| n.to_lowercase().contains(&q.to_lowercase()));
+                .name_text()
+                .en
+                .to_lowercase()
+                .contains(&q.to_lowercase());
             if item.name.contains(q) || english {
                 by_name.push(item);
             } else if latin && contains_initials(initials, &letters) {

@@ -10,6 +10,7 @@
 //! - [`hours`]: opening hours; [`privacy`]: masking of names and ID numbers.
 
 pub mod catalog;
+mod catalog_text;
 pub mod hours;
 pub mod privacy;
 
@@ -29,7 +30,7 @@ pub use feedback::{
     ComplaintKind, ComplaintOrder, RatingOrder, RatingResult, RecentService, ServiceRef,
 };
 pub use ports::{Desk, NoServices, StaffActions};
-pub use print::PrintOutcome;
+pub use print::{PrintOutcome, TibetanNames, TicketNames};
 pub use scan::{ScannedCode, StaffRefusal};
 pub use status::{Level, Phrase, StatusLine};
 pub use submission::{

@@ -13,7 +13,7 @@ pub trait Desk {
     /// Checks in an appointment; answers with `AppEvent::Checkin`.
     fn check_in(&self, request: u64, key: CheckinKey);
     /// Prints a ticket; answers with `AppEvent::Printed`.
-    fn print_ticket(&self, request: u64, ticket: &IssuedTicket, category_name: &str, windows: &str);
+    fn print_ticket(&self, request: u64, ticket: &IssuedTicket, names: &TicketNames);
     /// Commits a self-service submission and prints its receipt; answers with
     /// `AppEvent::Submitted`.
     fn submit(&self, request: u64, order: SubmissionOrder);

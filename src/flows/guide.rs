@@ -3,7 +3,7 @@
 //! and the printed material checklist. The controller feeds it what the citizen did and
 //! carries out what it asks.
 
-use crate::domain::catalog::{GuideItem, Guides, Material};
+use crate::domain::catalog::{GuideItem, Guides, Material, Text};
 use crate::domain::PrintOutcome;
 
 /// The category code that lists the bundles themselves.
@@ -22,16 +22,16 @@ pub enum View {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub code: String,
-    pub name: String,
+    pub name: Text,
 }
 
 /// One line of the list: a guide, or a bundle of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub code: String,
-    pub name: String,
+    pub name: Text,
     /// The department, or for a bundle the guides it joins.
-    pub sub: String,
+    pub sub: Text,
     pub days: u32,
     pub self_service: bool,
     pub bundle: bool,
@@ -49,28 +49,28 @@ pub enum MaterialStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaterialLine {
-    pub name: String,
+    pub name: Text,
     pub original: u32,
     pub copies: u32,
     pub status: MaterialStatus,
-    pub note: String,
+    pub note: Text,
 }
 
 /// A guide's page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {
-    pub name: String,
-    pub department: String,
-    pub kind: String,
-    pub basis: String,
-    pub conditions: Vec<String>,
-    pub steps: Vec<String>,
+    pub name: Text,
+    pub department: Text,
+    pub kind: Text,
+    pub basis: Text,
+    pub conditions: Vec<Text>,
+    pub steps: Vec<Text>,
     pub materials: Vec<MaterialLine>,
     pub legal_days: u32,
     pub promised_days: u32,
-    pub fee: String,
+    pub fee: Text,
     pub trips: u32,
-    pub windows: String,
+    pub windows: Text,
     pub online: bool,
     pub self_service: bool,
 }
@@ -118,7 +118,7 @@ pub enum Effect {
         category: String,
         rows: Vec<Row>,
     },
-    Detail(Detail),
+    Detail(Box<Detail>),
     /// None: nothing printed yet.
     PrintState(Option<PrintState>),
     /// Print the material checklist of the guide `code`.
@@ -170,7 +170,7 @@ impl GuideFlow {
                     .iter()
                     .map(|c| Choice {
                         code: c.code.clone(),
-                        name: c.name.clone(),
+                        name: c.name_text(),
                     })
                     .collect();
                 fx.extend([Effect::Categories(choices), self.list(ctx)]);
@@ -210,7 +210,8 @@ impl GuideFlow {
                         Effect::PrintChecklist {
                             request: self.request,
                             code: item.code.clone(),
-                            windows: windows_of(ctx.guides, item),
+                            // The checklist is for the window staff too: in Chinese.
+                            windows: windows_of(ctx.guides, item).zh,
                         },
                     ]);
                 }
@@ -255,7 +256,7 @@ impl GuideFlow {
         };
         self.current = Some(code);
         fx.extend([
-            Effect::Detail(detail(guides, item)),
+            Effect::Detail(Box::new(detail(guides, item))),
             Effect::PrintState(None),
             Effect::Show(View::Detail),
         ]);
@@ -269,13 +270,14 @@ impl GuideFlow {
                 .iter()
                 .map(|b| Row {
                     code: b.code.clone(),
-                    name: b.name.clone(),
-                    sub: b
-                        .items
-                        .iter()
-                        .filter_map(|c| guides.item(c).map(|i| i.name.clone()))
-                        .collect::<Vec<_>>()
-                        .join(" + "),
+                    name: b.name_text(),
+                    sub: Text::join(
+                        &b.items
+                            .iter()
+                            .filter_map(|c| guides.item(c).map(GuideItem::name_text))
+                            .collect::<Vec<_>>(),
+                        " + ",
+                    ),
                     days: b.promised_days.unwrap_or(0),
                     self_service: false,
                     bundle: true,
@@ -302,10 +304,13 @@ impl GuideFlow {
 }
 
 /// Where a guide is handled: its category and windows.
-pub fn windows_of(guides: &Guides, item: &GuideItem) -> String {
+pub fn windows_of(guides: &Guides, item: &GuideItem) -> Text {
     guides
         .category(&item.category)
-        .map(|c| format!("{} ({})", c.name, c.windows.join(", ")))
+        .map(|c| {
+            let windows = c.windows.join(", ");
+            c.name_text().map(|name| format!("{name} ({windows})"))
+        })
         .unwrap_or_default()
 }
 
@@ -322,8 +327,8 @@ fn self_service(item: &GuideItem) -> bool {
 fn row(item: &GuideItem) -> Row {
     Row {
         code: item.code.clone(),
-        name: item.name.clone(),
-        sub: item.department.clone(),
+        name: item.name_text(),
+        sub: item.tr.text("department", &item.department),
         days: promised_days(item),
         self_service: self_service(item),
         bundle: false,
@@ -332,16 +337,16 @@ fn row(item: &GuideItem) -> Row {
 
 fn detail(guides: &Guides, item: &GuideItem) -> Detail {
     Detail {
-        name: item.name.clone(),
-        department: item.department.clone(),
-        kind: item.kind.clone(),
-        basis: item.basis.clone(),
-        conditions: item.conditions.clone(),
-        steps: item.steps.clone(),
+        name: item.name_text(),
+        department: item.tr.text("department", &item.department),
+        kind: item.tr.text("type", &item.kind),
+        basis: item.tr.text("basis", &item.basis),
+        conditions: item.tr.texts("conditions", &item.conditions),
+        steps: item.tr.texts("steps", &item.steps),
         materials: item.materials.iter().map(material_line).collect(),
         legal_days: item.legal_days.unwrap_or(0),
         promised_days: promised_days(item),
-        fee: item.fee.clone(),
+        fee: item.tr.text("fee", &item.fee),
         // 最多跑一次: unless the catalog says otherwise, one visit.
         trips: item.trips.unwrap_or(1),
         windows: windows_of(guides, item),
@@ -352,17 +357,17 @@ fn detail(guides: &Guides, item: &GuideItem) -> Detail {
 
 fn material_line(m: &Material) -> MaterialLine {
     let (status, note) = if let Some(shared) = &m.shared {
-        (MaterialStatus::Shared, shared.clone())
+        (MaterialStatus::Shared, m.tr.text("shared", shared))
     } else if m.waivable {
         (
             MaterialStatus::Waivable,
-            m.commitment.clone().unwrap_or_default(),
+            m.tr.text("commitment", m.commitment.as_deref().unwrap_or_default()),
         )
     } else {
-        (MaterialStatus::Bring, String::new())
+        (MaterialStatus::Bring, Text::default())
     };
     MaterialLine {
-        name: m.name.clone(),
+        name: m.name_text(),
         original: m.original,
         copies: m.copies,
         status,

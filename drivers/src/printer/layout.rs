@@ -5,7 +5,9 @@
 //! job is a byte string that can be checked, logged by size, and refused as a whole when the
 //! printer has no paper. Chinese text goes out in the printer's own character mode (FS &,
 //! GB 18030), which is fast and sharp; only characters the printer's font lacks are sent as
-//! small raster glyphs (ESC *, inline in the text line).
+//! small raster glyphs (ESC *, inline in the text line). Tibetan, which no receipt printer
+//! has a font for and which needs shaping, goes out a line at a time as a raster image
+//! (GS v 0) cropped to its ink ([`JobBuilder::raster_text`], [`shaped`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,7 +15,8 @@ use std::rc::Rc;
 use escpos::printer::Printer as Commands;
 use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
 
-use super::glyph;
+use super::glyph::{self, Bitmap};
+use super::shaped::{self, ShapeError, TibetanFace};
 use super::text::{self, TextEncoding};
 
 /// Paper roll width.
@@ -94,6 +97,15 @@ impl From<escpos::errors::PrinterError> for LayoutError {
     }
 }
 
+/// A raster line could not be printed: no font can draw it, or the job could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum RasterError {
+    #[error(transparent)]
+    Font(#[from] ShapeError),
+    #[error(transparent)]
+    Layout(#[from] LayoutError),
+}
+
 /// A print job: the bytes, and what it is (for logs and the status screen).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -135,6 +147,51 @@ pub struct JobBuilder {
     profile: Profile,
     /// Current character magnification, to wrap at the right number of columns.
     size: (u8, u8),
+    /// The face raster lines are drawn with: None until asked for, so a Chinese-only job
+    /// never pays for the system font lookup.
+    tibetan: Option<Result<&'static TibetanFace, ShapeError>>,
+    /// The em of raster lines, in dots.
+    raster_em: f32,
+}
+
+/// The em of raster Tibetan, in dots. At 26 a Tibetan Machine Uni consonant stands 21 dots
+/// tall, close to the printer's 24-dot Chinese, and a line with stacks and vowel signs takes
+/// 29 to 36 rows. At 28 it would match the Chinese, but a bilingual ticket with every field
+/// set would no longer fit in 8 KB.
+pub const TIBETAN_EM_DOTS: f32 = 26.0;
+
+/// Blank dots fed after each raster line: GS v 0 advances the paper by the image's height
+/// only, and raster lines cropped to their ink would otherwise touch the next line.
+const RASTER_GAP_DOTS: u8 = 4;
+
+/// GS v 0 m=0: a raster image `ceil(width / 8)` bytes wide, printed at the current
+/// justification. Row-major, the leftmost dot in the high bit.
+fn raster_image(bm: &Bitmap) -> Vec<u8> {
+    let width_bytes = bm.width.div_ceil(8).min(0xFFFF);
+    let height = bm.height.min(0xFFFF);
+    let mut out = Vec::with_capacity(8 + width_bytes * height);
+    out.extend_from_slice(&[
+        0x1D,
+        b'v',
+        b'0',
+        0,
+        width_bytes as u8,
+        (width_bytes >> 8) as u8,
+        height as u8,
+        (height >> 8) as u8,
+    ]);
+    for y in 0..height {
+        for xb in 0..width_bytes {
+            let mut byte = 0u8;
+            for bit in 0..8 {
+                if bm.get(xb * 8 + bit, y) {
+                    byte |= 0x80 >> bit;
+                }
+            }
+            out.push(byte);
+        }
+    }
+    out
 }
 
 /// ESC * m=33: 24-dot double-density bit image, printed inline in the text line.
@@ -164,7 +221,48 @@ impl JobBuilder {
             out,
             profile,
             size: (1, 1),
+            tibetan: None,
+            raster_em: TIBETAN_EM_DOTS,
         })
+    }
+
+    /// Draws raster lines with `face` instead of the system's Tibetan face; None: as if no
+    /// Tibetan font were installed.
+    pub fn tibetan_face(&mut self, face: Option<&'static TibetanFace>) -> &mut Self {
+        self.tibetan = Some(face.ok_or(ShapeError::NoFont));
+        self
+    }
+
+    fn face(&mut self) -> Result<&'static TibetanFace, ShapeError> {
+        self.tibetan.get_or_insert_with(shaped::face).clone()
+    }
+
+    /// The em of the following raster lines, in dots ([`TIBETAN_EM_DOTS`] until set).
+    pub fn raster_em(&mut self, dots: f32) -> &mut Self {
+        self.raster_em = dots;
+        self
+    }
+
+    /// Whether [`raster_text`](Self::raster_text) has a font to draw with.
+    pub fn can_raster(&mut self) -> bool {
+        self.face().is_ok()
+    }
+
+    /// Prints `s` as shaped raster lines (GS v 0), wrapped to the paper, each image as wide
+    /// as its ink and placed by the current justification. For text the printer's font
+    /// cannot print: Tibetan. Character size and bold do not apply. Without a font nothing is
+    /// printed and the error says so; the job stays valid.
+    pub fn raster_text(&mut self, s: &str) -> Result<&mut Self, RasterError> {
+        let face = self.face()?;
+        for bm in face.render_lines(s, self.raster_em, self.profile.width.dots()) {
+            self.cmd
+                .custom(&raster_image(&bm))
+                .map_err(LayoutError::from)?;
+            self.cmd
+                .custom(&[0x1B, b'J', RASTER_GAP_DOTS])
+                .map_err(LayoutError::from)?;
+        }
+        Ok(self)
     }
 
     pub fn profile(&self) -> Profile {
@@ -326,15 +424,166 @@ pub struct TicketSlip {
     pub priority: String,
     /// "item slot" of an appointment checked in.
     pub appointment: Option<String>,
+    /// Set when the citizen took the ticket in the Tibetan UI: the slip is then bilingual,
+    /// the Chinese in text mode with Tibetan raster lines under the key ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tibetan: Option<TicketTibetan>,
 }
 
+/// The Tibetan part of a bilingual ticket. Names absent here print in Chinese only; the
+/// labels' wording is fixed ([`TICKET_BO`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TicketTibetan {
+    /// The hall's name in Tibetan.
+    pub hall: Option<String>,
+    /// The category's name in Tibetan (the catalog's name_bo).
+    pub category: Option<String>,
+}
+
+/// The fixed Tibetan wording of a ticket. `{}` stands for a number, written in Tibetan
+/// digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketWordingBo {
+    /// 前面等候 (a label; the count follows it)
+    pub people_ahead: &'static str,
+    /// 预计等候
+    pub wait: &'static str,
+    /// 约 {} 分钟
+    pub minutes: &'static str,
+    /// 办理窗口
+    pub window: &'static str,
+    /// 取号时间
+    pub time: &'static str,
+    /// 请留意叫号屏幕和广播
+    pub watch: &'static str,
+    /// 微信扫码，手机查看排队进度
+    pub scan: &'static str,
+    /// 本票据不含个人信息
+    pub no_personal: &'static str,
+    /// 排队号 (the slip's name)
+    pub ticket: &'static str,
+}
+
+/// The Tibetan wording printed on bilingual tickets, as the translator delivered it
+/// (ticket-bo.json, keys as the field names).
+///
+/// Awaits review by a native speaker before it is relied on in a hall: it has been checked
+/// only for being Tibetan-block text in NFC, not for its wording.
+pub const TICKET_BO: TicketWordingBo = TicketWordingBo {
+    people_ahead: "ཁྱེད་ཀྱི་མདུན་དུ་སྒུག་མཁན།",
+    wait: "ཚོད་དཔག་སྒུག་ཡུན།",
+    minutes: "སྐར་མ་ {} ཙམ།",
+    window: "ཞབས་ཞུའི་སྒེའུ་ཁུང་།",
+    time: "ཨང་གྲངས་ལེན་པའི་དུས་ཚོད།",
+    watch: "ཨང་འབོད་བརྙན་ཡོལ་ལ་ལྟ་ཞིང་རང་གི་ཨང་གྲངས་ལ་ཉན་རོགས།",
+    scan: "སྐད་འཕྲིན་གྱིས་བཤར་ནས་ཁ་པར་ཐོག་གྲལ་རིམ་ལ་ལྟ་ཆོག",
+    no_personal: "ཤོག་བུ་འདིའི་ནང་མི་སྒེར་གྱི་ཆ་འཕྲིན་མེད།",
+    ticket: "གྲལ་རིམ་ཨང་གྲངས།",
+};
+
+/// `n` in Tibetan digits (U+0F20..U+0F29).
+pub fn tibetan_digits(n: u32) -> String {
+    n.to_string()
+        .chars()
+        .map(|d| char::from_u32(0x0F20 + d.to_digit(10).unwrap_or(0)).unwrap_or(d))
+        .collect()
+}
+
+fn with_number(template: &str, n: u32) -> String {
+    template.replace("{}", &tibetan_digits(n))
+}
+
+/// Prints a Tibetan line if the ticket is bilingual and a font can draw it; a missing font
+/// was logged once already, so it is not an error here.
+fn bo_line(j: &mut JobBuilder, on: bool, s: &str) -> Result<(), LayoutError> {
+    if !on || s.trim().is_empty() {
+        return Ok(());
+    }
+    match j.raster_text(s) {
+        Ok(_) | Err(RasterError::Font(_)) => Ok(()),
+        Err(RasterError::Layout(e)) => Err(e),
+    }
+}
+
+/// Most bytes a bilingual ticket may take on the wire. Raster Tibetan costs a byte per 8
+/// dots; past this a ticket takes over half a second at 115200 baud, and printers with a
+/// small receive buffer (4 to 8 KB) stall the line mid-ticket.
+pub const TICKET_MAX_BYTES: usize = 8192;
+
+/// Ems tried in turn until a bilingual ticket fits [`TICKET_MAX_BYTES`]: long Tibetan names
+/// print a little smaller rather than not at all. Past the last, the ticket is Chinese only.
+const TICKET_EMS: &[f32] = &[TIBETAN_EM_DOTS, 24.0, 22.0];
+
+/// A queue ticket, bilingual when `t.tibetan` is set and a Tibetan font is installed (the
+/// Chinese alone otherwise).
 pub fn ticket(p: Profile, t: &TicketSlip) -> Result<Job, LayoutError> {
-    let mut j = JobBuilder::new(p)?;
+    ticket_fitted(p, t, None)
+}
+
+/// [`ticket`] with the Tibetan drawn by `face` (None: as on a kiosk without the font).
+pub fn ticket_with_face(
+    p: Profile,
+    t: &TicketSlip,
+    face: Option<&'static TibetanFace>,
+) -> Result<Job, LayoutError> {
+    ticket_fitted(p, t, Some(face))
+}
+
+fn ticket_fitted(
+    p: Profile,
+    t: &TicketSlip,
+    face: Option<Option<&'static TibetanFace>>,
+) -> Result<Job, LayoutError> {
+    let build = |em: Option<f32>| {
+        let mut j = JobBuilder::new(p)?;
+        if let Some(f) = face {
+            j.tibetan_face(f);
+        }
+        ticket_job(j, t, em)
+    };
+    if t.tibetan.is_none() {
+        return build(None);
+    }
+    for &em in TICKET_EMS {
+        let job = build(Some(em))?;
+        if job.bytes.len() < TICKET_MAX_BYTES {
+            return Ok(job);
+        }
+    }
+    tracing::warn!(
+        kind = "over_budget",
+        "bilingual ticket too long for the wire: printed in Chinese only"
+    );
+    build(None)
+}
+
+/// The ticket, with its Tibetan lines at an em of `bo_em` dots (None: Chinese only).
+fn ticket_job(mut j: JobBuilder, t: &TicketSlip, bo_em: Option<f32>) -> Result<Job, LayoutError> {
+    let bo = match (&t.tibetan, bo_em) {
+        (Some(part), Some(em)) => match j.face() {
+            Ok(_) => {
+                j.raster_em(em);
+                Some(part)
+            }
+            Err(e) => {
+                // The kind only: the slip's text is the citizen's business.
+                tracing::warn!(kind = e.kind(), "bilingual ticket printed in Chinese only");
+                None
+            }
+        },
+        _ => None,
+    };
+    let on = bo.is_some();
+    let name = |f: fn(&TicketTibetan) -> &Option<String>| {
+        bo.and_then(|b| f(b).as_deref()).unwrap_or_default()
+    };
     j.align(Align::Center)?.bold(true)?;
     j.paragraph(&t.hall, 0)?;
+    bo_line(&mut j, on, name(|b| &b.hall))?;
     // The category and the number come from the backend: wrapped, like every other text
     // of unknown length (at 4x a 58 mm slip holds 8 columns).
     j.bold(false)?.paragraph(&t.category, 0)?;
+    bo_line(&mut j, on, name(|b| &b.category))?;
     j.feed(1)?;
     j.size(4, 4)?.bold(true)?.paragraph(&t.number, 0)?;
     j.size(1, 1)?.bold(false)?;
@@ -347,18 +596,25 @@ pub fn ticket(p: Profile, t: &TicketSlip) -> Result<Job, LayoutError> {
     }
     if let Some(n) = t.waiting_ahead {
         j.pair("前面等候", &format!("{n} 人"))?;
+        let ahead = format!("{} {}", TICKET_BO.people_ahead, tibetan_digits(n));
+        bo_line(&mut j, on, &ahead)?;
     }
     if let Some(m) = t.wait_minutes {
         j.pair("预计等候", &format!("约 {m} 分钟"))?;
+        let minutes = with_number(TICKET_BO.minutes, m);
+        bo_line(&mut j, on, &format!("{} {minutes}", TICKET_BO.wait))?;
     }
     if !t.windows.is_empty() {
         j.pair("办理窗口", &t.windows)?;
+        // The window numbers are on the Chinese line just above, in digits everyone reads.
+        bo_line(&mut j, on, TICKET_BO.window)?;
     }
     j.pair("取号时间", &t.issued_at)?;
     if t.offline {
         j.paragraph("网络暂不可用，本号已登记，叫号时以大厅屏幕为准。", 0)?;
     }
     j.paragraph("请留意叫号屏幕和广播，过号请到服务台。", 0)?;
+    bo_line(&mut j, on, TICKET_BO.watch)?;
     if let Some(url) = &t.follow_url {
         j.feed(1)?;
         j.qr(url)?;
@@ -553,6 +809,7 @@ mod tests {
             offline: false,
             priority: "老年人优先".repeat(4),
             appointment: None,
+            tibetan: None,
         };
         let job = ticket(p, &t).unwrap();
         for (line, dots) in widths(&job) {
@@ -572,6 +829,34 @@ mod tests {
         let page = &super::super::document::pages_of(&job.bytes)[0];
         let line = page.line_with("申请人").unwrap();
         assert_eq!(line.text().trim_end(), "申请人");
+    }
+
+    #[test]
+    fn a_raster_line_is_gs_v_0_in_whole_bytes_and_reads_back_dot_for_dot() {
+        let mut bm = Bitmap::new(13, 3);
+        for (x, y) in [(0, 0), (5, 1), (12, 2), (7, 0)] {
+            bm.set(x, y);
+        }
+        let bytes = raster_image(&bm);
+        assert_eq!(&bytes[..8], &[0x1D, b'v', b'0', 0, 2, 0, 3, 0]);
+        assert_eq!(bytes.len(), 8 + 2 * 3);
+        let page = &super::super::document::pages_of(&bytes)[0];
+        let Some(super::super::document::Block::Image { bitmap, .. }) = page.blocks.first() else {
+            panic!("{:?}", page.blocks);
+        };
+        assert_eq!((bitmap.width, bitmap.height), (16, 3));
+        for y in 0..3 {
+            for x in 0..16 {
+                assert_eq!(bitmap.get(x, y), bm.get(x, y), "({x}, {y})");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_on_tibetan_lines_are_in_tibetan_digits() {
+        assert_eq!(tibetan_digits(0), "༠");
+        assert_eq!(tibetan_digits(2026), "༢༠༢༦");
+        assert_eq!(with_number(TICKET_BO.minutes, 35), "སྐར་མ་ ༣༥ ཙམ།");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! ESC/POS thermal receipt printers (58 and 80 mm).
 //!
 //! - [`text`]: encodings (GB 18030 in FS & mode, GBK, UTF-8), column widths, wrapping.
+//! - [`shaped`]: Tibetan shaped (harfrust) and drawn into raster lines, for the printers'
+//!   lack of a Tibetan font.
 //! - [`layout`]: tickets, material checklists, receipts and the test page, as job bytes.
 //! - [`status`]: DLE EOT / GS r status bytes.
 //! - [`device`]: [`ReceiptPrinter`] over serial, `/dev/usb/lp0` or `tcp:HOST:9100`.
@@ -16,6 +18,7 @@ pub mod escpos_parse;
 pub mod glyph;
 pub mod layout;
 pub mod render;
+pub mod shaped;
 pub mod sim;
 pub mod status;
 pub mod text;

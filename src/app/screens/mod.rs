@@ -150,7 +150,7 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
         kiosk.open(Feature::Ticket);
     }
     flow.set_categories(ModelRc::new(VecModel::from(sample_categories())));
-    flow.set_category_name("企业服务".into());
+    flow.set_category(crate::domain::catalog::Text::zh("企业服务").into());
     let screen = match name {
         "home" => {
             kiosk.go_home();

@@ -6,63 +6,40 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::super::Kiosk;
+use crate::domain::catalog::Guides;
 use crate::ui::{CategoryRow, Feature, Nav, PrintState, Screen, TicketFlow};
 
 pub(super) fn sample_categories() -> Vec<CategoryRow> {
-    // The English names are the sample catalog's (hall/data/catalog.json).
-    let rows = [
-        (
-            "A",
-            "企业服务",
-            "Business services",
-            "1, 2, 3",
-            12,
-            18,
-            true,
-        ),
-        ("B", "社会事务", "Social affairs", "4, 5, 6", 5, 8, true),
-        ("C", "投资审批", "Investment approval", "7", 0, 0, true),
-        (
-            "D",
-            "不动产登记",
-            "Real estate registration",
-            "8, 9",
-            23,
-            41,
-            true,
-        ),
-        (
-            "E",
-            "公共资源交易",
-            "Public resource trading",
-            "10",
-            0,
-            0,
-            false,
-        ),
-        (
-            "F",
-            "办不成事反映",
-            "Help when a matter could not be done",
-            "11",
-            1,
-            3,
-            true,
-        ),
+    // The names are the sample catalog's, in every language it carries; the queue figures
+    // are made up, one category closed.
+    let figures = [
+        ("A", 12, 18),
+        ("B", 5, 8),
+        ("C", 0, 0),
+        ("D", 23, 41),
+        ("E", 0, 0),
+        ("F", 1, 3),
     ];
-    rows.into_iter()
-        .map(
-            |(code, name, name_en, windows, waiting, est, open)| CategoryRow {
-                code: code.into(),
-                name: name.into(),
-                name_en: name_en.into(),
-                windows: windows.into(),
+    let guides = Guides::from_catalog(&sample_catalog());
+    guides
+        .categories
+        .iter()
+        .map(|c| {
+            let (waiting, est) = figures
+                .iter()
+                .find(|f| f.0 == c.code)
+                .map_or((0, 0), |f| (f.1, f.2));
+            let open = c.code != "E";
+            CategoryRow {
+                code: c.code.clone().into(),
+                name: c.name_text().into(),
+                windows: c.windows.join(", ").into(),
                 waiting,
                 est_wait_min: est,
                 open,
                 hours: if open { "08:30-17:30" } else { "09:00-17:00" }.into(),
-            },
-        )
+            }
+        })
         .collect()
 }
 
@@ -74,8 +51,10 @@ pub fn sample_catalog() -> serde_json::Value {
 
 pub(super) fn sample_ticket(flow: &TicketFlow<'_>) {
     flow.set_category_code("A".into());
-    flow.set_category_name("企业服务".into());
-    flow.set_category_name_en("Business services".into());
+    let guides = Guides::from_catalog(&sample_catalog());
+    if let Some(c) = guides.category("A") {
+        flow.set_category(c.name_text().into());
+    }
     flow.set_windows("1, 2, 3".into());
     flow.set_ticket_no("A023".into());
     flow.set_waiting_ahead(12);

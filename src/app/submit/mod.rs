@@ -207,7 +207,7 @@ impl SubmitController {
             Effect::Items(items) => self.kiosk.ui(|w| props::items(w, items)),
             Effect::ItemName(name) => self
                 .kiosk
-                .ui(|w| w.global::<Submit>().set_item_name(name.into())),
+                .ui(|w| w.global::<Submit>().set_item(name.into())),
             Effect::CardProblem(p) => self.kiosk.ui(|w| {
                 w.global::<Submit>()
                     .set_card_problem(props::card_problem(p))

@@ -7,7 +7,8 @@ use crate::flows::form::{Kind, Problem};
 use crate::flows::submit::{self as flow, Choice, FieldRow, MaterialsView, View};
 use crate::ui::{
     AppWindow, CardProblem, FieldKind, FieldProblem, FormFieldRow, ItemChoice, MaterialPick,
-    MaterialStatus, MaterialsError, PrintState, ReviewRow, Screen, Submit, SubmitFailure,
+    MaterialStatus, MaterialsError, PrintState, ReviewKind, ReviewRow, Screen, Submit,
+    SubmitFailure,
 };
 
 pub(super) fn items(w: &AppWindow, items: Vec<Choice>) {
@@ -74,9 +75,25 @@ pub(super) fn materials(w: &AppWindow, view: MaterialsView) {
 pub(super) fn review(w: &AppWindow, rows: Vec<flow::ReviewRow>) {
     let rows: Vec<ReviewRow> = rows
         .into_iter()
-        .map(|r| ReviewRow {
-            label: r.label.into(),
-            value: r.value.into(),
+        .map(|r| match r {
+            flow::ReviewRow::Field { label, value } => ReviewRow {
+                kind: ReviewKind::Field,
+                label: label.into(),
+                value: value.into(),
+                ..ReviewRow::default()
+            },
+            flow::ReviewRow::Material { name, status } => ReviewRow {
+                kind: ReviewKind::Material,
+                material: name.into(),
+                status: ui_material_status(status),
+                ..ReviewRow::default()
+            },
+            flow::ReviewRow::Delivery { mail, address } => ReviewRow {
+                kind: ReviewKind::Delivery,
+                value: address.into(),
+                mail,
+                ..ReviewRow::default()
+            },
         })
         .collect();
     w.global::<Submit>()

@@ -44,7 +44,7 @@ fn listed(fx: &[Effect]) -> (String, String, Vec<String>) {
             } => Some((
                 query.clone(),
                 category.clone(),
-                rows.iter().map(|r| r.name.clone()).collect(),
+                rows.iter().map(|r| r.name.zh.clone()).collect(),
             )),
             _ => None,
         })
@@ -71,12 +71,10 @@ fn start_lists_every_guide_and_a_new_catalog_its_categories() {
         panic!("{fx:?}")
     };
     assert_eq!(
-        choices[3],
-        Choice {
-            code: "D".into(),
-            name: "不动产登记".into()
-        }
+        (choices[3].code.as_str(), choices[3].name.zh.as_str()),
+        ("D", "不动产登记")
     );
+    assert_eq!(choices[3].name.en, "Real estate registration");
     assert_eq!(listed(&fx).2.len(), 9);
 }
 
@@ -121,16 +119,20 @@ fn categories_and_bundles_filter_the_list() {
     let Effect::List { rows, .. } = &fx[0] else {
         panic!("{fx:?}")
     };
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
     assert_eq!(
-        rows[..],
-        [Row {
-            code: "YJS-001".into(),
-            name: "我要开办药店（一件事一次办）".into(),
-            sub: "企业设立登记 + 药品零售企业许可".into(),
-            days: 10,
-            self_service: false,
-            bundle: true,
-        }]
+        (r.code.as_str(), r.name.zh.as_str(), r.sub.zh.as_str()),
+        (
+            "YJS-001",
+            "我要开办药店（一件事一次办）",
+            "企业设立登记 + 药品零售企业许可"
+        )
+    );
+    assert_eq!((r.days, r.self_service, r.bundle), (10, false, true));
+    assert_eq!(
+        r.sub.en, "Business establishment registration + Pharmaceutical retail licence",
+        "the bundle's guides joined in English"
     );
     let fx = w.send(Input::Open("YJS-001".into()));
     assert_eq!(
@@ -153,9 +155,11 @@ fn choosing_a_guide_shows_its_page_with_every_material_once() {
     let Effect::Detail(d) = &fx[0] else {
         panic!("{fx:?}")
     };
-    assert_eq!(d.name, "企业设立登记");
+    assert_eq!(d.name.zh, "企业设立登记");
+    assert_eq!(d.name.en, "Business establishment registration");
     assert_eq!((d.legal_days, d.promised_days, d.trips), (15, 3, 1));
-    assert_eq!(d.windows, "企业服务 (1, 2, 3)");
+    assert_eq!(d.windows.zh, "企业服务 (1, 2, 3)");
+    assert_eq!(d.windows.en, "Business services (1, 2, 3)");
     assert!(!d.self_service, "no form to fill in");
     let statuses: Vec<_> = d.materials.iter().map(|m| m.status).collect();
     assert_eq!(
@@ -167,7 +171,7 @@ fn choosing_a_guide_shows_its_page_with_every_material_once() {
             MaterialStatus::Waivable
         ]
     );
-    assert_eq!(d.materials[3].note, "可承诺后补");
+    assert_eq!(d.materials[3].note.zh, "可承诺后补");
     assert!(w.send(Input::Open("nope".into())).is_empty());
     assert_eq!(w.send(Input::BackToList), [Effect::Show(View::List)]);
 }

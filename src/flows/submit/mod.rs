@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use time::Date;
 
-use crate::domain::catalog::GuideItem;
+use crate::domain::catalog::{GuideItem, Text};
 use crate::domain::{CardHolder, MaterialStatus, SubmissionOrder, SubmitFailure, SubmitReceipt};
 use crate::flows::form::{self, Field, Prefill, Values};
 pub use views::{
@@ -67,7 +67,7 @@ pub enum Effect {
     Show(View),
     /// The matters to pick from.
     Items(Vec<Choice>),
-    ItemName(String),
+    ItemName(Text),
     CardProblem(CardProblem),
     /// The visible fields, values as they are shown (an ID number from the card masked).
     Form {
@@ -128,8 +128,8 @@ enum Stage {
 
 #[derive(Debug, Clone)]
 struct Material {
-    name: String,
-    note: String,
+    name: Text,
+    note: Text,
     status: MaterialStatus,
     required: bool,
     can_commit: bool,
@@ -251,7 +251,7 @@ impl SubmitFlow {
             .filter(|i| fileable(i))
             .map(|i| Choice {
                 code: i.code.clone(),
-                name: i.name.clone(),
+                name: i.name_text(),
             })
             .collect();
         self.stage = Stage::Pick;
@@ -282,8 +282,10 @@ impl SubmitFlow {
             .materials
             .iter()
             .map(|m| Material {
-                name: m.name.clone(),
-                note: m.commitment.clone().unwrap_or_default(),
+                name: m.name_text(),
+                note: m
+                    .tr
+                    .text("commitment", m.commitment.as_deref().unwrap_or_default()),
                 status: if m.shared.is_some() {
                     MaterialStatus::Shared
                 } else {
@@ -295,10 +297,7 @@ impl SubmitFlow {
             .collect();
         self.item = Some(item.clone());
         self.stage = Stage::Card;
-        fx.extend([
-            Effect::ItemName(item.name.clone()),
-            Effect::Show(View::Card),
-        ]);
+        fx.extend([Effect::ItemName(item.name_text()), Effect::Show(View::Card)]);
     }
 
     fn fail(&mut self, why: Failure, fx: &mut Vec<Effect>) {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{Effect, SubmitFlow};
+use crate::domain::catalog::Text;
 use crate::domain::privacy::mask_id;
 use crate::domain::{MaterialStatus, PrintOutcome, SubmissionOrder};
 use crate::flows::form::{self, Field, Kind, Prefill, Problem};
@@ -70,7 +71,7 @@ pub enum Keys {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub code: String,
-    pub name: String,
+    pub name: Text,
 }
 
 /// One visible field of the form.
@@ -91,9 +92,9 @@ pub struct FieldRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaterialRow {
-    pub name: String,
+    pub name: Text,
     /// What the commitment allows, when the material may come later.
-    pub note: String,
+    pub note: Text,
     pub status: MaterialStatus,
     pub can_commit: bool,
 }
@@ -111,10 +112,15 @@ pub struct MaterialsView {
     pub focused: String,
 }
 
+/// A line of the review page; the screen puts the kiosk's own words around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewRow {
-    pub label: String,
-    pub value: String,
+pub enum ReviewRow {
+    /// A form field and what the citizen gave (an ID number masked).
+    Field { label: String, value: String },
+    /// A material and how it is supplied.
+    Material { name: Text, status: MaterialStatus },
+    /// Picked up at the window, or posted to `address`.
+    Delivery { mail: bool, address: String },
 }
 
 /// Whether a field's value came from the card and is shown, not typed. The address is
@@ -196,10 +202,6 @@ impl SubmitFlow {
     }
 
     pub(super) fn review_rows(&self) -> Vec<ReviewRow> {
-        let row = |label: &str, value: String| ReviewRow {
-            label: label.into(),
-            value,
-        };
         let mut rows: Vec<ReviewRow> = self
             .fields
             .iter()
@@ -212,26 +214,24 @@ impl SubmitFlow {
                 } else {
                     v
                 };
-                row(&f.label, v)
+                ReviewRow::Field {
+                    label: f.label.clone(),
+                    value: v,
+                }
             })
             .collect();
-        for m in &self.materials {
-            let how = match m.status {
-                MaterialStatus::Shared => "免提交 (shared)",
-                MaterialStatus::Commitment => "容缺后补 (later, by commitment)",
-                MaterialStatus::Missing => "未提供 (missing)",
-                MaterialStatus::Provided => "已备齐 (I have it)",
-            };
-            rows.push(row(&m.name, how.into()));
-        }
-        rows.push(row(
-            "领取方式 / Delivery",
-            if self.mail {
-                format!("邮寄 (post): {}", self.address)
+        rows.extend(self.materials.iter().map(|m| ReviewRow::Material {
+            name: m.name.clone(),
+            status: m.status,
+        }));
+        rows.push(ReviewRow::Delivery {
+            mail: self.mail,
+            address: if self.mail {
+                self.address.clone()
             } else {
-                "窗口领取 (pick up at the window)".into()
+                String::new()
             },
-        ));
+        });
         rows
     }
 
@@ -261,7 +261,7 @@ impl SubmitFlow {
             materials: self
                 .materials
                 .iter()
-                .map(|m| (m.name.clone(), m.status))
+                .map(|m| (m.name.zh.clone(), m.status))
                 .collect(),
             commitment_accepted: self.commitment,
             mail_to: self.mail.then(|| self.address.trim().to_string()),

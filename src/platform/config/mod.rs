@@ -147,6 +147,30 @@ impl Config {
                 format!("must be \"auto\", \"none\" or /sys/class/backlight/NAME, not {bl:?}"),
             ));
         }
+        let tiles = &self.ui.elderly_tiles;
+        if tiles.is_empty()
+            || tiles.len() > 4
+            || (1..tiles.len()).any(|i| tiles[..i].contains(&tiles[i]))
+        {
+            return Err((
+                "ui.elderly_tiles",
+                "must name 1 to 4 different services (ticket, checkin, guide, submit, progress, rating, complaint, help)".into(),
+            ));
+        }
+        let langs = &self.ui.languages;
+        if langs.is_empty() || (1..langs.len()).any(|i| langs[..i].contains(&langs[i])) {
+            return Err((
+                "ui.languages",
+                "must name each offered language once (\"zh-CN\", \"zh-TW\", \"en\", \"bo\")"
+                    .into(),
+            ));
+        }
+        if !langs.contains(&self.kiosk.locale) {
+            return Err((
+                "kiosk.locale",
+                format!("{} is not among ui.languages", self.kiosk.locale),
+            ));
+        }
         if self.display.blank_idle_s < 30 {
             return Err(("display.blank_idle_s", "must be at least 30 seconds".into()));
         }

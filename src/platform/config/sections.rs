@@ -237,15 +237,21 @@ pub enum Locale {
     ZhTw,
     #[serde(rename = "en")]
     En,
+    /// Tibetan (བོད་ཡིག), for halls in Tibetan areas such as 甘南.
+    #[serde(rename = "bo")]
+    Bo,
 }
 
 impl Locale {
+    pub const ALL: [Locale; 4] = [Locale::ZhCn, Locale::ZhTw, Locale::En, Locale::Bo];
+
     /// The name of the bundled translation (`ui/lang/<name>`); English is the source language.
     pub fn slint_name(self) -> &'static str {
         match self {
             Locale::ZhCn => "zh_CN",
             Locale::ZhTw => "zh_TW",
             Locale::En => "en",
+            Locale::Bo => "bo",
         }
     }
 
@@ -254,16 +260,18 @@ impl Locale {
             "zh_CN" => Some(Locale::ZhCn),
             "zh_TW" => Some(Locale::ZhTw),
             "en" => Some(Locale::En),
+            "bo" => Some(Locale::Bo),
             _ => None,
         }
     }
 
-    /// Parses the command-line spelling ("zh-CN", "zh-TW", "en").
+    /// Parses the command-line spelling ("zh-CN", "zh-TW", "en", "bo").
     pub fn parse(s: &str) -> Option<Locale> {
         match s {
             "zh-CN" | "zh_CN" => Some(Locale::ZhCn),
             "zh-TW" | "zh_TW" => Some(Locale::ZhTw),
             "en" => Some(Locale::En),
+            "bo" => Some(Locale::Bo),
             _ => None,
         }
     }
@@ -289,6 +297,12 @@ pub struct UiSection {
     /// separated by ";". Self-service functions stay open around the clock.
     #[serde(default = "default_hours")]
     pub opening_hours: String,
+    /// The large tiles of the elderly home screen (1 to 4), the rest behind "more services".
+    #[serde(default = "default_elderly_tiles")]
+    pub elderly_tiles: Vec<HomeTile>,
+    /// The languages the header offers, in its order; `kiosk.locale` must be one of them.
+    #[serde(default = "default_languages")]
+    pub languages: Vec<Locale>,
 }
 
 impl Default for UiSection {
@@ -297,8 +311,38 @@ impl Default for UiSection {
             idle_timeout_s: default_idle(),
             elderly_default: false,
             opening_hours: default_hours(),
+            elderly_tiles: default_elderly_tiles(),
+            languages: default_languages(),
         }
     }
+}
+
+/// A service of the home screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HomeTile {
+    Ticket,
+    Checkin,
+    Guide,
+    Submit,
+    Progress,
+    Rating,
+    Complaint,
+    Help,
+}
+
+/// The four services citizens use most (the hall's own counts may say otherwise).
+fn default_elderly_tiles() -> Vec<HomeTile> {
+    vec![
+        HomeTile::Ticket,
+        HomeTile::Checkin,
+        HomeTile::Progress,
+        HomeTile::Help,
+    ]
+}
+
+fn default_languages() -> Vec<Locale> {
+    Locale::ALL.to_vec()
 }
 
 fn default_idle() -> u32 {
@@ -494,6 +538,7 @@ impl fmt::Display for Locale {
             Locale::ZhCn => "zh-CN",
             Locale::ZhTw => "zh-TW",
             Locale::En => "en",
+            Locale::Bo => "bo",
         })
     }
 }

@@ -339,6 +339,25 @@ pub(super) fn font() -> Check {
     }
 }
 
+/// A warning, not a failure: a hall that never switches to Tibetan serves everyone without it.
+pub(super) fn tibetan_font() -> Check {
+    match kiosk_drivers::printer::shaped::face() {
+        Ok(_) => check(
+            "tibetan-font",
+            Verdict::Ok,
+            "a Tibetan font covers the screen and the slips",
+        ),
+        Err(e) => check(
+            "tibetan-font",
+            Verdict::Warn,
+            format!(
+                "no Tibetan font ({}): install fonts-tibetan-machine, or the Tibetan screen shows boxes and slips print Chinese only",
+                e.kind()
+            ),
+        ),
+    }
+}
+
 pub(super) fn display() -> Check {
     let kms = cfg!(feature = "kms");
     let dri = Path::new("/dev/dri/card0").exists() || Path::new("/dev/dri/card1").exists();

@@ -46,6 +46,7 @@ pub fn run(config_path: &Path) -> Vec<Check> {
             return vec![
                 check("config", Verdict::Fail, e.to_string()),
                 font(),
+                tibetan_font(),
                 display(),
             ]
         }
@@ -77,6 +78,7 @@ pub fn run(config_path: &Path) -> Vec<Check> {
     out.push(reader(&config));
     out.push(scanner(&config));
     out.push(font());
+    out.push(tibetan_font());
     out.push(display());
     out.push(backlight(&config, Path::new("/sys")));
     out.push(service(&config));

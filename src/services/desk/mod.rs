@@ -18,7 +18,7 @@ use super::gpio::{self, SharedGpio};
 use crate::domain::catalog::GuideItem;
 use crate::domain::{
     AppEvent, CheckinKey, ComplaintOrder, Desk, IssuedTicket, ProgressKey, QueueFigures,
-    RatingOrder, SubmissionOrder, TicketOrder,
+    RatingOrder, SubmissionOrder, TicketNames, TicketOrder,
 };
 use crate::health::{HealthBoard, Metrics};
 use crate::printing::PrintService;
@@ -55,11 +55,11 @@ impl Desk for LiveDesk {
         });
     }
 
-    fn print_ticket(&self, request: u64, t: &IssuedTicket, category_name: &str, windows: &str) {
+    fn print_ticket(&self, request: u64, t: &IssuedTicket, names: &TicketNames) {
         let (printer, metrics, tx) = (self.printer.clone(), self.metrics.clone(), self.tx.clone());
-        let (t, category, windows) = (t.clone(), category_name.to_string(), windows.to_string());
+        let (t, names) = (t.clone(), names.clone());
         self.tasks.spawn_blocking(move || {
-            let outcome = print::ticket(printer.as_ref(), &metrics, &t, &category, &windows);
+            let outcome = print::ticket(printer.as_ref(), &metrics, &t, &names);
             tx.send(AppEvent::Printed { request, outcome });
         });
     }

@@ -2,7 +2,7 @@
 //! on the blocking pool.
 
 use crate::domain::catalog::GuideItem;
-use crate::domain::{IssuedTicket, PrintOutcome};
+use crate::domain::{IssuedTicket, PrintOutcome, TicketNames};
 use crate::health::Metrics;
 use crate::printing::PrintService;
 
@@ -11,12 +11,9 @@ pub fn ticket(
     printer: Option<&PrintService>,
     metrics: &Metrics,
     ticket: &IssuedTicket,
-    category_name: &str,
-    windows: &str,
+    names: &TicketNames,
 ) -> PrintOutcome {
-    let outcome = printer.map_or(PrintOutcome::PrinterOffline, |p| {
-        p.ticket(ticket, category_name, windows)
-    });
+    let outcome = printer.map_or(PrintOutcome::PrinterOffline, |p| p.ticket(ticket, names));
     metrics.count_print("ticket", outcome);
     outcome
 }

@@ -19,7 +19,7 @@ fn materials_start_provided_or_shared_and_shared_stays_shared() {
     let view = materials_of(&fx);
     assert_eq!(view.materials[0].status, MaterialStatus::Shared);
     assert_eq!(view.materials[2].status, MaterialStatus::Commitment);
-    assert_eq!(view.materials[2].note, "10日内补交");
+    assert_eq!(view.materials[2].note.zh, "10日内补交");
     assert!(view.commitment_needed);
 }
 
@@ -97,13 +97,29 @@ fn the_review_shows_the_id_number_masked_and_how_each_material_comes() {
             _ => None,
         })
         .unwrap();
-    let values: Vec<&str> = rows.iter().map(|r| r.value.as_str()).collect();
+    let values: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| match r {
+            ReviewRow::Field { value, .. } => Some(value.as_str()),
+            _ => None,
+        })
+        .collect();
     assert!(values.contains(&"110***********1542"), "{values:?}");
     assert!(!values.iter().any(|v| v.contains(LI_ID)));
     assert!(values.contains(&"13912345678"));
-    assert!(values.contains(&"免提交 (shared)"));
+    assert!(rows.iter().any(|r| matches!(
+        r,
+        ReviewRow::Material {
+            status: MaterialStatus::Shared,
+            ..
+        }
+    )));
     assert_eq!(
-        rows.last().unwrap().value,
-        "窗口领取 (pick up at the window)"
+        rows.last(),
+        Some(&ReviewRow::Delivery {
+            mail: false,
+            address: String::new()
+        }),
+        "picked up at the window"
     );
 }

@@ -7,6 +7,7 @@ mod sending;
 use time::macros::date;
 
 use super::*;
+use crate::domain::catalog::Text;
 use crate::domain::PrintOutcome;
 use crate::flows::form::Problem;
 
@@ -192,7 +193,7 @@ fn the_id_field_is_prefilled_from_the_card_and_shown_masked() {
         fx,
         [
             Effect::Cleared,
-            Effect::ItemName("城乡居民基本养老保险参保登记".into()),
+            Effect::ItemName(Text::zh("城乡居民基本养老保险参保登记")),
             Effect::Show(View::Card)
         ]
     );
