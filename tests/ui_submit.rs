@@ -138,7 +138,7 @@ fn a_submission_online_gets_a_receipt_printed_with_the_applicant_masked() {
     let cases = k.window().global::<Progress>().get_cases();
     assert_eq!(cases.row_count(), 1);
     let c = cases.row_data(0).unwrap();
-    assert_eq!(c.item_name, ITEM);
+    assert_eq!(c.item.zh, ITEM);
     assert_eq!(c.status, CaseStatus::Received);
     assert_eq!(c.step, 0);
 }

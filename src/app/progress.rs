@@ -8,6 +8,7 @@ use std::rc::{Rc, Weak};
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{Kiosk, KioskLink};
+use crate::domain::catalog::Text;
 use crate::domain::{AppEvent, Desk, ProgressFailure};
 use crate::flows::progress::{
     CaseStatus as Status, Context, Effect, Input, ProgressFlow, ProgressState as State, Row, View,
@@ -89,7 +90,19 @@ impl ProgressController {
                 self.kiosk.ui(|w| w.global::<Progress>().set_state(state));
             }
             Effect::Cases { rows, offline } => {
-                let rows: Vec<CaseRow> = rows.into_iter().map(case_row).collect();
+                // The hall names a case's matter in Chinese; the catalog has it in the
+                // reader's other languages.
+                let guides = self.kiosk.upgrade().map(|k| k.guide().guides());
+                let rows: Vec<CaseRow> = rows
+                    .into_iter()
+                    .map(|r| {
+                        let item = guides
+                            .as_ref()
+                            .and_then(|g| g.items.iter().find(|i| i.name == r.item_name))
+                            .map_or_else(|| Text::zh(r.item_name.clone()), |i| i.name_text());
+                        case_row(r, item)
+                    })
+                    .collect();
                 self.kiosk.ui(|w| {
                     let p = w.global::<Progress>();
                     p.set_cases(ModelRc::new(VecModel::from(rows)));
@@ -127,10 +140,10 @@ fn progress_state(state: State) -> ProgressState {
     }
 }
 
-fn case_row(row: Row) -> CaseRow {
+fn case_row(row: Row, item: Text) -> CaseRow {
     CaseRow {
         receipt_no: row.receipt_no.into(),
-        item_name: row.item_name.into(),
+        item: item.into(),
         status: match row.status {
             Status::WaitingToSend => CaseStatus::WaitingToSend,
             Status::Received => CaseStatus::Received,

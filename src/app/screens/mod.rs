@@ -150,7 +150,9 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
         kiosk.open(Feature::Ticket);
     }
     flow.set_categories(ModelRc::new(VecModel::from(sample_categories())));
-    flow.set_category(crate::domain::catalog::Text::zh("企业服务").into());
+    if let Some(c) = kiosk.guide().guides().category("A") {
+        flow.set_category(c.name_text().into());
+    }
     let screen = match name {
         "home" => {
             kiosk.go_home();

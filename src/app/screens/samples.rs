@@ -120,10 +120,19 @@ pub(super) fn sample_submission(kiosk: &Rc<Kiosk>, name: &str) {
 /// Two cases of the sample citizen: one moving, one still on the kiosk.
 pub(super) fn sample_progress(kiosk: &Rc<Kiosk>) {
     use crate::ui::{CaseRow, CaseStatus, Progress, ProgressState};
+    let guides = kiosk.guide().guides();
+    let item = |name: &str| {
+        guides
+            .items
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.name_text().into())
+            .unwrap_or_default()
+    };
     let rows = vec![
         CaseRow {
             receipt_no: "SB20261120-0031".into(),
-            item_name: "城乡居民基本养老保险参保登记".into(),
+            item: item("城乡居民基本养老保险参保登记"),
             status: CaseStatus::InReview,
             step: 2,
             updated: "2026-11-24 09:12".into(),
@@ -132,7 +141,7 @@ pub(super) fn sample_progress(kiosk: &Rc<Kiosk>) {
         },
         CaseRow {
             receipt_no: "LS-7F3A9C21".into(),
-            item_name: "户籍证明开具".into(),
+            item: item("户籍证明开具"),
             status: CaseStatus::WaitingToSend,
             step: -1,
             updated: "".into(),
