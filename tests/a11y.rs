@@ -65,6 +65,7 @@ fn every_control_on_every_screen_has_a_name_in_every_language() {
     }
     assert!(controls > 500, "the walk found the controls ({controls})");
     assert!(missing.is_empty(), "{missing:#?}");
+    in_elderly_mode_every_button_is_a_large_target();
 }
 
 /// Each element block that declares `accessible-role: button` (or another pressable role)
@@ -151,4 +152,39 @@ fn block_around(text: &str, at: usize) -> &str {
         }
     }
     &text[start..end]
+}
+
+/// 长辈模式's targets: on every citizen screen every button is at least the elderly touch
+/// minimum (150 px) tall, and the on-screen keyboard's keys as wide as they are tall. Run by
+/// the walk above, on its thread: Slint's testing platform belongs to the thread that
+/// started it.
+fn in_elderly_mode_every_button_is_a_large_target() {
+    let mut small = Vec::new();
+    let mut keys = 0;
+    for name in screens::SCREENS.iter().filter(|n| !n.starts_with("staff")) {
+        let k = kiosk();
+        k.set_elderly(true);
+        screens::show(&k, name).unwrap();
+        let min = k.window().global::<hall_kiosk::ui::Theme>().get_touch_min();
+        for e in ElementQuery::from_root(k.window()).find_all() {
+            if e.accessible_role() != Some(AccessibleRole::Button) {
+                continue;
+            }
+            let size = e.size();
+            if size.width <= 0.0 || size.height <= 0.0 {
+                continue;
+            }
+            let label = e.accessible_label().unwrap_or_default();
+            let key = label.chars().count() == 1 && label.chars().all(|c| c.is_ascii_alphabetic());
+            keys += usize::from(key);
+            if size.height < min - 0.5 || (key && size.width < min - 0.5) {
+                small.push(format!(
+                    "{name}: {label:?} is {}x{}",
+                    size.width, size.height
+                ));
+            }
+        }
+    }
+    assert!(keys >= 26, "the keyboard's letters were found ({keys})");
+    assert!(small.is_empty(), "{small:#?}");
 }
