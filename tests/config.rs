@@ -246,6 +246,33 @@ fn values_out_of_range_are_rejected() {
             "lockout_s = 99999999999",
             "staff.lockout_s",
         ),
+        // 长辈模式 shows at most four large tiles, each once.
+        (
+            "elderly_tiles = [\"ticket\", \"checkin\", \"progress\", \"help\"]",
+            "elderly_tiles = [\"ticket\", \"checkin\", \"progress\", \"help\", \"guide\"]",
+            "ui.elderly_tiles",
+        ),
+        (
+            "elderly_tiles = [\"ticket\", \"checkin\", \"progress\", \"help\"]",
+            "elderly_tiles = [\"ticket\", \"ticket\"]",
+            "ui.elderly_tiles",
+        ),
+        (
+            "elderly_tiles = [\"ticket\", \"checkin\", \"progress\", \"help\"]",
+            "elderly_tiles = [\"staff\"]",
+            "ui.elderly_tiles",
+        ),
+        // The start-up language must be one the header offers.
+        (
+            "languages = [\"zh-CN\", \"zh-TW\", \"en\", \"bo\"]",
+            "languages = [\"en\", \"bo\"]",
+            "kiosk.locale",
+        ),
+        (
+            "languages = [\"zh-CN\", \"zh-TW\", \"en\", \"bo\"]",
+            "languages = []",
+            "ui.languages",
+        ),
     ] {
         let text = complete();
         assert!(text.contains(from), "{from}");
