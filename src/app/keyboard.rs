@@ -7,7 +7,8 @@ use std::rc::{Rc, Weak};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::Kiosk;
-use crate::flows::pinyin_ime::PinyinIme;
+use crate::domain::catalog::Guides;
+use crate::flows::pinyin_ime::{catalog_vocabulary, PinyinIme};
 use crate::ui::{Keyboard, KeyboardMode};
 
 /// Candidates shown at once: each at least the touch minimum wide on a 1080 px screen (six
@@ -42,7 +43,9 @@ pub trait KeyboardTarget {
 
 pub struct KeyboardController {
     kiosk: Weak<Kiosk>,
-    ime: std::sync::OnceLock<PinyinIme>,
+    /// Built on first use with the catalog's names as the hall's vocabulary; built again
+    /// when the catalog changes.
+    ime: RefCell<Option<(Rc<Guides>, Rc<PinyinIme>)>>,
     mode: Cell<Mode>,
     composing: RefCell<String>,
     page: Cell<usize>,
@@ -56,7 +59,7 @@ impl KeyboardController {
     pub fn new(kiosk: Weak<Kiosk>) -> Rc<Self> {
         Rc::new(KeyboardController {
             kiosk,
-            ime: std::sync::OnceLock::new(),
+            ime: RefCell::default(),
             mode: Cell::new(Mode::Pinyin),
             composing: RefCell::default(),
             page: Cell::new(0),
@@ -121,8 +124,18 @@ impl KeyboardController {
         }
     }
 
-    fn ime(&self) -> &PinyinIme {
-        self.ime.get_or_init(PinyinIme::new)
+    fn ime(&self) -> Rc<PinyinIme> {
+        let guides = self.kiosk.upgrade().map(|k| k.guide().guides());
+        let mut slot = self.ime.borrow_mut();
+        if let Some((built_for, ime)) = &*slot {
+            if guides.as_ref().is_none_or(|g| Rc::ptr_eq(built_for, g)) {
+                return ime.clone();
+            }
+        }
+        let guides = guides.unwrap_or_default();
+        let ime = Rc::new(PinyinIme::new().with_vocabulary(catalog_vocabulary(&guides)));
+        *slot = Some((guides, ime.clone()));
+        ime
     }
 
     fn insert(&self, s: &str) {

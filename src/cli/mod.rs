@@ -6,6 +6,7 @@ mod backend;
 mod device;
 mod doctor;
 mod generate;
+mod input;
 mod outbox;
 mod provision;
 mod run;
@@ -75,6 +76,11 @@ enum Command {
     Scan {
         #[command(subcommand)]
         command: scan::ScanCommand,
+    },
+    /// The on-screen keyboard's input method.
+    Input {
+        #[command(subcommand)]
+        command: input::InputCommand,
     },
     /// Queue tickets.
     Ticket {
@@ -171,6 +177,7 @@ impl Cli {
             Command::Device { command } => device::run(command, &path),
             Command::Backend { command } => backend::run(command, &path),
             Command::Scan { command } => scan::run(command, &path),
+            Command::Input { command } => input::run(command),
             Command::Ticket { command } => ticket::run(command, &path),
             Command::Outbox { command } => outbox::run(command, &path),
             Command::Doctor(args) => doctor::run(args, &path),
