@@ -98,7 +98,7 @@ impl ProgressController {
                     .map(|r| {
                         let item = guides
                             .as_ref()
-                            .and_then(|g| g.items.iter().find(|i| i.name == r.item_name))
+                            .and_then(|g| g.item_named(&r.item_name))
                             .map_or_else(|| Text::zh(r.item_name.clone()), |i| i.name_text());
                         case_row(r, item)
                     })

@@ -174,6 +174,11 @@ impl Guides {
         self.items.iter().find(|i| i.code == code)
     }
 
+    /// The item the hall names `name` (a case's matter comes by name, not code).
+    pub fn item_named(&self, name: &str) -> Option<&GuideItem> {
+        self.items.iter().find(|i| i.name == name)
+    }
+
     /// Items of a category ("" for all).
     pub fn in_category<'a>(&'a self, category: &'a str) -> impl Iterator<Item = &'a GuideItem> {
         self.items

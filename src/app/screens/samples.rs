@@ -123,9 +123,7 @@ pub(super) fn sample_progress(kiosk: &Rc<Kiosk>) {
     let guides = kiosk.guide().guides();
     let item = |name: &str| {
         guides
-            .items
-            .iter()
-            .find(|i| i.name == name)
+            .item_named(name)
             .map(|i| i.name_text().into())
             .unwrap_or_default()
     };
