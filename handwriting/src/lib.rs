@@ -1,0 +1,1 @@
+//! Handwriting recognition for the on-screen keyboard (work in progress).
