@@ -13,7 +13,7 @@ use crate::domain::catalog::{Guides, Text};
 use crate::domain::{AppEvent, Desk, PrintOutcome};
 use crate::flows::guide::{self as flow, Context, Effect, GuideFlow, Input, View};
 use crate::ui::{
-    CatalogText, Choice, Guide, GuideMaterialStatus, GuideRow, MaterialRow, Nav, PrintState, Screen,
+    CatalogText, Choice, Guide, GuideMaterialStatus, GuideRow, MaterialRow, PrintState, Screen,
 };
 
 pub struct GuideController {
@@ -142,7 +142,7 @@ impl GuideController {
                     View::List => Screen::GuideList,
                     View::Detail => Screen::GuideDetail,
                 };
-                self.kiosk.ui(|w| w.global::<Nav>().set_screen(screen));
+                self.kiosk.show(screen);
             }
             Effect::Categories(choices) => {
                 let choices: Vec<Choice> = choices

@@ -13,6 +13,9 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use crate::ui::{AppWindow, Nav};
 
+/// Seconds left when the "still there?" banner shows (ui/app.slint shows it at 15).
+pub const WARN_AT: u32 = 15;
+
 pub struct IdleTimer {
     timer: Timer,
     timeout_s: Cell<u32>,
@@ -28,8 +31,14 @@ impl IdleTimer {
         })
     }
 
-    /// Restarts the countdown (a touch, or a new screen). `on_expire` runs when it reaches 0.
-    pub fn touch(&self, window: &AppWindow, on_expire: impl Fn() + 'static) {
+    /// Restarts the countdown (a touch, or a new screen). `on_warn` runs when the warning
+    /// banner appears ([`WARN_AT`] seconds left), `on_expire` when it reaches 0.
+    pub fn touch(
+        &self,
+        window: &AppWindow,
+        on_warn: impl Fn() + 'static,
+        on_expire: impl Fn() + 'static,
+    ) {
         let timeout = self.timeout_s.get();
         self.left.set(timeout);
         window.global::<Nav>().set_idle_seconds_left(timeout as i32);
@@ -41,6 +50,9 @@ impl IdleTimer {
                 left.set(remaining);
                 if let Some(w) = weak.upgrade() {
                     w.global::<Nav>().set_idle_seconds_left(remaining as i32);
+                }
+                if remaining == WARN_AT {
+                    on_warn();
                 }
                 if remaining == 0 {
                     on_expire();

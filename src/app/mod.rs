@@ -10,6 +10,7 @@
 //! - [`idle`]: the idle countdown that returns home and wipes the session; [`screen`]: the
 //!   backlight and the rest after hours; [`keyboard`]: the on-screen keyboard.
 //! - [`screens`]: every named screen, with sample data, for `kiosk screenshot`.
+//! - [`voice`]: when the kiosk speaks (screen prompts, the ticket, faults, the speaker button).
 //! - [`demo`]: the demo's keys on the simulated world.
 
 pub mod demo;
@@ -28,6 +29,7 @@ pub mod screens;
 pub mod staff;
 pub mod submit;
 pub mod ticket;
+pub mod voice;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -60,6 +62,7 @@ pub struct Kiosk {
     submit: Rc<submit::SubmitController>,
     progress: Rc<progress::ProgressController>,
     screen: Rc<screen::ScreenController>,
+    voice: voice::VoiceController,
     events: RefCell<Option<EventReceiver>>,
     restart: std::cell::Cell<bool>,
 }
@@ -82,6 +85,7 @@ impl KioskLink for std::rc::Weak<Kiosk> {
         if let Some(k) = self.upgrade() {
             k.window().global::<Nav>().set_screen(screen);
             k.activity();
+            k.voice.entered(screen);
         }
     }
 }
@@ -112,6 +116,7 @@ impl Kiosk {
             submit: submit::SubmitController::new(me.clone()),
             progress: progress::ProgressController::new(me.clone(), options.utc_offset),
             screen: screen::ScreenController::new(me.clone(), &options.screen),
+            voice: voice::VoiceController::new(me.clone()),
             events: RefCell::new(None),
             restart: std::cell::Cell::new(false),
             idle: idle::IdleTimer::new(options.idle_timeout_s),
@@ -136,6 +141,7 @@ impl Kiosk {
         kiosk.submit.wire(&kiosk.window);
         kiosk.progress.wire(&kiosk.window);
         kiosk.screen.wire(&kiosk.window);
+        kiosk.voice.wire(&kiosk.window);
         kiosk.wire();
         CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
         kiosk.apply_options();
@@ -171,6 +177,9 @@ impl Kiosk {
         shell.set_languages(ModelRc::new(VecModel::from(languages)));
         let theme = self.window.global::<Theme>();
         theme.set_elderly(self.options.elderly_default);
+        self.window
+            .global::<crate::ui::Speech>()
+            .set_available(self.options.voice != crate::domain::voice::VoiceMode::Off);
         theme.set_landscape(self.options.orientation == Orientation::Landscape);
         self.set_locale(self.options.locale);
         self.update_clock();
@@ -229,7 +238,12 @@ impl Kiosk {
     }
 
     pub fn set_elderly(&self, on: bool) {
+        let was = self.window.global::<Theme>().get_elderly();
         self.window.global::<Theme>().set_elderly(on);
+        // Turning 长辈模式 on mid-session: what to do here is said at once.
+        if on && !was && self.session_started() {
+            self.voice.entered(self.window.global::<Nav>().get_screen());
+        }
     }
 
     fn wire(self: &Rc<Self>) {
@@ -249,6 +263,8 @@ impl Kiosk {
         let weak = Rc::downgrade(self);
         nav.on_activity(move || {
             if let Some(k) = weak.upgrade() {
+                // A touch cuts off what is being said; a new screen has its own prompt.
+                k.voice.touched();
                 k.activity();
             }
         });
@@ -358,6 +374,7 @@ impl Kiosk {
         nav.set_pending_feature(feature);
         nav.set_screen(Screen::Unavailable);
         self.activity();
+        self.voice.entered(Screen::Unavailable);
     }
 
     /// Keeps the session from idling out for at least `seconds` (a help call).
@@ -373,6 +390,10 @@ impl Kiosk {
         &self.help
     }
 
+    pub fn voice(&self) -> &voice::VoiceController {
+        &self.voice
+    }
+
     /// A touch anywhere on a control: restarts the idle countdown (away from home).
     pub fn activity(self: &Rc<Self>) {
         self.screen.activity();
@@ -386,7 +407,13 @@ impl Kiosk {
             self.options.idle_timeout_s
         });
         let weak = Rc::downgrade(self);
-        self.idle.touch(&self.window, move || {
+        let warned = Rc::downgrade(self);
+        let warn = move || {
+            if let Some(k) = warned.upgrade() {
+                k.voice.idle_warning();
+            }
+        };
+        self.idle.touch(&self.window, warn, move || {
             if let Some(k) = weak.upgrade() {
                 tracing::info!("idle timeout: returning home and wiping the session");
                 k.go_home();
@@ -409,6 +436,7 @@ impl Kiosk {
     }
 
     pub fn go_home(&self) {
+        self.voice.end_session();
         self.session.borrow_mut().wipe();
         self.guide.wipe();
         self.keyboard.detach();

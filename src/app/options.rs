@@ -30,6 +30,9 @@ pub struct UiOptions {
     pub staff_idle_timeout_s: u32,
     /// Rest after hours and brightness.
     pub screen: screen::ScreenOptions,
+    /// `[audio] voice`: whether the footer offers the speaker button (the voice itself
+    /// comes with the services).
+    pub voice: crate::domain::voice::VoiceMode,
 }
 
 impl Default for UiOptions {
@@ -50,6 +53,7 @@ impl Default for UiOptions {
             staff_lockout: Duration::from_secs(300),
             staff_idle_timeout_s: 60,
             screen: screen::ScreenOptions::default(),
+            voice: crate::domain::voice::VoiceMode::default(),
         }
     }
 }

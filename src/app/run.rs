@@ -44,6 +44,7 @@ pub fn options_from_config(config: &Config) -> UiOptions {
         staff_pin_hashes: config.staff.pin_hashes.clone(),
         staff_lockout: Duration::from_secs(config.staff.lockout_s),
         staff_idle_timeout_s: config.staff.idle_timeout_s,
+        voice: config.audio.voice,
         screen: ScreenOptions {
             rest_after_hours: d.blank_after_hours,
             rest_after: Duration::from_secs(u64::from(d.blank_idle_s)),
@@ -61,6 +62,7 @@ pub fn start(
     services: &mut Services,
 ) -> Result<Rc<Kiosk>, slint::PlatformError> {
     let kiosk = Kiosk::new(options)?;
+    kiosk.voice().set_voice(services.voice.clone());
     kiosk.staff().set_actions(Rc::new(services.staff()));
     if let Some(reason) = services.health.out_of_service() {
         tracing::info!(%reason, "out of service, as staff left it before the restart");

@@ -208,10 +208,17 @@ impl TicketController {
                     w.global::<Shell>().set_elderly_offer(true);
                 }
             }),
-            Effect::CardProblem(p) => self.kiosk.ui(|w| {
-                w.global::<TicketFlow>()
-                    .set_card_problem(ui_card_problem(p))
-            }),
+            Effect::CardProblem(p) => {
+                self.kiosk.ui(|w| {
+                    w.global::<TicketFlow>()
+                        .set_card_problem(ui_card_problem(p))
+                });
+                if p == Some(flow::CardProblem::ReaderOffline) {
+                    if let Some(k) = self.kiosk.upgrade() {
+                        k.voice().fault("fault-card-reader");
+                    }
+                }
+            }
             Effect::Failed(failure) => self.kiosk.ui(|w| {
                 let ui = w.global::<TicketFlow>();
                 match failure {
@@ -234,14 +241,24 @@ impl TicketController {
                 windows,
                 holder,
             } => self.show_ticket(&ticket, category_name, windows, holder),
-            Effect::PrintState(state) => self.kiosk.ui(|w| {
-                w.global::<TicketFlow>().set_print_state(match state {
-                    flow::PrintState::Printing => PrintState::Printing,
-                    flow::PrintState::Printed => PrintState::Printed,
-                    flow::PrintState::PaperOut => PrintState::PaperOut,
-                    flow::PrintState::PrinterOffline => PrintState::PrinterOffline,
-                })
-            }),
+            Effect::PrintState(state) => {
+                self.kiosk.ui(|w| {
+                    w.global::<TicketFlow>().set_print_state(match state {
+                        flow::PrintState::Printing => PrintState::Printing,
+                        flow::PrintState::Printed => PrintState::Printed,
+                        flow::PrintState::PaperOut => PrintState::PaperOut,
+                        flow::PrintState::PrinterOffline => PrintState::PrinterOffline,
+                    })
+                });
+                let fault = match state {
+                    flow::PrintState::PaperOut => Some("fault-paper-out"),
+                    flow::PrintState::PrinterOffline => Some("fault-printer"),
+                    _ => None,
+                };
+                if let (Some(id), Some(k)) = (fault, self.kiosk.upgrade()) {
+                    k.voice().fault(id);
+                }
+            }
             Effect::HomeIn(seconds) => self.count_home(seconds as i32),
             Effect::ForgetHolder => self.kiosk.ui(|w| {
                 let ui = w.global::<TicketFlow>();

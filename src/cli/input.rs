@@ -1,8 +1,9 @@
 //! `kiosk input pinyin`: the on-screen keyboard's candidates for typed pinyin, best first,
 //! ranked as the keyboard ranks them (the dictionary, the hall's common words, and with
 //! `--catalog` the catalog's names, as a kiosk with that catalog has them).
+//! `kiosk input handwriting`: the handwriting pad's candidates for recorded strokes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -31,15 +32,37 @@ pub enum InputCommand {
         #[arg(long, value_name = "FILE")]
         catalog: Option<PathBuf>,
     },
+    /// Recognise a character from recorded strokes as the handwriting pad does, best first
+    /// (at most 8). The file is JSON: a list of strokes, each a list of [x, y] points in a
+    /// 300 x 300 box, y growing downward, in writing order.
+    /// Example: kiosk input handwriting --strokes shi.json --json
+    Handwriting {
+        /// The recorded strokes (JSON), e.g. handwriting/tests/strokes/zheng.json.
+        #[arg(long, value_name = "FILE.json")]
+        strokes: PathBuf,
+        /// One JSON object: {"candidates": ["十", ...]}.
+        #[arg(long)]
+        json: bool,
+        /// A zinnia model other than the installed Tegaki simplified-Chinese one.
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+    },
 }
 
 pub fn run(command: InputCommand) -> ExitCode {
-    let InputCommand::Pinyin {
-        letters,
-        json,
-        limit,
-        catalog,
-    } = command;
+    let (letters, json, limit, catalog) = match command {
+        InputCommand::Pinyin {
+            letters,
+            json,
+            limit,
+            catalog,
+        } => (letters, json, limit, catalog),
+        InputCommand::Handwriting {
+            strokes,
+            json,
+            model,
+        } => return handwriting(&strokes, json, model.as_deref()),
+    };
     let mut ime = PinyinIme::new();
     if let Some(path) = catalog {
         let doc = std::fs::read_to_string(&path)
@@ -60,6 +83,34 @@ pub fn run(command: InputCommand) -> ExitCode {
     } else {
         for c in &candidates {
             println!("{c}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn handwriting(file: &Path, json: bool, model: Option<&Path>) -> ExitCode {
+    use kiosk_handwriting::{Recognizer, Strokes, MAX_CANDIDATES};
+    let strokes = match std::fs::read_to_string(file) {
+        Ok(text) => match Strokes::from_json(&text) {
+            Ok(s) => s,
+            Err(e) => return fail(format!("{}: {e}", file.display())),
+        },
+        Err(e) => return fail(format!("{}: {e}", file.display())),
+    };
+    let recognizer = match model {
+        Some(m) => Recognizer::open(m),
+        None => Recognizer::open_default(),
+    };
+    let candidates = match recognizer.and_then(|r| r.recognize(&strokes, MAX_CANDIDATES)) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    if json {
+        let texts: Vec<&str> = candidates.iter().map(|c| c.text.as_str()).collect();
+        println!("{}", json!({ "candidates": texts }));
+    } else {
+        for c in &candidates {
+            println!("{}\t{:.3}", c.text, c.score);
         }
     }
     ExitCode::SUCCESS

@@ -14,6 +14,7 @@ mod scan;
 mod screenshot;
 mod staff;
 mod ticket;
+mod voice;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -81,6 +82,11 @@ enum Command {
     Input {
         #[command(subcommand)]
         command: input::InputCommand,
+    },
+    /// Voice prompts: list them, check the clips, render one to a WAV file.
+    Voice {
+        #[command(subcommand)]
+        command: voice::VoiceCommand,
     },
     /// Queue tickets.
     Ticket {
@@ -178,6 +184,7 @@ impl Cli {
             Command::Backend { command } => backend::run(command, &path),
             Command::Scan { command } => scan::run(command, &path),
             Command::Input { command } => input::run(command),
+            Command::Voice { command } => voice::run(command, &path),
             Command::Ticket { command } => ticket::run(command, &path),
             Command::Outbox { command } => outbox::run(command, &path),
             Command::Doctor(args) => doctor::run(args, &path),

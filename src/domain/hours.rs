@@ -122,7 +122,7 @@ fn parse_days(s: &str) -> Result<(u8, u8), HoursError> {
     }
 }
 
-fn parse_time(s: &str) -> Result<Time, HoursError> {
+pub(crate) fn parse_time(s: &str) -> Result<Time, HoursError> {
     let (h, m) = s
         .trim()
         .split_once(':')

@@ -7,12 +7,14 @@
 //! - [`AppEvent`]: what reaches the UI thread; [`Desk`] and [`StaffActions`]: what the
 //!   controllers ask of the services (the services implement them);
 //! - [`catalog`]: the hall's service catalog (guides, materials, search);
-//! - [`hours`]: opening hours; [`privacy`]: masking of names and ID numbers.
+//! - [`hours`]: opening hours; [`privacy`]: masking of names and ID numbers;
+//! - [`voice`]: what the kiosk says aloud (prompts, spoken ticket numbers) and when.
 
 pub mod catalog;
 mod catalog_text;
 pub mod hours;
 pub mod privacy;
+pub mod voice;
 
 mod card;
 mod events;

@@ -326,6 +326,43 @@ impl PinyinIme {
         out
     }
 
+    /// The characters likeliest to follow `first` (联想, offered after a handwritten
+    /// character is chosen): the next character of the hall's words beginning with it, then
+    /// of the dictionary's, most used first. 政 → 务, 府, 策...
+    pub fn followers(&self, first: &str, limit: usize) -> Vec<String> {
+        if first.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let next = |word: &str| {
+            word.strip_prefix(first)
+                .and_then(|rest| rest.chars().next())
+                .filter(|c| is_hanzi(*c))
+        };
+        let mut vocabulary: Vec<&VocabWord> = self
+            .vocabulary
+            .iter()
+            .filter(|v| next(&v.word).is_some())
+            .collect();
+        vocabulary.sort_by_key(|v| Reverse(v.weight));
+        let mut out: Vec<String> = Vec::new();
+        let words = vocabulary
+            .iter()
+            .map(|v| v.word.as_str())
+            .chain(self.table.entries.iter().map(|e| e.word));
+        for word in words {
+            if let Some(c) = next(word) {
+                let c = c.to_string();
+                if !out.contains(&c) {
+                    out.push(c);
+                    if out.len() == limit {
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The likeliest sequence of two or more words spelling all the input in whole
     /// syllables (each word scored by its frequency, a vocabulary word as the likeliest),
     /// for input no single word spells: "woyaobanli" → 我要 + 办理.

@@ -19,6 +19,7 @@ pub mod link_settings;
 pub mod printer;
 pub mod scanner;
 pub mod staff_key;
+pub mod voice;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -91,6 +92,8 @@ pub struct Services {
     printer: Option<PrintService>,
     /// Device workers on their own threads; dropping them stops them.
     devices: Vec<Box<dyn Send>>,
+    /// The voice prompts' player (silent when `[audio] voice = "off"`).
+    pub voice: voice::Voice,
 }
 
 impl Services {
@@ -182,6 +185,7 @@ impl Services {
             public_url: config.kiosk.public_url.trim_end_matches('/').to_string(),
             metrics: metrics.clone(),
         };
+        let voice = voice::Voice::start(voice::VoiceSettings::from_config(&config));
         Ok(Services {
             runtime,
             tasks,
@@ -196,6 +200,7 @@ impl Services {
             monitor,
             printer,
             devices,
+            voice,
         })
     }
 

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
+use super::keyboard::Pen;
 use super::Kiosk;
 
 mod samples;
@@ -117,6 +118,7 @@ pub const SCREENS: &[&str] = &[
     "rating-not-saved",
     "complaint",
     "keyboard-pinyin",
+    "keyboard-handwriting",
     "complaint-done",
     "complaint-not-saved",
     "staff-pin",
@@ -279,7 +281,11 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             }
             return Ok(());
         }
-        "complaint" | "keyboard-pinyin" | "complaint-done" | "complaint-not-saved" => {
+        "complaint"
+        | "keyboard-pinyin"
+        | "keyboard-handwriting"
+        | "complaint-done"
+        | "complaint-not-saved" => {
             kiosk.open(Feature::Complaint);
             let c = window.global::<crate::ui::Complaint>();
             c.set_kind(ComplaintKind::NotDone);
@@ -288,6 +294,23 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             if name == "keyboard-pinyin" {
                 for k in ["c", "h", "o", "n", "g"] {
                     kiosk.keyboard().key(k);
+                }
+            }
+            if name == "keyboard-handwriting" {
+                // 政 as a finger wrote it (the recognition tests' recorded strokes).
+                kiosk.keyboard().key("mode");
+                let strokes = kiosk_handwriting::Strokes::from_json(include_str!(
+                    "../../../handwriting/tests/strokes/zheng.json"
+                ))
+                .expect("the sample strokes parse");
+                for stroke in strokes.strokes() {
+                    for (i, &(x, y)) in stroke.iter().enumerate() {
+                        let pen = if i == 0 { Pen::Down } else { Pen::Move };
+                        kiosk.keyboard().pen(pen, x, y);
+                    }
+                    if let Some(&(x, y)) = stroke.last() {
+                        kiosk.keyboard().pen(Pen::Up, x, y);
+                    }
                 }
             }
             if name == "complaint-done" || name == "complaint-not-saved" {

@@ -65,6 +65,13 @@ impl StaffController {
                     k.help().end(false);
                 }
             }
+            Effect::StepVolume(step) => {
+                let percent = self
+                    .kiosk
+                    .upgrade()
+                    .map_or(0, |k| k.voice().step_volume(i32::from(step)));
+                self.feed(Input::Volume(percent));
+            }
             Effect::StepBrightness(step) => {
                 let percent = self
                     .kiosk
@@ -174,6 +181,13 @@ impl StaffController {
         let (brightness, backlight) = kiosk.as_ref().map_or((0, false), |k| {
             (k.screen().brightness(), k.screen().has_backlight())
         });
+        let (volume, speaks) = kiosk.as_ref().map_or((0, false), |k| {
+            let voice = k.voice().voice();
+            (
+                voice.volume(),
+                voice.mode() != crate::domain::voice::VoiceMode::Off,
+            )
+        });
         let rows: Vec<StatusRow> = lines
             .into_iter()
             .map(|l| StatusRow {
@@ -190,6 +204,8 @@ impl StaffController {
             staff.set_help_open(help_open);
             staff.set_brightness(i32::from(brightness));
             staff.set_has_backlight(backlight);
+            staff.set_volume(i32::from(volume));
+            staff.set_has_voice(speaks);
             if let Some(info) = info {
                 staff.set_kiosk_info(info);
             }

@@ -170,6 +170,8 @@ fn action(a: StaffAction) -> Action {
         StaffAction::Restart => Action::Restart,
         StaffAction::BrightnessDown => Action::BrightnessDown,
         StaffAction::BrightnessUp => Action::BrightnessUp,
+        StaffAction::VolumeDown => Action::VolumeDown,
+        StaffAction::VolumeUp => Action::VolumeUp,
     }
 }
 

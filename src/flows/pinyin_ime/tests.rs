@@ -210,3 +210,16 @@ fn garbage_gives_nothing_quickly() {
     }
     assert_eq!(ime.candidates("a'", 1), ime.candidates("a", 1));
 }
+
+#[test]
+fn a_chosen_character_is_followed_by_the_hall_words_next_characters_first() {
+    let ime = PinyinIme::new().with_vocabulary(["政务服务".to_string()]);
+    let after = ime.followers("政", 8);
+    assert_eq!(after.first().map(String::as_str), Some("务"), "{after:?}");
+    assert!(after.contains(&"府".to_string()), "{after:?}");
+    assert_eq!(after.len(), 8);
+    let unique: std::collections::HashSet<&String> = after.iter().collect();
+    assert_eq!(unique.len(), after.len(), "no character twice");
+    assert!(ime.followers("", 8).is_empty());
+    assert!(ime.followers("政", 0).is_empty());
+}

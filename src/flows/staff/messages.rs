@@ -17,6 +17,8 @@ pub enum Action {
     Restart,
     BrightnessDown,
     BrightnessUp,
+    VolumeDown,
+    VolumeUp,
 }
 
 impl Action {
@@ -33,6 +35,8 @@ impl Action {
             Action::Restart => "restart",
             Action::BrightnessDown => "brightness-down",
             Action::BrightnessUp => "brightness-up",
+            Action::VolumeDown => "volume-down",
+            Action::VolumeUp => "volume-up",
         }
     }
 }
@@ -146,6 +150,8 @@ pub enum Input {
         refused: Option<StaffRefusal>,
     },
     Action(Action),
+    /// The voice's volume after a [`Effect::StepVolume`], in per cent.
+    Volume(u8),
     /// The screen's brightness after a [`Effect::StepBrightness`], in per cent.
     Brightness(u8),
     ShowOutbox,
@@ -209,6 +215,9 @@ pub enum Effect {
     /// Steps the screen's brightness by this many per cent; answer with
     /// [`Input::Brightness`].
     StepBrightness(i8),
+    /// Steps the voice's volume by this many per cent and says a prompt at the new volume;
+    /// answer with [`Input::Volume`].
+    StepVolume(i8),
     /// The test screen waits for this device.
     TestStarted(Test),
     /// What the device read (masked) or why it failed.

@@ -20,6 +20,8 @@ use crate::domain::{AppEvent, Phrase, ScannedCode, StaffRefusal};
 
 /// Longest PIN the pad accepts; longer input is ignored rather than silently truncated.
 pub const MAX_PIN: usize = 12;
+/// How much one tap of the volume buttons changes, in per cent.
+const VOLUME_STEP: i8 = 10;
 /// How much one tap of the brightness buttons changes, in per cent.
 pub const BRIGHTNESS_STEP: i8 = 10;
 
@@ -128,6 +130,10 @@ impl StaffFlow {
             Input::Action(action) => self.act(action, &mut fx),
             Input::Brightness(percent) => {
                 self.audit(&format!("brightness {percent} %"), &mut fx);
+                self.show(View::Status, &mut fx);
+            }
+            Input::Volume(percent) => {
+                self.audit(&format!("volume {percent} %"), &mut fx);
                 self.show(View::Status, &mut fx);
             }
             Input::ShowOutbox => self.show(View::Outbox, &mut fx),
@@ -322,6 +328,8 @@ impl StaffFlow {
             }
             Action::BrightnessUp => fx.push(Effect::StepBrightness(BRIGHTNESS_STEP)),
             Action::BrightnessDown => fx.push(Effect::StepBrightness(-BRIGHTNESS_STEP)),
+            Action::VolumeUp => fx.push(Effect::StepVolume(VOLUME_STEP)),
+            Action::VolumeDown => fx.push(Effect::StepVolume(-VOLUME_STEP)),
             Action::ClearHelp => {
                 self.audit("cleared the help call", fx);
                 fx.extend([

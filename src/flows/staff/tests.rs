@@ -346,6 +346,22 @@ fn brightness_is_audited_with_the_level_the_screen_reached() {
 }
 
 #[test]
+fn volume_is_stepped_and_audited_with_the_level_reached() {
+    let mut f = signed_in_by("W0012");
+    assert_eq!(
+        f.handle(Input::Action(Action::VolumeUp)),
+        [Effect::StepVolume(VOLUME_STEP)]
+    );
+    assert_eq!(
+        f.handle(Input::Action(Action::VolumeDown)),
+        [Effect::StepVolume(-VOLUME_STEP)]
+    );
+    let fx = f.handle(Input::Volume(90));
+    assert_eq!(audits(&fx), [("W0012".into(), "volume 90 %".into())]);
+    assert_eq!(fx.last(), Some(&Effect::Show(View::Status)));
+}
+
+#[test]
 fn clearing_the_help_call_ends_it_and_stays_in_staff_mode() {
     let mut f = signed_in_by("W0012");
     let fx = f.handle(Input::Action(Action::ClearHelp));

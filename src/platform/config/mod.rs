@@ -201,6 +201,28 @@ impl Config {
         if let Err(m) = crate::domain::hours::OpeningHours::parse(&self.ui.opening_hours) {
             return Err(("ui.opening_hours", m.to_string()));
         }
+        if let Some(q) = &self.audio.quiet_hours {
+            if let Err(m) = crate::domain::voice::DailyRange::parse(q) {
+                return Err(("audio.quiet_hours", m.to_string()));
+            }
+        }
+        for (key, v) in [
+            ("audio.volume_percent", self.audio.volume_percent),
+            (
+                "audio.quiet_volume_percent",
+                self.audio.quiet_volume_percent,
+            ),
+        ] {
+            if v > 100 {
+                return Err((key, format!("must be 0 to 100, not {v}")));
+            }
+        }
+        if self.audio.output.trim().is_empty() || self.audio.output == "file:" {
+            return Err((
+                "audio.output",
+                "must be \"default\", an ALSA device name or \"file:PATH\"".into(),
+            ));
+        }
         if !valid_hall_id(&self.kiosk.hall_id) {
             return Err((
                 "kiosk.hall_id",

@@ -24,6 +24,70 @@ pub struct Config {
     pub display: DisplaySection,
     #[serde(default)]
     pub retention: RetentionSection,
+    #[serde(default)]
+    pub audio: AudioSection,
+}
+
+/// Sound: the voice prompts (docs/voice.md). A kiosk without a sound device runs silent
+/// and says so in `kiosk doctor`; nothing waits for sound.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudioSection {
+    /// "default", an ALSA device name ("plughw:CARD=Device"), or "file:PATH": what would be
+    /// played is appended to a WAV file, with the clips' ids logged beside it in
+    /// PATH.log (tests and CI; a technician listening to a kiosk's prompts).
+    #[serde(default = "default_output")]
+    pub output: String,
+    /// 0 to 100; staff change it on the status screen.
+    #[serde(default = "default_volume")]
+    pub volume_percent: u8,
+    /// "off", "elderly" (in 长辈模式, or after the speaker button) or "always".
+    #[serde(default)]
+    pub voice: crate::domain::voice::VoiceMode,
+    /// e.g. "21:00-08:00": the hours of `quiet_volume_percent` (a village point in a
+    /// shared building at night).
+    #[serde(default)]
+    pub quiet_hours: Option<String>,
+    /// The volume inside quiet hours; 0 is silent.
+    #[serde(default = "default_quiet_volume")]
+    pub quiet_volume_percent: u8,
+    /// The prompt packs installed with the kiosk: `<packs>/<locale>/manifest.toml`.
+    #[serde(default = "default_packs")]
+    pub packs: PathBuf,
+    /// The hall's own recordings, `<recordings>/<locale>/<prompt id>.wav`, which take the
+    /// place of the pack's clip of that id.
+    #[serde(default = "default_recordings")]
+    pub recordings: PathBuf,
+}
+
+impl Default for AudioSection {
+    fn default() -> Self {
+        AudioSection {
+            output: default_output(),
+            volume_percent: default_volume(),
+            voice: Default::default(),
+            quiet_hours: None,
+            quiet_volume_percent: default_quiet_volume(),
+            packs: default_packs(),
+            recordings: default_recordings(),
+        }
+    }
+}
+
+fn default_output() -> String {
+    "default".into()
+}
+fn default_volume() -> u8 {
+    80
+}
+fn default_quiet_volume() -> u8 {
+    30
+}
+fn default_packs() -> PathBuf {
+    "/usr/share/hall-kiosk/voice".into()
+}
+fn default_recordings() -> PathBuf {
+    "/etc/hall-kiosk/voice".into()
 }
 
 /// What the kiosk's store keeps, and for how long. Personal data never waits for this: it
@@ -262,6 +326,16 @@ impl Locale {
             "en" => Some(Locale::En),
             "bo" => Some(Locale::Bo),
             _ => None,
+        }
+    }
+
+    /// The config's and the command line's spelling: "zh-CN", "zh-TW", "en", "bo".
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::ZhTw => "zh-TW",
+            Locale::En => "en",
+            Locale::Bo => "bo",
         }
     }
 
@@ -534,11 +608,6 @@ pub struct LogSection {
 
 impl fmt::Display for Locale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Locale::ZhCn => "zh-CN",
-            Locale::ZhTw => "zh-TW",
-            Locale::En => "en",
-            Locale::Bo => "bo",
-        })
+        f.write_str(self.code())
     }
 }

@@ -479,3 +479,54 @@ pub(super) fn config_files(path: &Path) -> Check {
         check("config-files", Verdict::Warn, warnings.join("; "))
     }
 }
+
+/// Sound is a warning, never a failure: a kiosk without a speaker serves everyone, silently.
+pub(super) fn audio(config: &Config) -> Vec<Check> {
+    use crate::domain::voice::{Prompts, VoiceMode};
+    use crate::services::voice::{probe, ClipStore};
+    let a = &config.audio;
+    if a.voice == VoiceMode::Off {
+        return vec![check("audio", Verdict::Skip, "voice = \"off\"")];
+    }
+    let device = match probe(&a.output) {
+        Ok(what) => check("audio", Verdict::Ok, what),
+        Err(e) => check(
+            "audio",
+            Verdict::Warn,
+            format!(
+                "{e}: voice prompts are silent (a device the running kiosk holds shows as busy)"
+            ),
+        ),
+    };
+    let reports = ClipStore::open(&a.packs, &a.recordings).check(Prompts::builtin());
+    let mandarin = reports.iter().find(|r| r.locale == "zh-CN");
+    let unreadable: usize = reports.iter().map(|r| r.unreadable.len()).sum();
+    let recorded: usize = reports.iter().map(|r| r.recordings).sum();
+    let clips = match mandarin {
+        Some(m) if m.clips > 0 && m.missing.is_empty() && unreadable == 0 => check(
+            "voice-clips",
+            Verdict::Ok,
+            format!(
+                "{} prompts in {} ({recorded} recorded by the hall)",
+                m.clips,
+                reports
+                    .iter()
+                    .filter(|r| r.clips > 0)
+                    .map(|r| r.locale)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        _ => check(
+            "voice-clips",
+            Verdict::Warn,
+            format!(
+                "{} Mandarin clips missing, {unreadable} unreadable under {} and {}: `kiosk voice check` lists them",
+                mandarin.map_or(0, |m| m.missing.len()),
+                a.packs.display(),
+                a.recordings.display()
+            ),
+        ),
+    };
+    vec![device, clips]
+}

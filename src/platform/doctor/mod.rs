@@ -77,6 +77,7 @@ pub fn run(config_path: &Path) -> Vec<Check> {
     out.push(printer(&config));
     out.push(reader(&config));
     out.push(scanner(&config));
+    out.extend(audio(&config));
     out.push(font());
     out.push(tibetan_font());
     out.push(display());

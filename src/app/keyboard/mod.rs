@@ -1,5 +1,8 @@
-//! The on-screen keyboard's controller: composes pinyin into candidates, pages them, and
-//! edits the text of the focused field through a callback.
+//! The on-screen keyboard's controller: composes pinyin into candidates, or recognises a
+//! character written on the handwriting [`pad`], pages the candidates, and edits the text of
+//! the focused field through a callback.
+
+mod pad;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -10,15 +13,21 @@ use super::Kiosk;
 use crate::domain::catalog::Guides;
 use crate::flows::pinyin_ime::{catalog_vocabulary, PinyinIme};
 use crate::ui::{Keyboard, KeyboardMode};
+use pad::Pad;
+pub use pad::Pen;
 
 /// Candidates shown at once: each at least the touch minimum wide on a 1080 px screen (six
 /// of 112 px, or four of 150 px in elderly mode).
 const PAGE: usize = 6;
 const PAGE_ELDERLY: usize = 4;
+/// The characters offered after a handwritten one is chosen.
+const CANDIDATES_AFTER: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Pinyin,
+    /// A character written with a finger (zinnia), for those who cannot type pinyin.
+    Handwriting,
     Letters,
     Digits,
 }
@@ -27,6 +36,7 @@ impl Mode {
     fn ui(self) -> KeyboardMode {
         match self {
             Mode::Pinyin => KeyboardMode::Pinyin,
+            Mode::Handwriting => KeyboardMode::Handwriting,
             Mode::Letters => KeyboardMode::Letters,
             Mode::Digits => KeyboardMode::Digits,
         }
@@ -53,6 +63,7 @@ pub struct KeyboardController {
     target: RefCell<Option<Rc<dyn KeyboardTarget>>>,
     max_len: Cell<usize>,
     label: RefCell<String>,
+    pad: Pad,
 }
 
 impl KeyboardController {
@@ -67,6 +78,7 @@ impl KeyboardController {
             target: RefCell::default(),
             max_len: Cell::new(200),
             label: RefCell::default(),
+            pad: Pad::default(),
         })
     }
 
@@ -82,6 +94,17 @@ impl KeyboardController {
         k.on_pick(move |i| {
             if let Some(me) = me.upgrade() {
                 me.pick(i as usize);
+            }
+        });
+        let me = Rc::downgrade(self);
+        k.on_pen(move |kind, x, y| {
+            if let Some(me) = me.upgrade() {
+                let pen = match kind {
+                    0 => Pen::Down,
+                    1 => Pen::Move,
+                    _ => Pen::Up,
+                };
+                me.pen(pen, x, y);
             }
         });
     }
@@ -105,6 +128,7 @@ impl KeyboardController {
         self.mode.set(mode);
         self.max_len.set(max_len);
         self.composing.borrow_mut().clear();
+        self.pad.clear();
         self.refresh(true);
     }
 
@@ -114,9 +138,11 @@ impl KeyboardController {
         self.label.borrow_mut().clear();
         self.composing.borrow_mut().clear();
         self.candidates.borrow_mut().clear();
+        self.pad.clear();
         if let Some(k) = self.kiosk.upgrade() {
             let kb = k.window().global::<Keyboard>();
             kb.set_visible(false);
+            kb.set_ink("".into());
             kb.set_composing("".into());
             kb.set_candidates(ModelRc::default());
             kb.set_field_label("".into());
@@ -153,11 +179,29 @@ impl KeyboardController {
         match key {
             "mode" => {
                 self.mode.set(match self.mode.get() {
-                    Mode::Pinyin => Mode::Letters,
+                    Mode::Pinyin if self.pad.available() => Mode::Handwriting,
+                    Mode::Pinyin | Mode::Handwriting => Mode::Letters,
                     Mode::Letters => Mode::Digits,
                     Mode::Digits => Mode::Pinyin,
                 });
                 self.composing.borrow_mut().clear();
+                self.pad.clear();
+            }
+            // Handwriting: delete takes back the last stroke first.
+            "backspace" if self.mode.get() == Mode::Handwriting && self.pad.undo() => {
+                self.show_candidates(self.pad.candidates());
+                return;
+            }
+            "space" | "done" if self.mode.get() == Mode::Handwriting && !self.pad.is_empty() => {
+                self.pick(0);
+                if key == "space" {
+                    return;
+                }
+                let target = self.target.borrow().clone();
+                if let Some(target) = target {
+                    target.done();
+                }
+                return;
             }
             "backspace" if self.composing.borrow_mut().pop().is_none() => {
                 // Bound first: the borrow must end before the target calls back into us.
@@ -221,11 +265,48 @@ impl KeyboardController {
             .borrow()
             .get(self.page.get() * self.per_page() + i)
             .cloned();
+        if self.mode.get() == Mode::Handwriting {
+            // The pad is cleared for the next character, and the characters likeliest to
+            // follow this one are offered meanwhile (政 → 务): one tap instead of writing.
+            self.pad.clear();
+            let next = match &chosen {
+                Some(c) => {
+                    self.insert(c);
+                    let last: String = c.chars().last().map(String::from).unwrap_or_default();
+                    self.ime().followers(&last, CANDIDATES_AFTER)
+                }
+                None => Vec::new(),
+            };
+            self.show_candidates(next);
+            return;
+        }
         if let Some(c) = chosen {
             self.insert(&c);
             self.composing.borrow_mut().clear();
         }
         self.refresh(true);
+    }
+
+    /// A pen event on the handwriting pad, in its 300 x 300 box; a finished stroke is
+    /// recognised at once (a few milliseconds) and the candidates follow every stroke.
+    pub fn pen(&self, pen: Pen, x: f32, y: f32) {
+        if self.mode.get() != Mode::Handwriting {
+            return;
+        }
+        let finished = self.pad.pen(pen, x, y);
+        if finished {
+            self.show_candidates(self.pad.candidates());
+        } else if let Some(k) = self.kiosk.upgrade() {
+            k.window()
+                .global::<Keyboard>()
+                .set_ink(self.pad.ink().into());
+        }
+    }
+
+    fn show_candidates(&self, list: Vec<String>) {
+        *self.candidates.borrow_mut() = list;
+        self.page.set(0);
+        self.refresh(false);
     }
 
     fn per_page(&self) -> usize {
@@ -241,7 +322,7 @@ impl KeyboardController {
     }
 
     fn refresh(&self, recompute: bool) {
-        if recompute {
+        if recompute && self.mode.get() != Mode::Handwriting {
             let typed = self.composing.borrow().clone();
             *self.candidates.borrow_mut() = if typed.is_empty() {
                 Vec::new()
@@ -266,6 +347,7 @@ impl KeyboardController {
             kb.set_visible(self.target.borrow().is_some());
             kb.set_mode(self.mode.get().ui());
             kb.set_composing(self.composing.borrow().clone().into());
+            kb.set_ink(self.pad.ink().into());
             kb.set_candidates(ModelRc::new(VecModel::from(shown)));
             kb.set_can_page_back(page > 0);
             kb.set_can_page_on(page + 1 < pages);
