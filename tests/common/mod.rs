@@ -37,6 +37,9 @@ pub fn rig_configured(
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::parse(DEMO, Path::new("kiosk.toml")).unwrap();
+    // No sound card on a test machine: what the kiosk says goes to a file (tests/ui_voice.rs
+    // reads it).
+    config.audio.output = format!("file:{}", dir.path().join("said.wav").display());
     configure(&mut config);
     let mut services = Services::start(&config, World::Demo(dir.path().to_path_buf())).unwrap();
     let mut options = UiOptions {
