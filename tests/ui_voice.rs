@@ -201,3 +201,54 @@ fn a_touch_cuts_a_prompt_off_and_going_home_silences_it() {
     assert_eq!(wiped["prompt"], "screen-ticket-categories");
     assert_eq!(wiped["cut"], true, "stopped by the wipe: {wiped}");
 }
+
+#[test]
+fn paper_out_repeats_the_number_then_says_the_fault() {
+    let packs = packs();
+    let tmp = tempfile::tempdir().unwrap();
+    let wav = tmp.path().join("said.wav");
+    let r = voice_rig(&wav, &packs);
+    let k = &r.kiosk;
+    let printer = r.services.demo.as_ref().unwrap().printer.clone();
+    printer.set_paper(kiosk_drivers::printer::Paper::Out);
+    tap(k, "取号");
+    tap(k, "企业服务");
+    tap(k, "不刷卡，直接取号");
+    wait_until(k, "the ticket", || screen(k) == "ticket-issued");
+    let said = wait_for_said(k, &wav, |l| {
+        l["clips"].as_array().unwrap().last() == Some(&serde_json::json!("fault-paper-out"))
+    });
+    let clips = said["clips"].as_array().unwrap();
+    assert_eq!(clips.iter().filter(|c| *c == "ticket-issued").count(), 2);
+    assert!(
+        !clips.contains(&serde_json::json!("ticket-take")),
+        "no slip to take: {clips:?}"
+    );
+}
+
+#[test]
+fn the_idle_warning_is_said_before_the_session_ends() {
+    let packs = packs();
+    let tmp = tempfile::tempdir().unwrap();
+    let wav = tmp.path().join("said.wav");
+    let output = format!("file:{}", wav.display());
+    let r = rig_configured(
+        move |c| {
+            c.audio.output = output;
+            c.audio.packs = packs;
+            c.audio.recordings = "/nonexistent".into();
+        },
+        |o| {
+            o.elderly_default = true;
+            o.idle_timeout_s = 20;
+        },
+    );
+    let k = &r.kiosk;
+    tap(k, "进度查询");
+    // Five seconds untouched: 15 are left and the banner shows; the kiosk says it too.
+    for _ in 0..5 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+    }
+    let warned = wait_for_said(k, &wav, |l| l["prompt"] == "ending-idle");
+    assert_eq!(warned["clips"], serde_json::json!(["ending-idle"]));
+}
