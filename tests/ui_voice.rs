@@ -252,3 +252,32 @@ fn the_idle_warning_is_said_before_the_session_ends() {
     let warned = wait_for_said(k, &wav, |l| l["prompt"] == "ending-idle");
     assert_eq!(warned["clips"], serde_json::json!(["ending-idle"]));
 }
+
+#[test]
+fn staff_turn_the_volume_up_and_hear_it_and_the_change_is_audited() {
+    let packs = packs();
+    let tmp = tempfile::tempdir().unwrap();
+    let wav = tmp.path().join("said.wav");
+    let r = voice_rig(&wav, &packs);
+    let k = &r.kiosk;
+    k.open(hall_kiosk::ui::Feature::Staff);
+    for d in "123456".chars() {
+        tap(k, &d.to_string());
+    }
+    tap(k, "登录");
+    wait_until(k, "staff status", || screen(k) == "staff-status");
+    // The volume buttons are at the end of the list: scroll to them as staff would.
+    tap(k, "下面还有");
+    tap(k, "音量大一点（80%）");
+    assert_eq!(r.services.voice.volume(), 90);
+    let heard = wait_for_said(k, &wav, |l| l["prompt"] == "screen-home");
+    assert_eq!(heard["cut"], false);
+    // The staff screen shows the new volume, and the backend's audit trail has it.
+    assert!(common::shows(k, "音量大一点（90%）"));
+    let hall = &r.services.demo.as_ref().unwrap().hall;
+    wait_until(k, "the audit entry", || {
+        hall.staff_actions()
+            .iter()
+            .any(|a| a["action"] == "volume 90 %")
+    });
+}

@@ -401,6 +401,8 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             staff.set_help_open(true);
             staff.set_has_backlight(true);
             staff.set_brightness(80);
+            staff.set_has_voice(true);
+            staff.set_volume(80);
             nav.set_screen(Screen::StaffStatus);
             return Ok(());
         }

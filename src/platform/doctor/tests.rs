@@ -136,3 +136,44 @@ fn config_files_others_can_change_fail_and_readable_pin_hashes_warn() {
     assert_eq!(c.verdict, Verdict::Fail, "{}", c.detail);
     assert!(c.detail.contains("chmod 640"), "{}", c.detail);
 }
+
+#[test]
+fn sound_is_a_warning_never_a_failure_and_the_clips_are_counted() {
+    use crate::domain::voice::VoiceMode;
+    let data = tempfile::tempdir().unwrap();
+    let mut c = config(data.path(), "none");
+    c.audio.voice = VoiceMode::Off;
+    assert_eq!(audio(&c)[0].verdict, Verdict::Skip);
+
+    c.audio.voice = VoiceMode::Elderly;
+    c.audio.output = "no-such-alsa-device".into();
+    c.audio.packs = data.path().join("no-packs");
+    let checks = audio(&c);
+    assert_eq!(checks[0].name, "audio");
+    assert_eq!(checks[0].verdict, Verdict::Warn, "{}", checks[0].detail);
+    assert!(checks[0].detail.contains("silent"), "{}", checks[0].detail);
+    assert_eq!(checks[1].name, "voice-clips");
+    assert_eq!(checks[1].verdict, Verdict::Warn);
+    assert!(
+        checks[1].detail.contains("kiosk voice check"),
+        "{}",
+        checks[1].detail
+    );
+
+    // A file output in a directory that exists, and a pack with every Mandarin clip.
+    c.audio.output = format!("file:{}", data.path().join("said.wav").display());
+    let pack = data.path().join("packs/zh-CN");
+    std::fs::create_dir_all(&pack).unwrap();
+    let mut manifest =
+        String::from("locale = \"zh-CN\"\nrate = 22050\ngenerator = \"test\"\n[clips]\n");
+    for p in crate::domain::voice::Prompts::builtin().iter() {
+        let file = pack.join(format!("{}.wav", p.id));
+        crate::services::voice::write_wav(&file, &[0, 100, -100, 0]).unwrap();
+        manifest += &format!("{} = \"{}.wav\"\n", p.id, p.id);
+    }
+    std::fs::write(pack.join("manifest.toml"), manifest).unwrap();
+    c.audio.packs = data.path().join("packs");
+    let checks = audio(&c);
+    assert_eq!(checks[0].verdict, Verdict::Ok, "{}", checks[0].detail);
+    assert_eq!(checks[1].verdict, Verdict::Ok, "{}", checks[1].detail);
+}

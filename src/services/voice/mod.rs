@@ -402,3 +402,73 @@ impl Player {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(output: &str) -> VoiceSettings {
+        VoiceSettings {
+            output: output.into(),
+            mode: VoiceMode::Always,
+            volume_percent: 80,
+            quiet: None,
+            utc_offset: time::UtcOffset::UTC,
+            packs: "/nonexistent".into(),
+            recordings: "/nonexistent".into(),
+        }
+    }
+
+    #[test]
+    fn voice_off_starts_no_player_and_says_nothing() {
+        let v = Voice::start(VoiceSettings {
+            mode: VoiceMode::Off,
+            ..settings("default")
+        });
+        assert_eq!(v.mode(), VoiceMode::Off);
+        v.say(
+            Utterance::prompt("screen-home"),
+            Locale::ZhCn,
+            Duration::ZERO,
+        );
+        assert!(!v.speaking());
+        assert_eq!(v.volume(), 0);
+    }
+
+    #[test]
+    fn a_missing_sound_device_is_reported_and_never_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pack of one clip, so there is something to play.
+        let pack = dir.path().join("zh-CN");
+        std::fs::create_dir_all(&pack).unwrap();
+        write_wav(&pack.join("screen-home.wav"), &[1000; 2205]).unwrap();
+        std::fs::write(
+            pack.join("manifest.toml"),
+            "locale = \"zh-CN\"\nrate = 22050\n[clips]\nscreen-home = \"screen-home.wav\"\n",
+        )
+        .unwrap();
+        let v = Voice::start(VoiceSettings {
+            packs: dir.path().to_owned(),
+            ..settings("no-such-alsa-device")
+        });
+        let asked = Instant::now();
+        v.say(
+            Utterance::prompt("screen-home"),
+            Locale::ZhCn,
+            Duration::ZERO,
+        );
+        assert!(
+            asked.elapsed() < Duration::from_millis(50),
+            "say() never waits"
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !matches!(v.device(), DeviceState::Failed(_)) {
+            assert!(Instant::now() < deadline, "the failure is reported");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!v.speaking());
+        // Volume still follows staff's buttons, for when a device comes.
+        v.set_volume(120);
+        assert_eq!(v.volume(), 100);
+    }
+}
