@@ -1,8 +1,9 @@
 //! The kiosk's receipt printer as the flows use it: what goes on each slip, what the citizen
 //! is told when it does not print, and what staff are told about paper.
 //!
-//! Calls block on the printer's wire (a status round trip, then the job), so the runtime
-//! runs them on tokio's blocking pool, never on the UI thread.
+//! Calls block on the printer's wire (the job, then one status round trip to confirm it; a
+//! full status check before the job too when the printer's status is not known), so the
+//! runtime runs them on tokio's blocking pool, never on the UI thread.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -118,7 +119,8 @@ impl PrintService {
         }
     }
 
-    /// Prints a job; never panics, never prints a refused job later.
+    /// Prints a job; never panics, never prints a refused job later (the driver withdraws a
+    /// job that its confirmation finds the printer unable to print).
     pub fn print(&self, job: &Job) -> Result<PrintReport, PrintError> {
         let result = lock(&self.inner.printer).print(job);
         match &result {

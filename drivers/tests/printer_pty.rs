@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use kiosk_drivers::printer::document::Page;
 use kiosk_drivers::printer::layout::{self, ChecklistSlip, Material, ReceiptSlip, TicketSlip};
-use kiosk_drivers::printer::sim::{Answers, PrinterSimulator};
+use kiosk_drivers::printer::sim::{Answers, PrinterSimulator, Seen};
 use kiosk_drivers::printer::{
     render, EscPosPrinter, Paper, PaperWidth, PortSpec, PrintError, PrinterStatus, Profile,
     ReceiptPrinter,
@@ -354,4 +354,126 @@ fn a_rendered_page_is_576_dots_wide_and_its_qr_code_scans() {
     assert_eq!(content, "https://hall.example.gov.cn/q/A023?k=K-01");
     // The ticket number is drawn 4× size: the band of its line is full of ink.
     assert!(bm.black_dots() > 10_000, "{}", bm.black_dots());
+}
+
+/// A printer whose status the driver keeps known (ASB on), as the kiosk opens it.
+fn setup_trusting(width: PaperWidth, trust: Duration) -> (PrinterSimulator, EscPosPrinter) {
+    let sim = PrinterSimulator::spawn(width, None).unwrap();
+    let mut printer =
+        EscPosPrinter::new(PortSpec::parse(&sim.path(), 115_200)).with_status_trust(trust);
+    // The kiosk's first status poll: opens the port, turns ASB on, asks everything.
+    assert!(printer.status().unwrap().can_print());
+    (sim, printer)
+}
+
+/// What the printer received for one job: the status requests before its data, the data,
+/// and the status requests after it.
+fn round_trips_around(seen: &[Seen]) -> (usize, usize) {
+    let data = seen
+        .iter()
+        .position(|s| *s == Seen::Data)
+        .unwrap_or_else(|| panic!("no job data in {seen:?}"));
+    let count = |part: &[Seen]| part.iter().filter(|s| s.is_status_request()).count();
+    (count(&seen[..data]), count(&seen[data + 1..]))
+}
+
+#[test]
+fn with_the_status_known_a_ticket_goes_out_without_asking_and_is_confirmed_with_one_request() {
+    let (sim, mut printer) = setup_trusting(PaperWidth::Mm80, Duration::from_secs(30));
+    let job = layout::ticket(profile(PaperWidth::Mm80), &ticket_slip()).unwrap();
+    for n in 1..=3 {
+        let mark = sim.seen().len();
+        let report = printer.print(&job).unwrap();
+        assert_eq!(report.after.map(|s| s.condition().as_str()), Some("ready"));
+        let seen = sim.seen()[mark..].to_vec();
+        assert_eq!(round_trips_around(&seen), (0, 1), "ticket {n}: {seen:?}");
+        // The one confirmation is the paper sensor; ASB is turned on again after the job.
+        assert_eq!(
+            seen,
+            [
+                Seen::Data,
+                Seen::AutomaticStatus(0x0E),
+                Seen::StatusRequest(4)
+            ]
+        );
+        let pages = sim.wait_pages(n, WAIT);
+        assert_eq!(pages.len(), n);
+        assert!(pages[n - 1].text().contains("A023"));
+    }
+}
+
+#[test]
+fn a_stale_status_is_asked_for_again_before_the_job() {
+    let (sim, mut printer) = setup_trusting(PaperWidth::Mm80, Duration::from_millis(150));
+    std::thread::sleep(Duration::from_millis(300));
+    let job = layout::ticket(profile(PaperWidth::Mm80), &ticket_slip()).unwrap();
+    let mark = sim.seen().len();
+    printer.print(&job).unwrap();
+    let seen = sim.seen()[mark..].to_vec();
+    // The full check before (DLE EOT 1 to 4), the one confirmation after.
+    assert_eq!(round_trips_around(&seen), (4, 1), "{seen:?}");
+    assert_eq!(sim.wait_pages(1, WAIT).len(), 1);
+}
+
+#[test]
+fn a_printer_without_automatic_status_is_asked_before_every_job() {
+    let sim = PrinterSimulator::spawn(PaperWidth::Mm80, None).unwrap();
+    // Behind a bridge that drops real-time commands: GS r only, and no ASB blocks.
+    sim.set_answers(Answers::GsROnly);
+    let mut printer = EscPosPrinter::new(PortSpec::parse(&sim.path(), 115_200))
+        .with_status_trust(Duration::from_secs(30));
+    assert!(printer.status().unwrap().can_print());
+    let job = layout::ticket(profile(PaperWidth::Mm80), &ticket_slip()).unwrap();
+    for n in 1..=2 {
+        let mark = sim.seen().len();
+        printer.print(&job).unwrap();
+        let seen = sim.seen()[mark..].to_vec();
+        assert_eq!(round_trips_around(&seen), (1, 1), "{seen:?}");
+        assert_eq!(seen[0], Seen::SensorRequest(1));
+        assert_eq!(sim.wait_pages(n, WAIT).len(), n);
+    }
+}
+
+#[test]
+fn paper_out_known_from_automatic_status_refuses_the_job_before_a_byte_is_sent() {
+    let (sim, mut printer) = setup_trusting(PaperWidth::Mm80, Duration::from_secs(30));
+    // The printer's ASB block says so; the driver asks again (paper may be back), then
+    // refuses.
+    sim.set_paper(Paper::Out);
+    let mark = sim.seen().len();
+    let err = printer
+        .print(&layout::ticket(profile(PaperWidth::Mm80), &ticket_slip()).unwrap())
+        .unwrap_err();
+    assert!(err.is_paper_out(), "{err}");
+    let seen = sim.seen()[mark..].to_vec();
+    assert!(!seen.contains(&Seen::Data), "{seen:?}");
+    sim.set_paper(Paper::Ok);
+    assert_only_page_is_the_next_job(&sim, &mut printer);
+}
+
+#[test]
+fn paper_out_found_by_the_confirmation_withdraws_the_job_and_it_never_prints_later() {
+    let (sim, mut printer) = setup_trusting(PaperWidth::Mm80, Duration::from_secs(30));
+    // Paper runs out with its ASB block still on the wire: the driver sends on what it knew.
+    sim.set_status_unannounced(PrinterStatus {
+        paper: Paper::Out,
+        ..PrinterStatus::READY
+    });
+    let mark = sim.seen().len();
+    let err = printer
+        .print(&layout::ticket(profile(PaperWidth::Mm80), &ticket_slip()).unwrap())
+        .unwrap_err();
+    // The citizen is told paper out (the ticket then goes on screen)...
+    assert!(err.is_paper_out(), "{err}");
+    assert_eq!(err.kind(), "paper_out");
+    let seen = sim.seen()[mark..].to_vec();
+    assert_eq!(round_trips_around(&seen), (0, 1), "{seen:?}");
+    // ...and the job the printer holds is withdrawn from its buffer.
+    assert_eq!(seen.last(), Some(&Seen::ClearBuffers), "{seen:?}");
+    sim.set_paper(Paper::Ok);
+    assert!(
+        sim.wait_pages(1, Duration::from_millis(300)).is_empty(),
+        "the withdrawn ticket came out when paper was back"
+    );
+    assert_only_page_is_the_next_job(&sim, &mut printer);
 }

@@ -1,5 +1,5 @@
-//! Printer status: the bytes of DLE EOT 1..4 (real-time status) and GS r 1 (paper sensor),
-//! decoded into what the kiosk acts on.
+//! Printer status: the bytes of DLE EOT 1..4 (real-time status), GS r 1 (paper sensor) and
+//! the 4-byte blocks of automatic status back (GS a), decoded into what the kiosk acts on.
 //!
 //! Bit meanings follow the Epson ESC/POS reference, which the Chinese thermal printers in
 //! halls (Xprinter, HPRT, SNBC, GP) implement. Every DLE EOT answer has bits 1 and 4 set and
@@ -13,6 +13,25 @@ pub fn dle_eot(n: u8) -> [u8; 3] {
 
 /// GS r 1: transmit paper sensor status (printers that do not answer DLE EOT).
 pub const GS_R_PAPER: [u8; 3] = [0x1D, 0x72, 0x01];
+
+/// GS a n: automatic status back (ASB). With n other than 0 the printer sends a 4-byte status
+/// block when the command is executed and again, unasked, whenever one of the statuses `n`
+/// selects changes.
+pub fn gs_a(n: u8) -> [u8; 3] {
+    [0x1D, 0x61, n]
+}
+
+/// The statuses the kiosk asks to hear of unasked: online/offline (which includes the cover),
+/// errors, and the roll paper sensors (bits 1, 2 and 3 of GS a's n).
+pub const ASB_EVENTS: u8 = 0x0E;
+
+/// DLE DC4 8 1 3 20 1 6 2 8: clear the receive and print buffers. A real-time command: a
+/// printer on a serial line executes it even while offline (paper out), then answers
+/// [`CLEAR_RESPONSE`].
+pub const CLEAR_BUFFERS: [u8; 10] = [0x10, 0x14, 0x08, 1, 3, 20, 1, 6, 2, 8];
+
+/// The printer's answer once its buffers are cleared.
+pub const CLEAR_RESPONSE: [u8; 3] = [0x37, 0x25, 0x00];
 
 /// Paper on the roll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -157,6 +176,76 @@ pub fn decode_real_time(b: RealTimeBytes) -> Result<PrinterStatus, BadStatusByte
         // auto-recoverable error (head too hot).
         error: b.offline_cause & 0x40 != 0 || b.error_cause & 0x2C != 0,
     })
+}
+
+/// Decodes the answer to DLE EOT 4 alone (the roll paper sensors).
+pub fn decode_paper_sensor(b: u8) -> Result<Paper, BadStatusByte> {
+    if !is_dle_eot_byte(b) {
+        return Err(BadStatusByte(b));
+    }
+    Ok(if b & 0x60 != 0 {
+        Paper::Out
+    } else if b & 0x0C != 0 {
+        Paper::NearEnd
+    } else {
+        Paper::Ok
+    })
+}
+
+/// Whether `b` can start an ASB block: bits 0, 1 and 7 clear, bit 4 set. Neither a DLE EOT
+/// answer (bit 1 set) nor a GS r answer (bit 4 clear) can, so unasked blocks are told
+/// apart from answers byte by byte.
+pub fn is_asb_first(b: u8) -> bool {
+    b & 0x93 == 0x10
+}
+
+/// Whether `b` can be the 2nd, 3rd or 4th byte of an ASB block (bits 4 and 7 clear).
+pub fn is_asb_rest(b: u8) -> bool {
+    b & 0x90 == 0
+}
+
+/// Decodes a 4-byte ASB block: printer information (offline bit 3, cover open bit 5), error
+/// information (mechanical bit 2, autocutter bit 3, unrecoverable bit 5, auto-recoverable
+/// bit 6), roll paper sensor (near end bits 0-1, end bits 2-3), and a fourth byte of
+/// nothing the kiosk uses.
+pub fn decode_asb(b: [u8; 4]) -> Result<PrinterStatus, BadStatusByte> {
+    if !is_asb_first(b[0]) {
+        return Err(BadStatusByte(b[0]));
+    }
+    if let Some(&bad) = b[1..].iter().find(|&&x| !is_asb_rest(x)) {
+        return Err(BadStatusByte(bad));
+    }
+    let paper = if b[2] & 0x0C != 0 {
+        Paper::Out
+    } else if b[2] & 0x03 != 0 {
+        Paper::NearEnd
+    } else {
+        Paper::Ok
+    };
+    Ok(PrinterStatus {
+        online: b[0] & 0x08 == 0,
+        cover_open: b[0] & 0x20 != 0,
+        paper,
+        error: b[1] & 0x6C != 0,
+    })
+}
+
+/// The ASB block a printer in `status` sends (the simulator's side).
+pub fn encode_asb(status: &PrinterStatus) -> [u8; 4] {
+    let mut first = 0x10;
+    if !status.online || !status.can_print() {
+        first |= 0x08;
+    }
+    if status.cover_open {
+        first |= 0x20;
+    }
+    let error = if status.error { 0x08 } else { 0x00 };
+    let paper = match status.paper {
+        Paper::Ok => 0x00,
+        Paper::NearEnd => 0x03,
+        Paper::Out => 0x0F,
+    };
+    [first, error, paper, 0x00]
 }
 
 /// Decodes the answer to GS r 1 (paper sensor only; bits 4 and 7 are always clear).
@@ -321,6 +410,34 @@ mod tests {
             let back = decode_real_time(bytes).unwrap();
             assert_eq!(back.condition(), s.condition(), "{s:?}");
             assert_eq!(decode_gs_r(encode_gs_r(&s)).unwrap().paper, s.paper);
+            assert_eq!(
+                decode_paper_sensor(encode_real_time(&s, 4)).unwrap(),
+                s.paper
+            );
+            let asb = decode_asb(encode_asb(&s)).unwrap();
+            assert_eq!(asb.condition(), s.condition(), "{s:?}");
+            assert_eq!(asb.can_print(), s.can_print());
         }
+    }
+
+    #[test]
+    fn asb_blocks_are_told_apart_from_answers_and_the_clear_response() {
+        for b in 0..=255u8 {
+            if is_asb_first(b) {
+                assert!(!is_dle_eot_byte(b) && decode_gs_r(b).is_err(), "{b:02X}");
+            }
+        }
+        assert!(!is_asb_first(CLEAR_RESPONSE[0]));
+        assert!(!is_dle_eot_byte(CLEAR_RESPONSE[0]));
+        assert!(decode_gs_r(CLEAR_RESPONSE[0]).is_err());
+        // A ready Epson-style block, and one with paper out and the cover open.
+        assert_eq!(
+            decode_asb([0x10, 0x00, 0x00, 0x00]).unwrap(),
+            PrinterStatus::READY
+        );
+        let s = decode_asb([0x38, 0x00, 0x0C, 0x00]).unwrap();
+        assert_eq!((s.paper, s.cover_open, s.online), (Paper::Out, true, false));
+        assert_eq!(decode_asb([0x10, 0x80, 0, 0]), Err(BadStatusByte(0x80)));
+        assert_eq!(decode_asb([0x12, 0, 0, 0]), Err(BadStatusByte(0x12)));
     }
 }
