@@ -8,7 +8,8 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use kiosk_drivers::printer::layout::{
-    self, ChecklistSlip, Job, Material, ReceiptSlip, TicketSlip, TicketTibetan,
+    self, AppointmentSlip, ChecklistSlip, Job, Material, PaymentSlip, ReceiptSlip, TicketSlip,
+    TicketTibetan,
 };
 use kiosk_drivers::printer::{Condition, PrintError, PrintReport, Profile, ReceiptPrinter};
 
@@ -196,6 +197,55 @@ impl PrintService {
             *lock(&self.inner.last_ticket) = Some(j.clone());
         }
         self.outcome(job)
+    }
+
+    /// Reprints a ticket the citizen already holds, known by its number only (the
+    /// backend's one-ticket-per-person answer): no queue figures, marked 补打, today's
+    /// follow link.
+    pub fn reprint_held(&self, ticket_no: &str, names: &TicketNames) -> PrintOutcome {
+        let today = hall_link::clock::now_utc()
+            .to_offset(self.inner.offset)
+            .date();
+        let date = format!(
+            "{:04}{:02}{:02}",
+            today.year(),
+            u8::from(today.month()),
+            today.day()
+        );
+        let slip = TicketSlip {
+            hall: self.inner.hall.clone(),
+            category: names.category.clone(),
+            number: ticket_no.to_string(),
+            waiting_ahead: None,
+            wait_minutes: None,
+            windows: names.windows.clone(),
+            issued_at: self.now(),
+            follow_url: Some(format!(
+                "{}/track/t/{date}/{ticket_no}",
+                self.inner.public_url
+            )),
+            offline: false,
+            priority: "补打".into(),
+            appointment: None,
+            tibetan: names.tibetan.as_ref().map(|b| TicketTibetan {
+                hall: b.hall.clone(),
+                category: b.category.clone(),
+            }),
+        };
+        self.outcome(layout::ticket(self.inner.profile, &slip))
+    }
+
+    /// An appointment slip; the hall's name and the time of booking are put in here.
+    pub fn appointment(&self, mut slip: AppointmentSlip) -> PrintOutcome {
+        slip.hall = self.inner.hall.clone();
+        slip.booked_at = self.now();
+        self.outcome(layout::appointment(self.inner.profile, &slip))
+    }
+
+    /// A payment slip; the hall's name is put in here.
+    pub fn payment(&self, mut slip: PaymentSlip) -> PrintOutcome {
+        slip.hall = self.inner.hall.clone();
+        self.outcome(layout::payment(self.inner.profile, &slip))
     }
 
     pub fn checklist(&self, item: &GuideItem, windows: &str) -> PrintOutcome {

@@ -546,3 +546,49 @@ fn a_ticket_taken_in_tibetan_prints_in_both_scripts() {
     // slip's size on the wire is checked in the driver's tests (under 8 KB at 80 mm).
     assert!(pictures >= 4, "Tibetan lines drawn: {pictures}");
 }
+
+#[test]
+fn a_second_ticket_by_the_same_card_gets_the_open_number_back_and_a_reprint() {
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    let take_by_card = || {
+        tap(k, "取号");
+        tap(k, "社会事务");
+        tap(k, "刷身份证取号");
+        world.reader.present(1);
+    };
+    take_by_card();
+    wait_until(k, "the first ticket", || screen(k) == "ticket-issued");
+    let flow = k.window().global::<TicketFlow>();
+    let first = flow.get_ticket_no().to_string();
+    world.printer.wait_pages(1, Duration::from_secs(5));
+    world.reader.remove();
+    wait_until(k, "the card seen leaving", || !k.card_present());
+    k.go_home();
+    take_by_card();
+    wait_until(k, "the one-ticket notice", || screen(k) == "ticket-failed");
+    assert!(common::shows(k, "您已取过本项业务的号票"));
+    assert_eq!(
+        flow.get_ticket_no().as_str(),
+        first,
+        "the open number is shown"
+    );
+    assert_eq!(
+        world.hall.tickets().len(),
+        1,
+        "no second ticket, online or offline"
+    );
+    tap(k, "重新打印我的号票");
+    wait_until(k, "the reprint", || {
+        flow.get_print_state() == PrintState::Printed
+    });
+    let pages = world.printer.wait_pages(2, Duration::from_secs(5));
+    let slip = pages[1].text();
+    assert!(slip.contains(&first) && slip.contains("【补打】"), "{slip}");
+    assert!(!slip.contains("前面等候"), "no stale queue figures: {slip}");
+    assert!(
+        !common::shows(k, "重新打印我的号票"),
+        "one reprint per visit"
+    );
+}

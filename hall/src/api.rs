@@ -322,3 +322,146 @@ pub struct RecentService {
 pub struct RecentServices {
     pub services: Vec<RecentService>,
 }
+
+// ---- booking and payments (issue 22) ----------------------------------------------------
+
+/// One bookable slot of an item on a day (GET /slots).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    pub slot_id: String,
+    /// RFC 3339 with offset.
+    pub start: String,
+    pub end: String,
+    /// Seats left.
+    pub left: u32,
+}
+
+/// GET /slots?item=CODE&date=YYYY-MM-DD
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slots {
+    pub item_code: String,
+    /// YYYY-MM-DD
+    pub date: String,
+    pub slots: Vec<Slot>,
+}
+
+/// The card holder booking an appointment. `Debug` masks the ID number and the phone.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingApplicant {
+    pub name: String,
+    pub id_number: String,
+    /// Always sent; null when none.
+    pub phone: Option<String>,
+}
+
+impl std::fmt::Debug for BookingApplicant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BookingApplicant")
+            .field("name", &"***")
+            .field("id_number", &mask(&self.id_number))
+            .field("phone", &self.phone.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// POST /appointments
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentRequest {
+    pub item_code: String,
+    pub slot_id: String,
+    pub applicant: BookingApplicant,
+}
+
+/// 201 answer of POST /appointments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Booked {
+    pub appointment_no: String,
+    /// The check-in code (the slip's QR carries `hk:appt:v1:<hall_id>:<code>`).
+    pub code: String,
+    pub item_code: String,
+    pub start: String,
+    pub end: String,
+    #[serde(default)]
+    pub windows: Vec<String>,
+}
+
+/// What a payment is for: `{"receipt_no": ".."}`, `{"appointment_no": ".."}` or
+/// `{"item_code": ".."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentRef {
+    ReceiptNo(String),
+    AppointmentNo(String),
+    ItemCode(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentItem {
+    pub name: String,
+    pub amount_fen: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayMethod {
+    /// The kiosk shows the order's QR code; the citizen scans it with a wallet (主扫).
+    Qr,
+    /// The kiosk's scanner reads the wallet's payment code (被扫).
+    Paycode,
+}
+
+/// POST /payments. `Debug` never shows the paycode: it is a bearer credential for the
+/// citizen's money.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRequest {
+    #[serde(rename = "ref")]
+    pub reference: PaymentRef,
+    pub amount_fen: u64,
+    pub items: Vec<PaymentItem>,
+    pub method: PayMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paycode: Option<String>,
+}
+
+impl std::fmt::Debug for PaymentRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaymentRequest")
+            .field("reference", &self.reference)
+            .field("amount_fen", &self.amount_fen)
+            .field("items", &self.items)
+            .field("method", &self.method)
+            .field("paycode", &self.paycode.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Pending,
+    Paid,
+    Failed,
+    Expired,
+    Cancelled,
+}
+
+/// 201 answer of POST /payments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentOrder {
+    pub payment_no: String,
+    pub status: PaymentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_url: Option<String>,
+    pub expires_at: String,
+}
+
+/// GET /payments/{payment_no}
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentState {
+    pub payment_no: String,
+    pub status: PaymentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub einvoice_url: Option<String>,
+}

@@ -35,6 +35,9 @@ pub enum ClientError {
         status: u16,
         code: String,
         message: String,
+        /// The whole error answer (Null when it was not JSON): some carry more than the
+        /// code, e.g. `open_ticket` with 409 `ticket_limit`.
+        detail: serde_json::Value,
     },
     /// The answer was not the JSON interface v1 promises.
     #[error("backend answered something unreadable: {0}")]
@@ -266,14 +269,16 @@ impl Client {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| headers::retry_after(v, std::time::SystemTime::now()));
-        let body: crate::api::ApiError = match Self::text(resp, headers::ANSWER_MAX_BYTES).await {
+        let detail: serde_json::Value = match Self::text(resp, headers::ANSWER_MAX_BYTES).await {
             Ok(text) => serde_json::from_str(&text).ok(),
             Err(_) => None,
         }
-        .unwrap_or(crate::api::ApiError {
-            error: String::new(),
-            message: String::new(),
-        });
+        .unwrap_or_default();
+        let body: crate::api::ApiError =
+            serde_json::from_value(detail.clone()).unwrap_or(crate::api::ApiError {
+                error: String::new(),
+                message: String::new(),
+            });
         let code = status.as_u16();
         match code {
             401 | 403 => ClientError::Unauthorized(code),
@@ -287,6 +292,7 @@ impl Client {
                 status: code,
                 code: body.error,
                 message: body.message,
+                detail,
             },
         }
     }

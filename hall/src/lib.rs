@@ -26,8 +26,9 @@ pub mod store;
 pub mod tls;
 
 pub use link::{
-    provisional_receipt_no, CheckInError, HallLink, IssuedCheckIn, IssuedTicket, LinkError,
-    LinkStatus, Posted, Progress, SubmitError, Submitted, TicketError,
+    pay_poll_delay, provisional_receipt_no, BookingError, CheckInError, HallLink, IssuedCheckIn,
+    IssuedTicket, LinkError, LinkStatus, PayError, PayStatus, Payment, Posted, Progress,
+    SubmitError, Submitted, TicketError,
 };
 pub use store::{Retention, Revived};
 

@@ -39,6 +39,10 @@ pub enum TicketError {
     /// The backend refused the request (unknown category, closed...).
     #[error("backend refused the ticket: {0}")]
     Refused(String),
+    /// The card holder already holds an open ticket in this category (409
+    /// `ticket_limit`): show it (offer a reprint), never a new or offline number.
+    #[error("the card holder already holds ticket {open_ticket} in this category")]
+    Limit { open_ticket: String },
     /// The local store failed: nothing can be promised to the citizen.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -50,6 +54,7 @@ impl TicketError {
         match self {
             TicketError::NoOfflineNumbers(_) => "no_offline_numbers",
             TicketError::Refused(_) => "refused",
+            TicketError::Limit { .. } => "ticket_limit",
             TicketError::Store(_) => "store",
         }
     }
@@ -80,6 +85,88 @@ impl CheckInError {
         }
     }
 }
+
+/// Why a slot list, a booking or a cancellation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    /// The slot filled up since it was listed (409 `slot_full`).
+    #[error("the slot is full")]
+    SlotFull,
+    /// One open appointment per person and item (409 `already_booked`).
+    #[error("the card holder already has an open appointment for this item")]
+    AlreadyBooked,
+    /// No such item, slot or appointment (404).
+    #[error("no such item, slot or appointment")]
+    NotFound,
+    /// The backend could not be reached or did not answer in time: booking is never faked
+    /// offline (an unanswered booking is voided, so its seat is freed).
+    #[error("backend unreachable: {0}")]
+    Offline(String),
+    /// The backend refused the request otherwise (its code).
+    #[error("backend refused: {0}")]
+    Refused(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl BookingError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BookingError::SlotFull => "slot_full",
+            BookingError::AlreadyBooked => "already_booked",
+            BookingError::NotFound => "not_found",
+            BookingError::Offline(_) => "offline",
+            BookingError::Refused(_) => "refused",
+            BookingError::Store(_) => "store",
+        }
+    }
+}
+
+/// Why a payment call could not say more than the store already holds. The order itself
+/// stays in the store whatever happened (see [`HallLink::payment`]).
+#[derive(Debug, thiserror::Error)]
+pub enum PayError {
+    /// No answer: the order stands as recorded; poll again.
+    #[error("backend unreachable: {0}")]
+    Offline(String),
+    /// The backend refused the request (its code): no order was made.
+    #[error("backend refused the payment: {0}")]
+    Refused(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No such order (in the store, or at the backend).
+    #[error("no such payment order")]
+    NotFound,
+}
+
+impl PayError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PayError::Offline(_) => "offline",
+            PayError::Refused(_) => "refused",
+            PayError::Store(_) => "store",
+            PayError::NotFound => "not_found",
+        }
+    }
+}
+
+pub use crate::store::{PayStatus, Payment};
+
+/// How long to wait before the `attempt`th poll (from 0) of an open payment order: 1 s,
+/// 1 s, 2 s, 2 s, 3 s, then every 5 s.
+pub fn pay_poll_delay(attempt: u32) -> Duration {
+    const STEPS: [u64; 5] = [1, 1, 2, 2, 3];
+    Duration::from_secs(STEPS.get(attempt as usize).copied().unwrap_or(5))
+}
+
+/// An order nobody polled for this long (its citizen left, or the kiosk restarted) is
+/// resumed by the delivery actor.
+const PAY_IDLE: Duration = Duration::from_secs(10);
+/// A pending order this long past its `expires_at` is cancelled by the actor.
+const PAY_GRACE_MS: i64 = 30_000;
+/// An order still without an answer this long after it was committed and without an
+/// `expires_at` is treated as expiring then (the backend's 5 minutes).
+const PAY_TTL_MS: i64 = 5 * 60 * 1000;
 
 /// A ticket the citizen holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +265,10 @@ struct Inner {
     started: std::time::Instant,
     /// Unix ms the delivery actor last went round its loop; 0 until it starts.
     actor_beat_ms: std::sync::atomic::AtomicI64,
+    /// When a caller (the screen) last asked about each payment order.
+    pay_touched: Mutex<std::collections::HashMap<Uuid, std::time::Instant>>,
+    /// The actor's resumption of each idle open order: (attempts, next at).
+    pay_resume: Mutex<std::collections::HashMap<Uuid, (u32, std::time::Instant)>>,
 }
 
 #[derive(Clone)]
@@ -213,6 +304,8 @@ impl HallLink {
                 stop,
                 started: std::time::Instant::now(),
                 actor_beat_ms: std::sync::atomic::AtomicI64::new(0),
+                pay_touched: Default::default(),
+                pay_resume: Default::default(),
             }),
         };
         link.refresh_local_status();
@@ -395,6 +488,17 @@ impl HallLink {
                 }
                 Err(e) => tracing::warn!("backend ticket answer unreadable: {e}; going offline"),
             },
+            Some(Err(ClientError::Rejected {
+                status: 409,
+                code,
+                detail,
+                ..
+            })) if code == "ticket_limit" => {
+                let open_ticket = detail["open_ticket"].as_str().unwrap_or("").to_string();
+                let answer = json!({"error": code, "open_ticket": open_ticket});
+                self.with_store(move |s| s.delivered(key, &answer)).await?;
+                return Err(TicketError::Limit { open_ticket });
+            }
             Some(Err(ClientError::Rejected { code, message, .. })) => {
                 let error = format!("{code}: {message}");
                 self.with_store(move |s| s.dead(key, &error)).await?;
@@ -561,6 +665,417 @@ impl HallLink {
         }
     }
 
+    // ---- booking -------------------------------------------------------------------
+
+    /// The slots of an item on a day (`YYYY-MM-DD`), with the seats left.
+    pub async fn slots(&self, item_code: &str, date: &str) -> Result<api::Slots, BookingError> {
+        // The path on its own (tests/openapi.rs finds the paths the link calls by their
+        // literals), then the query.
+        let mut path = String::from("/slots");
+        path.push_str(&format!(
+            "?item={}&date={}",
+            query_escape(item_code),
+            query_escape(date)
+        ));
+        let r = self.inner.client.get(&path, None).await;
+        let r2 = r
+            .as_ref()
+            .map(|_| (200u16, serde_json::Value::Null))
+            .map_err(clone_err);
+        self.contact(&r2);
+        match r {
+            Ok((_, _, text)) => serde_json::from_str(&text)
+                .map_err(|e| BookingError::Offline(format!("unreadable answer: {e}"))),
+            Err(e) => Err(booking_error(e)),
+        }
+    }
+
+    /// Books a slot (online only). The request is committed before it is sent and retried
+    /// with the same key while the budget lasts; one that gets no answer is voided (the
+    /// backend frees the seat if it had booked it) and is [`BookingError::Offline`]. The
+    /// applicant leaves the store once the backend has answered.
+    pub async fn book(&self, req: api::AppointmentRequest) -> Result<api::Booked, BookingError> {
+        let key = Uuid::new_v4();
+        let body = serde_json::to_value(&req).expect("booking requests serialize");
+        let b = body.clone();
+        self.with_store(move |s| s.begin_request_as("booking", key, "/appointments", &b))
+            .await?;
+        match self.post_within_budget("/appointments", key, &body).await {
+            Some(Ok(answer)) => match serde_json::from_value::<api::Booked>(answer.clone()) {
+                Ok(booked) => {
+                    self.with_store(move |s| s.delivered(key, &answer)).await?;
+                    Ok(booked)
+                }
+                Err(e) => {
+                    self.void(key).await?;
+                    Err(BookingError::Offline(format!("unreadable answer: {e}")))
+                }
+            },
+            Some(Err(ClientError::Rejected { status, code, .. })) => {
+                let answer = json!({"error": code});
+                self.with_store(move |s| s.delivered(key, &answer)).await?;
+                Err(match (status, code.as_str()) {
+                    (_, "slot_full") => BookingError::SlotFull,
+                    (_, "already_booked") => BookingError::AlreadyBooked,
+                    (404, _) => BookingError::NotFound,
+                    _ => BookingError::Refused(code),
+                })
+            }
+            other => {
+                self.void(key).await?;
+                Err(BookingError::Offline(
+                    other
+                        .and_then(|r| r.err())
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| "timeout".into()),
+                ))
+            }
+        }
+    }
+
+    /// Cancels a booked appointment (online only).
+    pub async fn cancel_appointment(&self, appointment_no: &str) -> Result<(), BookingError> {
+        let path = format!("/appointments/{}/cancel", path_escape(appointment_no));
+        match self
+            .post_within_budget(&path, Uuid::new_v4(), &json!({}))
+            .await
+        {
+            Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => Err(booking_error(e)),
+            None => Err(BookingError::Offline("timeout".into())),
+        }
+    }
+
+    // ---- payments ------------------------------------------------------------------
+
+    /// Makes a payment order: committed (its key is the Idempotency-Key) before it is sent,
+    /// then sent with the same key while the budget lasts. Without an answer it is
+    /// [`PayStatus::Creating`]: the caller polls ([`HallLink::pay_poll`]), which asks again
+    /// with the same key and never makes a second order. The paycode is sent, never stored.
+    pub async fn pay_create(&self, req: api::PaymentRequest) -> Result<Payment, PayError> {
+        let key = Uuid::new_v4();
+        let r = req.clone();
+        self.with_store(move |s| s.begin_payment(key, &r)).await?;
+        self.pay_touch(key);
+        let body = serde_json::to_value(&req).expect("payment requests serialize");
+        let answer = self.post_within_budget("/payments", key, &body).await;
+        self.pay_created(key, answer).await
+    }
+
+    /// Where an order stands, asking the backend: GET /payments/{no} once its number is
+    /// known; while it is still [`PayStatus::Creating`], the committed request again with
+    /// the same key (the backend answers with the order it made, if it made one). A paycode
+    /// order resumed after a restart goes without its paycode (never stored): a refusal
+    /// then means the order was never made ([`PayStatus::NotCreated`], nothing charged).
+    /// Every change is recorded before this returns.
+    pub async fn pay_poll(&self, key: Uuid) -> Result<Payment, PayError> {
+        self.pay_touch(key);
+        let p = self.payment_async(key).await?;
+        self.poll_payment(p).await
+    }
+
+    /// Cancels an order not paid yet (the citizen pressed cancel, or it timed out). The
+    /// backend's 409 `already_paid` makes it [`PayStatus::Paid`] (with its e-invoice): the
+    /// kiosk keeps the payment, for the citizen or, once they left, for staff.
+    pub async fn pay_cancel(&self, key: Uuid) -> Result<Payment, PayError> {
+        self.pay_touch(key);
+        let p = self.payment_async(key).await?;
+        self.cancel_payment(p).await
+    }
+
+    /// An order as the store holds it.
+    pub fn payment(&self, key: Uuid) -> Result<Option<Payment>, StoreError> {
+        self.store().payment(key)
+    }
+
+    /// Orders not final yet (creating or pending), oldest first.
+    pub fn payments_open(&self) -> Result<Vec<Payment>, StoreError> {
+        self.store().payments_open()
+    }
+
+    /// Orders paid that the citizen was not shown and whose receipt was not printed: the
+    /// staff screen lists them, and staff print them.
+    pub fn payments_paid_unshown(&self) -> Result<Vec<Payment>, StoreError> {
+        self.store().payments_paid_unshown()
+    }
+
+    /// The citizen saw the order's result on the screen.
+    pub fn payment_shown(&self, key: Uuid) -> Result<(), StoreError> {
+        self.store()
+            .payment_flag(key, crate::store::PaymentFlag::Shown)
+    }
+
+    /// The order's receipt was printed.
+    pub fn payment_printed(&self, key: Uuid) -> Result<(), StoreError> {
+        self.store()
+            .payment_flag(key, crate::store::PaymentFlag::Printed)
+    }
+
+    /// The delivery actor's round of payments: open orders nobody asked about for
+    /// [`PAY_IDLE`] (left from before a restart, or whose citizen left) are polled with
+    /// [`pay_poll_delay`]; one still pending [`PAY_GRACE_MS`] past its `expires_at` is
+    /// cancelled (an `already_paid` answer makes it paid and unshown: the staff list).
+    pub async fn resume_payments(&self) {
+        let open = match self.read_store(|s| s.payments_open()).await {
+            Ok(open) => open,
+            Err(e) => {
+                tracing::error!("payments: store read failed: {e}");
+                return;
+            }
+        };
+        let now = std::time::Instant::now();
+        for p in open {
+            let key = p.key;
+            let idle = self
+                .inner
+                .pay_touched
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .is_none_or(|t| now.duration_since(*t) >= PAY_IDLE);
+            if !idle {
+                continue;
+            }
+            let (attempt, due) = self
+                .inner
+                .pay_resume
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .copied()
+                .unwrap_or((0, now));
+            if now < due {
+                continue;
+            }
+            let deadline = p
+                .expires_at
+                .as_deref()
+                .and_then(rfc3339_ms)
+                .unwrap_or(p.created_ms.saturating_add(PAY_TTL_MS));
+            let overdue = now_ms() > deadline.saturating_add(PAY_GRACE_MS);
+            let r = if overdue && p.status == PayStatus::Pending {
+                self.cancel_payment(p).await
+            } else {
+                self.poll_payment(p).await
+            };
+            let mut resume = self
+                .inner
+                .pay_resume
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            match r {
+                Ok(p) if p.status.is_final() => {
+                    if p.status == PayStatus::Paid && !p.shown {
+                        tracing::warn!(target: "alert", message_id = crate::journal::ALERT, "a payment was paid after its citizen left: for staff to print");
+                    }
+                    resume.remove(&key);
+                }
+                _ => {
+                    resume.insert(key, (attempt + 1, now + pay_poll_delay(attempt)));
+                }
+            }
+        }
+    }
+
+    fn pay_touch(&self, key: Uuid) {
+        self.inner
+            .pay_touched
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, std::time::Instant::now());
+    }
+
+    async fn payment_async(&self, key: Uuid) -> Result<Payment, PayError> {
+        self.read_store(move |s| s.payment(key))
+            .await?
+            .ok_or(PayError::NotFound)
+    }
+
+    async fn record_payment(
+        &self,
+        key: Uuid,
+        update: crate::store::PaymentUpdate,
+    ) -> Result<Payment, PayError> {
+        self.with_store(move |s| {
+            s.update_payment(key, &update)?;
+            s.payment(key)
+        })
+        .await?
+        .ok_or(PayError::NotFound)
+    }
+
+    /// Records what POST /payments came to (None: no answer at all).
+    async fn pay_created(
+        &self,
+        key: Uuid,
+        answer: Option<Result<serde_json::Value, ClientError>>,
+    ) -> Result<Payment, PayError> {
+        use crate::store::PaymentUpdate;
+        match answer {
+            Some(Ok(v)) => match serde_json::from_value::<api::PaymentOrder>(v) {
+                Ok(order) => {
+                    let paid = order.status == api::PaymentStatus::Paid;
+                    let update = PaymentUpdate {
+                        status: Some(order.status.into()),
+                        qr_url: order.qr_url,
+                        expires_at: Some(order.expires_at),
+                        payment_no: Some(order.payment_no),
+                        ..Default::default()
+                    };
+                    let p = self.record_payment(key, update).await?;
+                    if paid {
+                        // Paid at once (a paycode): the e-invoice comes with the order's state.
+                        return Ok(self.query_payment(p).await.unwrap_or_else(|(p, _)| p));
+                    }
+                    Ok(p)
+                }
+                // An order the kiosk cannot read: it stays Creating and is asked about again.
+                Err(e) => {
+                    tracing::warn!("payment answer unreadable: {e}");
+                    self.payment_async(key).await
+                }
+            },
+            Some(Err(ClientError::Rejected { code, .. })) => {
+                let update = PaymentUpdate {
+                    status: Some(PayStatus::NotCreated),
+                    ..Default::default()
+                };
+                self.record_payment(key, update).await?;
+                Err(PayError::Refused(code))
+            }
+            // No answer, or none that says anything of the order: still Creating.
+            _ => self.payment_async(key).await,
+        }
+    }
+
+    async fn poll_payment(&self, p: Payment) -> Result<Payment, PayError> {
+        if p.status.is_final() {
+            return Ok(p);
+        }
+        if p.payment_no.is_none() {
+            let key = p.key;
+            let body = self
+                .read_store(move |s| s.payment_body(key))
+                .await?
+                .ok_or(PayError::NotFound)?;
+            let r = self
+                .inner
+                .client
+                .post("/payments", Some(key), &body, None)
+                .await;
+            self.contact(&r);
+            return match r {
+                Err(e) if e.is_retryable() || matches!(e, ClientError::Unauthorized(_)) => {
+                    Err(PayError::Offline(e.to_string()))
+                }
+                Err(ClientError::Rejected { .. }) => {
+                    // Refused the same body it would have answered with its order: it
+                    // never made one (a resumed paycode order without its paycode).
+                    let update = crate::store::PaymentUpdate {
+                        status: Some(PayStatus::NotCreated),
+                        ..Default::default()
+                    };
+                    self.record_payment(key, update).await
+                }
+                other => {
+                    let p = self.pay_created(key, Some(other.map(|(_, v)| v))).await?;
+                    if p.status == PayStatus::Creating {
+                        return Err(PayError::Offline("unreadable answer".into()));
+                    }
+                    Ok(p)
+                }
+            };
+        }
+        self.query_payment(p).await.map_err(|(_, e)| e)
+    }
+
+    /// GET /payments/{no}, recorded. Err gives the order as it stood.
+    async fn query_payment(&self, p: Payment) -> Result<Payment, (Payment, PayError)> {
+        let Some(no) = p.payment_no.clone() else {
+            return Ok(p);
+        };
+        let r = self
+            .inner
+            .client
+            .get(&format!("/payments/{}", path_escape(&no)), None)
+            .await;
+        let r2 = r
+            .as_ref()
+            .map(|_| (200u16, serde_json::Value::Null))
+            .map_err(clone_err);
+        self.contact(&r2);
+        let state = match r {
+            Ok((_, _, text)) => match serde_json::from_str::<api::PaymentState>(&text) {
+                Ok(state) => state,
+                Err(e) => return Err((p, PayError::Offline(format!("unreadable answer: {e}")))),
+            },
+            Err(ClientError::Rejected { status: 404, .. }) => return Err((p, PayError::NotFound)),
+            Err(ClientError::Rejected { code, .. }) => return Err((p, PayError::Refused(code))),
+            Err(e) => return Err((p, PayError::Offline(e.to_string()))),
+        };
+        let update = crate::store::PaymentUpdate {
+            status: Some(state.status.into()),
+            paid_at: state.paid_at,
+            einvoice_url: state.einvoice_url,
+            ..Default::default()
+        };
+        let key = p.key;
+        self.record_payment(key, update).await.map_err(|e| (p, e))
+    }
+
+    async fn cancel_payment(&self, p: Payment) -> Result<Payment, PayError> {
+        let p = if p.status == PayStatus::Creating {
+            // Its number first: the same key again gives the order, if there is one.
+            self.poll_payment(p).await?
+        } else {
+            p
+        };
+        if p.status.is_final() {
+            return Ok(p);
+        }
+        let Some(no) = p.payment_no.clone() else {
+            return Err(PayError::Offline("no answer to the order yet".into()));
+        };
+        let path = format!("/payments/{}/cancel", path_escape(&no));
+        let r = self
+            .inner
+            .client
+            .post(&path, Some(Uuid::new_v4()), &json!({}), None)
+            .await;
+        self.contact(&r);
+        match r {
+            Ok((_, v)) => {
+                let status = v["status"]
+                    .as_str()
+                    .map(PayStatus::parse)
+                    .filter(|s| s.is_final())
+                    .unwrap_or(PayStatus::Cancelled);
+                let update = crate::store::PaymentUpdate {
+                    status: Some(status),
+                    ..Default::default()
+                };
+                self.record_payment(p.key, update).await
+            }
+            Err(ClientError::Rejected { code, .. }) if code == "already_paid" => {
+                let key = p.key;
+                match self.query_payment(p).await {
+                    Ok(p) if p.status == PayStatus::Paid => Ok(p),
+                    // The backend said paid: so it is, e-invoice or not.
+                    _ => {
+                        let update = crate::store::PaymentUpdate {
+                            status: Some(PayStatus::Paid),
+                            ..Default::default()
+                        };
+                        self.record_payment(key, update).await
+                    }
+                }
+            }
+            Err(ClientError::Rejected { status: 404, .. }) => Err(PayError::NotFound),
+            Err(ClientError::Rejected { code, .. }) => Err(PayError::Refused(code)),
+            Err(e) => Err(PayError::Offline(e.to_string())),
+        }
+    }
+
     /// Turns an unanswered request into a void notice for the backend.
     async fn void(&self, key: Uuid) -> Result<(), StoreError> {
         self.with_store(move |s| s.void(key)).await?;
@@ -602,6 +1117,7 @@ impl HallLink {
                 status,
                 code,
                 message,
+                ..
             })) => {
                 if status == 409 {
                     let answer = json!({"error": code});
@@ -918,6 +1434,7 @@ impl HallLink {
                     status,
                     code,
                     message,
+                    ..
                 }) => {
                     tracing::warn!(target: "alert", message_id = crate::journal::ALERT, kind = %e.kind, "outbox entry refused ({status} {code}): dead letter");
                     let error = format!("{status} {code}: {message}");
@@ -1022,6 +1539,7 @@ impl HallLink {
                     break;
                 }
                 let _ = link.deliver_due().await;
+                link.resume_payments().await;
             }
         })
     }
@@ -1113,6 +1631,39 @@ fn codes_of(catalog: Option<serde_json::Value>) -> Vec<String> {
             })
         })
         .unwrap_or_default()
+}
+
+/// What a failed booking exchange means for the citizen.
+fn booking_error(e: ClientError) -> BookingError {
+    match e {
+        ClientError::Rejected { status: 404, .. } => BookingError::NotFound,
+        ClientError::Rejected { code, .. } => BookingError::Refused(code),
+        other => BookingError::Offline(other.to_string()),
+    }
+}
+
+/// Percent-encodes a query value (everything but RFC 3986's unreserved characters).
+fn query_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Percent-encodes a path segment (the same set: a `/` in a number stays in its segment).
+fn path_escape(s: &str) -> String {
+    query_escape(s)
+}
+
+/// Unix ms of an RFC 3339 time.
+fn rfc3339_ms(s: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
 fn clone_err(e: &ClientError) -> ClientError {

@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Request, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -87,6 +87,34 @@ struct Appointment {
     slot: String,
     category: String,
     used: bool,
+    /// Cancelled at the kiosk (or voided): it cannot be checked in.
+    cancelled: bool,
+}
+
+/// An appointment booked through POST /appointments.
+#[derive(Debug, Clone)]
+struct Booking {
+    appointment_no: String,
+    code: String,
+    key: String,
+    item_code: String,
+    slot_id: String,
+    id_number: String,
+}
+
+/// A payment order made through POST /payments.
+#[derive(Debug, Clone)]
+struct Order {
+    payment_no: String,
+    key: String,
+    status: &'static str,
+    polls: u32,
+    /// Polls before a pending order is paid.
+    paid_after: u32,
+    expires: time::OffsetDateTime,
+    paid_at: Option<String>,
+    /// What arrived (without the paycode), for the tests.
+    record: Value,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +147,25 @@ struct Sim {
     pub staff_actions: Vec<Value>,
     pub heartbeats: Vec<Value>,
     appointments: Vec<Appointment>,
+    bookings: Vec<Booking>,
+    /// Seats per slot.
+    slot_capacity: u32,
+    /// Slots (item code, slot id) filled by other citizens.
+    full_slots: Vec<(String, String)>,
+    /// The slot of the next POST /appointments fills up just before it arrives.
+    fill_next_slot: bool,
+    orders: Vec<Order>,
+    /// Orders made per Idempotency-Key (always 1 unless a kiosk made one twice).
+    orders_per_key: HashMap<String, u32>,
+    payment_cancels: Vec<String>,
+    /// A QR order is paid at this poll.
+    pay_qr_after_polls: u32,
+    /// A paycode order stays pending for this many polls (0: paid at once).
+    paycode_pending_polls: u32,
+    /// The next payment cancel finds its order paid just before (the citizen paid as the
+    /// kiosk gave up).
+    paid_before_next_cancel: bool,
+    payment_ttl: time::Duration,
     blocks: u32,
     requests: u64,
 }
@@ -158,6 +205,7 @@ impl HallSim {
                     slot: today_slot("14:00-14:30"),
                     category: "D".into(),
                     used: false,
+                    cancelled: false,
                 },
                 Appointment {
                     code: "AP0002".into(),
@@ -166,6 +214,7 @@ impl HallSim {
                     slot: today_slot("09:00-09:30"),
                     category: "A".into(),
                     used: true,
+                    cancelled: false,
                 },
                 Appointment {
                     code: "AP0003".into(),
@@ -174,9 +223,13 @@ impl HallSim {
                     slot: today_slot("10:00-10:30"),
                     category: "A".into(),
                     used: false,
+                    cancelled: false,
                 },
             ],
             opts: Some(opts),
+            slot_capacity: 3,
+            pay_qr_after_polls: 2,
+            payment_ttl: time::Duration::minutes(5),
             ..Sim::default()
         };
         let state: Shared = Arc::new(Mutex::new(sim));
@@ -223,6 +276,21 @@ impl HallSim {
                 post(action::<req::SubmissionRequest>),
             )
             .route("/kiosk/v1/progress", post(action::<req::ProgressQuery>))
+            .route("/kiosk/v1/slots", get(get_slots))
+            .route(
+                "/kiosk/v1/appointments",
+                post(action::<req::AppointmentRequest>),
+            )
+            .route(
+                "/kiosk/v1/appointments/{no}/cancel",
+                post(action::<req::CancelRequest>),
+            )
+            .route("/kiosk/v1/payments", post(action::<req::PaymentRequest>))
+            .route("/kiosk/v1/payments/{no}", get(get_payment))
+            .route(
+                "/kiosk/v1/payments/{no}/cancel",
+                post(action::<req::CancelRequest>),
+            )
             .route_layer(middleware::from_fn_with_state(state.clone(), gate))
             // After the gate: a method fallback set before it would sit behind it (401).
             .method_not_allowed_fallback(refusal::method_not_allowed)
@@ -309,6 +377,105 @@ impl HallSim {
     /// The staff audit trail the kiosk sent.
     pub fn staff_actions(&self) -> Vec<Value> {
         self.with(|s| s.staff_actions.clone())
+    }
+
+    // ---- booking and payments ---------------------------------------------------------
+
+    /// Appointments booked through POST /appointments: `appointment_no`, `code`, `key`,
+    /// `item_code`, `slot_id`, `id_number`, `cancelled`.
+    pub fn appointments_booked(&self) -> Vec<Value> {
+        self.with(|s| {
+            s.bookings
+                .iter()
+                .map(|b| {
+                    let cancelled = s
+                        .appointments
+                        .iter()
+                        .any(|a| a.code == b.code && a.cancelled);
+                    json!({
+                        "appointment_no": b.appointment_no, "code": b.code, "key": b.key,
+                        "item_code": b.item_code, "slot_id": b.slot_id,
+                        "id_number": b.id_number, "cancelled": cancelled,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Seats per slot (default 3).
+    pub fn set_slot_capacity(&self, seats: u32) {
+        self.with(|s| s.slot_capacity = seats);
+    }
+
+    /// Fault: the slot the next POST /appointments asks for fills up just before it
+    /// arrives (another citizen took the last seat between list and book): `slot_full`.
+    pub fn fill_next_booked_slot(&self) {
+        self.with(|s| s.fill_next_slot = true);
+    }
+
+    /// Payment orders as they arrived (without any paycode) and stand: `payment_no`,
+    /// `key`, `method`, `amount_fen`, `ref`, `items`, `status`, `polls`, and
+    /// `orders_with_key`, how many orders that Idempotency-Key made (1 unless an action
+    /// made two).
+    pub fn payments(&self) -> Vec<Value> {
+        self.with(|s| {
+            s.orders
+                .iter()
+                .map(|o| {
+                    let mut r = o.record.clone();
+                    r["payment_no"] = json!(o.payment_no);
+                    r["key"] = json!(o.key);
+                    r["status"] = json!(o.status);
+                    r["polls"] = json!(o.polls);
+                    r["orders_with_key"] = json!(s.orders_per_key.get(&o.key).copied());
+                    r
+                })
+                .collect()
+        })
+    }
+
+    /// Orders made per Idempotency-Key.
+    pub fn payment_orders_per_key(&self) -> HashMap<String, u32> {
+        self.with(|s| s.orders_per_key.clone())
+    }
+
+    /// The payment numbers POST /payments/{no}/cancel named, in order.
+    pub fn payment_cancels(&self) -> Vec<String> {
+        self.with(|s| s.payment_cancels.clone())
+    }
+
+    /// A QR order is paid at the `polls`th GET /payments/{no} (default 2).
+    pub fn pay_qr_after_polls(&self, polls: u32) {
+        self.with(|s| s.pay_qr_after_polls = polls);
+    }
+
+    /// How long a new order can be paid, in seconds (default 300); negative: orders are
+    /// made already expired that long ago (a kiosk that comes back long after).
+    pub fn set_payment_ttl_s(&self, secs: i64) {
+        self.with(|s| s.payment_ttl = time::Duration::seconds(secs));
+    }
+
+    /// Fault: a valid paycode order stays pending for `polls` polls before it is paid
+    /// (the wallet asks the citizen for a password).
+    pub fn paycode_pending_polls(&self, polls: u32) {
+        self.with(|s| s.paycode_pending_polls = polls);
+    }
+
+    /// Fault: the next payment cancel finds its order paid (the citizen paid as the
+    /// kiosk gave up): 409 `already_paid`.
+    pub fn pay_before_next_cancel(&self) {
+        self.with(|s| s.paid_before_next_cancel = true);
+    }
+
+    /// The citizen pays a pending order now (e.g. after leaving the kiosk).
+    pub fn pay(&self, payment_no: &str) {
+        self.with(|s| {
+            for o in s.orders.iter_mut().filter(|o| o.payment_no == payment_no) {
+                if o.status == "pending" {
+                    mark_paid(o);
+                }
+            }
+        })
     }
 }
 
@@ -501,7 +668,16 @@ async fn action<T: DeserializeOwned + 'static>(
     // The path as sent (another request number is another request), the route for `apply`.
     let path = uri.path().trim_start_matches(PREFIX);
     let route = route.as_str().trim_start_matches(PREFIX);
-    let hash = hex::encode(Sha256::digest(format!("{path}\n{body}").as_bytes()));
+    // A paycode is a one-time credential, not part of what the order is: a kiosk resuming
+    // an order after a restart sends it again without one (it never keeps it).
+    let hashed = match (route, body.clone()) {
+        ("payments", Value::Object(mut o)) => {
+            o.remove("paycode");
+            Value::Object(o)
+        }
+        (_, b) => b,
+    };
+    let hash = hex::encode(Sha256::digest(format!("{path}\n{hashed}").as_bytes()));
     let lose_answers = {
         let s = state.lock().unwrap_or_else(|p| p.into_inner());
         matches!(s.fault, Some(Fault::LoseAnswers))
@@ -654,6 +830,25 @@ fn apply(
             if !category_ok(category) {
                 return (422, error_body("unknown_category", "no such category"));
             }
+            // One open ticket per card holder and category: not yet called (hall-sim calls
+            // nobody), issued today and not voided. Walk-ins are never limited.
+            if let Some(id) = body["applicant"]["id_number"].as_str() {
+                let today = rfc3339(now()).get(..10).unwrap_or("").to_string();
+                let open = s.tickets.iter().find(|t| {
+                    t["applicant_id"] == id
+                        && t["category"] == category
+                        && t["voided"] != true
+                        && t["issued_at"].as_str().and_then(|a| a.get(..10)) == Some(&today)
+                });
+                if let Some(t) = open {
+                    let mut answer = error_body(
+                        "ticket_limit",
+                        "this card holder already holds an open ticket in this category",
+                    );
+                    answer["open_ticket"] = t["ticket_no"].clone();
+                    return (409, answer);
+                }
+            }
             let t = issue(s, category);
             let mut record = t.clone();
             record["key"] = json!(key);
@@ -666,10 +861,17 @@ fn apply(
         "appointments/check-in" => {
             let code = body["code"].as_str();
             let id = body["id_number"].as_str();
-            let found = s.appointments.iter().position(|a| {
-                code.is_some_and(|c| a.code == c)
-                    || id.is_some_and(|i| !a.id_number.is_empty() && a.id_number == i)
-            });
+            let matches = |a: &Appointment| {
+                !a.cancelled
+                    && (code.is_some_and(|c| a.code == c)
+                        || id.is_some_and(|i| !a.id_number.is_empty() && a.id_number == i))
+            };
+            // By ID number a card holder may have several: an open one first.
+            let found = s
+                .appointments
+                .iter()
+                .position(|a| matches(a) && !a.used)
+                .or_else(|| s.appointments.iter().position(matches));
             let Some(i) = found else {
                 return (404, error_body("no_appointment", "no appointment found"));
             };
@@ -723,6 +925,20 @@ fn apply(
             let k = canonical_key(&body["idempotency_key"]);
             for t in s.tickets.iter_mut().filter(|t| t["key"] == k.as_str()) {
                 t["voided"] = json!(true);
+            }
+            // A booking whose answer the kiosk never had: its seat is freed.
+            let codes: Vec<String> = s
+                .bookings
+                .iter()
+                .filter(|b| b.key == k)
+                .map(|b| b.code.clone())
+                .collect();
+            for a in s
+                .appointments
+                .iter_mut()
+                .filter(|a| codes.contains(&a.code))
+            {
+                a.cancelled = true;
             }
             s.voids.push(k);
             (200, json!({"voided": true}))
@@ -866,6 +1082,389 @@ fn apply(
             s.staff_actions.push(body.clone());
             (201, json!({"recorded": true}))
         }
+        "appointments" => {
+            let item_code = body["item_code"].as_str().unwrap_or("");
+            let Some(item) = item_of(&catalog, item_code) else {
+                return (404, error_body("unknown_item", "no item with this code"));
+            };
+            let slot_id = body["slot_id"].as_str().unwrap_or("");
+            let Some((date, start, end)) = slot_by_id(slot_id) else {
+                return (404, error_body("unknown_slot", "no such slot"));
+            };
+            let id_number = body["applicant"]["id_number"].as_str().unwrap_or("");
+            let open_booking = s.bookings.iter().any(|b| {
+                b.id_number == id_number
+                    && b.item_code == item_code
+                    && s.appointments
+                        .iter()
+                        .any(|a| a.code == b.code && !a.used && !a.cancelled)
+            });
+            if open_booking {
+                return (
+                    409,
+                    error_body(
+                        "already_booked",
+                        "this card holder already has an open appointment for this item",
+                    ),
+                );
+            }
+            if std::mem::take(&mut s.fill_next_slot) {
+                s.full_slots
+                    .push((item_code.to_string(), slot_id.to_string()));
+            }
+            if seats_left(s, item_code, slot_id) == 0 {
+                return (409, error_body("slot_full", "no seat is left in this slot"));
+            }
+            let n = s.bookings.len() + 1;
+            let appointment_no = format!("YY{}-{n:04}", compact_date(now().date()));
+            let code = format!("BK{n:04}");
+            let category = item["category"].as_str().unwrap_or("").to_string();
+            s.bookings.push(Booking {
+                appointment_no: appointment_no.clone(),
+                code: code.clone(),
+                key: key.to_string(),
+                item_code: item_code.to_string(),
+                slot_id: slot_id.to_string(),
+                id_number: id_number.to_string(),
+            });
+            s.appointments.push(Appointment {
+                code: code.clone(),
+                id_number: id_number.to_string(),
+                item: item["name"].as_str().unwrap_or(item_code).to_string(),
+                slot: format!("{}-{}", hhmm(start), hhmm(end)),
+                category: category.clone(),
+                used: false,
+                cancelled: false,
+            });
+            let answer = json!({
+                "appointment_no": appointment_no, "code": code, "item_code": item_code,
+                "start": hall_time(date, start), "end": hall_time(date, end),
+                "windows": windows_of(&catalog, &category),
+            });
+            (201, answer)
+        }
+        "appointments/{no}/cancel" => {
+            let no = params.get("no").map(String::as_str).unwrap_or("");
+            let Some(code) = s
+                .bookings
+                .iter()
+                .find(|b| b.appointment_no == no)
+                .map(|b| b.code.clone())
+            else {
+                return (404, error_body("no_appointment", "no such appointment"));
+            };
+            if let Some(a) = s.appointments.iter_mut().find(|a| a.code == code) {
+                if a.used {
+                    return (
+                        409,
+                        error_body(
+                            "already_checked_in",
+                            "this appointment was already checked in",
+                        ),
+                    );
+                }
+                a.cancelled = true;
+            }
+            (200, json!({"appointment_no": no, "cancelled": true}))
+        }
+        "payments" => {
+            let amount = body["amount_fen"].as_u64().unwrap_or(0);
+            let sum: u64 = body["items"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|i| i["amount_fen"].as_u64()).sum())
+                .unwrap_or(0);
+            if amount != sum {
+                return (
+                    422,
+                    error_body("amount_mismatch", "amount_fen is not the sum of the items"),
+                );
+            }
+            let qr = body["method"] == "qr";
+            let paycode = body["paycode"].as_str().map(str::to_string);
+            if !qr && paycode.is_none() {
+                return (
+                    422,
+                    error_body("paycode_required", "a paycode payment needs the paycode"),
+                );
+            }
+            let n = s.orders.len() + 1;
+            let payment_no = format!("PAY{}{n:06}", compact_date(now().date()));
+            let mut record = body.clone();
+            if let Some(o) = record.as_object_mut() {
+                o.remove("paycode");
+            }
+            let mut order = Order {
+                payment_no: payment_no.clone(),
+                key: key.to_string(),
+                status: "pending",
+                polls: 0,
+                paid_after: if qr {
+                    s.pay_qr_after_polls
+                } else {
+                    s.paycode_pending_polls
+                },
+                expires: now() + s.payment_ttl,
+                paid_at: None,
+                record,
+            };
+            if let Some(code) = paycode.filter(|_| !qr) {
+                // A code ending in 0000 stands for a wallet without the money (tests).
+                if code.ends_with("0000") {
+                    order.status = "failed";
+                } else if order.paid_after == 0 {
+                    mark_paid(&mut order);
+                }
+            }
+            *s.orders_per_key.entry(key.to_string()).or_insert(0) += 1;
+            let mut answer = json!({
+                "payment_no": payment_no, "status": order.status,
+                "expires_at": rfc3339(order.expires),
+            });
+            if qr {
+                answer["qr_url"] = json!(format!("https://pay.example.gov.cn/q/{payment_no}"));
+            }
+            s.orders.push(order);
+            (201, answer)
+        }
+        "payments/{no}/cancel" => {
+            let no = params.get("no").map(String::as_str).unwrap_or("");
+            let paid_first = std::mem::take(&mut s.paid_before_next_cancel);
+            let Some(o) = s.orders.iter_mut().find(|o| o.payment_no == no) else {
+                return (404, error_body("no_payment", "no such payment order"));
+            };
+            if paid_first && o.status == "pending" {
+                mark_paid(o);
+            }
+            if o.status == "pending" && now() >= o.expires {
+                o.status = "expired";
+            }
+            // (Not a `match` on strings: tests/openapi.rs reads `"route" =>` lines as arms.)
+            let status = if o.status == "paid" {
+                None
+            } else if o.status == "pending" {
+                Some("cancelled")
+            } else {
+                Some(o.status)
+            };
+            s.payment_cancels.push(no.to_string());
+            let Some(status) = status else {
+                return (
+                    409,
+                    error_body("already_paid", "the order was paid before it was cancelled"),
+                );
+            };
+            if let Some(o) = s.orders.iter_mut().find(|o| o.payment_no == no) {
+                o.status = status;
+            }
+            (200, json!({"payment_no": no, "status": status}))
+        }
         _ => (404, error_body("not_found", "no such endpoint")),
     }
+}
+
+// ---- booking and payments --------------------------------------------------------------
+
+/// An item of the catalog by its code.
+fn item_of(catalog: &Value, code: &str) -> Option<Value> {
+    catalog["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["code"] == code))
+        .cloned()
+}
+
+/// The windows of a category, as the catalog lists them.
+fn windows_of(catalog: &Value, category: &str) -> Vec<String> {
+    catalog["categories"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["code"] == category))
+        .and_then(|c| c["windows"].as_array())
+        .map(|w| {
+            w.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn compact_date(d: time::Date) -> String {
+    format!("{:04}{:02}{:02}", d.year(), d.month() as u8, d.day())
+}
+
+fn hhmm(t: time::Time) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// A date and time of the hall (UTC+8), RFC 3339.
+fn hall_time(date: time::Date, t: time::Time) -> String {
+    rfc3339(
+        time::PrimitiveDateTime::new(date, t)
+            .assume_offset(time::UtcOffset::from_hms(8, 0, 0).expect("valid")),
+    )
+}
+
+/// The half-hour slots of a day: 09:00-11:30 and 14:00-17:00 Monday to Friday, none at
+/// weekends. A slot id is `YYYYMMDD-HHMM`.
+fn day_slots(date: time::Date) -> Vec<(String, time::Time, time::Time)> {
+    if matches!(
+        date.weekday(),
+        time::Weekday::Saturday | time::Weekday::Sunday
+    ) {
+        return Vec::new();
+    }
+    let minute = |m: u32| time::Time::from_hms((m / 60) as u8, (m % 60) as u8, 0).ok();
+    let mut slots = Vec::new();
+    for (from, to) in [(9 * 60, 11 * 60 + 30), (14 * 60, 17 * 60)] {
+        for m in (from..to).step_by(30) {
+            if let (Some(start), Some(end)) = (minute(m), minute(m + 30)) {
+                let id = format!("{}-{:02}{:02}", compact_date(date), m / 60, m % 60);
+                slots.push((id, start, end));
+            }
+        }
+    }
+    slots
+}
+
+/// The day, start and end of a slot id.
+fn slot_by_id(id: &str) -> Option<(time::Date, time::Time, time::Time)> {
+    let date = id.get(..8)?;
+    if !date.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let date = time::Date::parse(
+        date,
+        time::macros::format_description!("[year][month][day]"),
+    )
+    .ok()?;
+    day_slots(date)
+        .into_iter()
+        .find(|(slot, _, _)| slot == id)
+        .map(|(_, start, end)| (date, start, end))
+}
+
+/// Seats left in a slot: its capacity less the appointments booked there and not cancelled.
+fn seats_left(s: &Sim, item_code: &str, slot_id: &str) -> u32 {
+    if s.full_slots
+        .iter()
+        .any(|(i, slot)| i == item_code && slot == slot_id)
+    {
+        return 0;
+    }
+    let taken = s
+        .bookings
+        .iter()
+        .filter(|b| b.item_code == item_code && b.slot_id == slot_id)
+        .filter(|b| {
+            s.appointments
+                .iter()
+                .any(|a| a.code == b.code && !a.cancelled)
+        })
+        .count() as u32;
+    s.slot_capacity.saturating_sub(taken)
+}
+
+fn mark_paid(o: &mut Order) {
+    o.status = "paid";
+    o.paid_at = Some(rfc3339(now()));
+}
+
+/// A poll of a pending order: a QR order is paid at its `paid_after`th poll, a paycode
+/// order held pending after as many; either expires at its `expires`.
+fn advance(o: &mut Order) {
+    if o.status != "pending" {
+        return;
+    }
+    o.polls += 1;
+    if now() >= o.expires {
+        o.status = "expired";
+    } else if o.polls >= o.paid_after {
+        mark_paid(o);
+    }
+}
+
+/// GET /slots?item=CODE&date=YYYY-MM-DD. 422 `invalid_query` without both, or with a date
+/// that is not one; 404 `unknown_item`.
+async fn get_slots(
+    State(state): State<Shared>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let query = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return err(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()),
+    };
+    let one = |name: &str| {
+        let mut values = query.iter().filter(|(n, _)| n == name).map(|(_, v)| v);
+        match (values.next(), values.next()) {
+            (Some(v), None) => Some(v.clone()),
+            _ => None,
+        }
+    };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let (Some(item), Some(date)) = (one("item"), one("date")) else {
+        return err(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_query",
+            "item and date, once each, are required",
+        );
+    };
+    let day = match time::Date::parse(&date, format) {
+        Ok(d) if !item.is_empty() && date.len() == 10 => d,
+        _ => {
+            return err(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_query",
+                "item must not be empty and date must be YYYY-MM-DD",
+            )
+        }
+    };
+    let s = state.lock().unwrap_or_else(|p| p.into_inner());
+    let catalog: Value = serde_json::from_str(
+        &s.opts
+            .as_ref()
+            .map(|o| o.catalog.clone())
+            .unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    if item_of(&catalog, &item).is_none() {
+        return err(
+            StatusCode::NOT_FOUND,
+            "unknown_item",
+            "no item with this code",
+        );
+    }
+    let slots: Vec<Value> = day_slots(day)
+        .into_iter()
+        .map(|(id, start, end)| {
+            json!({
+                "left": seats_left(&s, &item, &id), "slot_id": id,
+                "start": hall_time(day, start), "end": hall_time(day, end),
+            })
+        })
+        .collect();
+    Json(json!({"item_code": item, "date": date, "slots": slots})).into_response()
+}
+
+/// GET /payments/{payment_no}: the order as it stands; each poll may move a pending one
+/// on (see `advance`). 404 `no_payment`.
+async fn get_payment(
+    State(state): State<Shared>,
+    no: Result<Path<String>, PathRejection>,
+) -> Response {
+    let no = match no {
+        Ok(Path(no)) => no,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(o) = s.orders.iter_mut().find(|o| o.payment_no == no) else {
+        return err(StatusCode::NOT_FOUND, "no_payment", "no such payment order");
+    };
+    advance(o);
+    let mut answer = json!({"payment_no": o.payment_no, "status": o.status});
+    if let Some(at) = &o.paid_at {
+        answer["paid_at"] = json!(at);
+        answer["einvoice_url"] = json!(format!(
+            "https://einvoice.example.gov.cn/i/{}",
+            o.payment_no
+        ));
+    }
+    Json(answer).into_response()
 }

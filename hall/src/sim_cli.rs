@@ -29,6 +29,15 @@ pub struct SimArgs {
     /// `kiosk.public_url`).
     #[arg(long, default_value = "https://hall.example.gov.cn")]
     pub public_url: String,
+    /// Seats per bookable slot (GET /slots, POST /appointments).
+    #[arg(long, default_value_t = 3)]
+    pub slot_capacity: u32,
+    /// A QR payment order is paid at this poll of GET /payments/{no}.
+    #[arg(long, default_value_t = 2)]
+    pub pay_qr_after_polls: u32,
+    /// A paycode payment order stays pending for this many polls (0: paid at once).
+    #[arg(long, default_value_t = 0)]
+    pub paycode_pending_polls: u32,
 }
 
 /// Serves until Ctrl-C (or SIGINT from a supervisor).
@@ -73,6 +82,9 @@ pub fn run(args: SimArgs) -> ExitCode {
             Ok(s) => s,
             Err(e) => return fail(format!("cannot listen on {}: {e}", args.listen)),
         };
+        sim.set_slot_capacity(args.slot_capacity);
+        sim.pay_qr_after_polls(args.pay_qr_after_polls);
+        sim.paycode_pending_polls(args.paycode_pending_polls);
         println!("hall-sim: serving interface v1 at {}", sim.url());
         let _ = tokio::signal::ctrl_c().await;
         ExitCode::SUCCESS

@@ -112,6 +112,26 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
      );",
+    // 4: payment orders, one per action, committed before the order is sent (its key is
+    // the Idempotency-Key); `body` never holds the paycode.
+    "CREATE TABLE payments (
+        key TEXT PRIMARY KEY,
+        created_ms INTEGER NOT NULL,
+        ref TEXT NOT NULL,
+        amount_fen INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        body TEXT NOT NULL,
+        payment_no TEXT,
+        status TEXT NOT NULL DEFAULT 'creating',
+        expires_at TEXT,
+        paid_at TEXT,
+        einvoice_url TEXT,
+        qr_url TEXT,
+        shown INTEGER NOT NULL DEFAULT 0,
+        printed INTEGER NOT NULL DEFAULT 0,
+        updated_ms INTEGER NOT NULL
+     );
+     CREATE INDEX payments_status ON payments(status);",
 ];
 
 /// The schema version this build writes and reads (`PRAGMA user_version` once migrated).
@@ -195,6 +215,13 @@ fn set_aside(path: &Path) -> Result<PathBuf, StoreError> {
     Ok(base)
 }
 
+/// The flags of a payment order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentFlag {
+    Shown,
+    Printed,
+}
+
 /// What opening found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpenReport {
@@ -205,6 +232,125 @@ pub enum OpenReport {
         kept_as: PathBuf,
         reason: String,
     },
+}
+
+/// Where a payment order stands on the kiosk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayStatus {
+    /// Committed on the kiosk, sent (or about to be), no answer yet: the backend may or may
+    /// not have the order. Resolved by sending the same key again, never by a new order.
+    Creating,
+    Pending,
+    Paid,
+    Failed,
+    Expired,
+    Cancelled,
+    /// The backend never made the order (refused it, or a resumed paycode order it never
+    /// had): the citizen was not charged.
+    NotCreated,
+}
+
+impl PayStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayStatus::Creating => "creating",
+            PayStatus::Pending => "pending",
+            PayStatus::Paid => "paid",
+            PayStatus::Failed => "failed",
+            PayStatus::Expired => "expired",
+            PayStatus::Cancelled => "cancelled",
+            PayStatus::NotCreated => "not_created",
+        }
+    }
+
+    pub fn parse(s: &str) -> PayStatus {
+        match s {
+            "pending" => PayStatus::Pending,
+            "paid" => PayStatus::Paid,
+            "failed" => PayStatus::Failed,
+            "expired" => PayStatus::Expired,
+            "cancelled" => PayStatus::Cancelled,
+            "not_created" => PayStatus::NotCreated,
+            _ => PayStatus::Creating,
+        }
+    }
+
+    /// No answer can change it any more.
+    pub fn is_final(self) -> bool {
+        !matches!(self, PayStatus::Creating | PayStatus::Pending)
+    }
+}
+
+impl From<crate::api::PaymentStatus> for PayStatus {
+    fn from(s: crate::api::PaymentStatus) -> PayStatus {
+        use crate::api::PaymentStatus as A;
+        match s {
+            A::Pending => PayStatus::Pending,
+            A::Paid => PayStatus::Paid,
+            A::Failed => PayStatus::Failed,
+            A::Expired => PayStatus::Expired,
+            A::Cancelled => PayStatus::Cancelled,
+        }
+    }
+}
+
+/// A payment order the kiosk made (see [`crate::HallLink::pay_create`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    /// The Idempotency-Key of POST /payments: one order per key.
+    pub key: Uuid,
+    pub payment_no: Option<String>,
+    pub status: PayStatus,
+    pub amount_fen: u64,
+    pub reference: crate::api::PaymentRef,
+    pub method: crate::api::PayMethod,
+    pub qr_url: Option<String>,
+    pub expires_at: Option<String>,
+    pub paid_at: Option<String>,
+    pub einvoice_url: Option<String>,
+    /// The citizen saw the result on the screen.
+    pub shown: bool,
+    /// Its receipt was printed (for the citizen or for staff).
+    pub printed: bool,
+    /// Unix ms it was committed.
+    pub created_ms: i64,
+}
+
+/// What an answer says of an order (None: unchanged).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentUpdate {
+    pub payment_no: Option<String>,
+    pub status: Option<PayStatus>,
+    pub qr_url: Option<String>,
+    pub expires_at: Option<String>,
+    pub paid_at: Option<String>,
+    pub einvoice_url: Option<String>,
+}
+
+const PAYMENT_COLUMNS: &str = "key, payment_no, status, amount_fen, ref, method, qr_url, expires_at, paid_at, einvoice_url, shown, printed, created_ms";
+
+fn payment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Payment> {
+    let key: String = r.get(0)?;
+    let status: String = r.get(2)?;
+    let reference: String = r.get(4)?;
+    let method: String = r.get(5)?;
+    Ok(Payment {
+        key: Uuid::parse_str(&key).unwrap_or_default(),
+        payment_no: r.get(1)?,
+        status: PayStatus::parse(&status),
+        amount_fen: r.get::<_, i64>(3)?.max(0) as u64,
+        reference: serde_json::from_str(&reference)
+            .unwrap_or(crate::api::PaymentRef::ItemCode(String::new())),
+        method: serde_json::from_value(serde_json::Value::String(method))
+            .unwrap_or(crate::api::PayMethod::Qr),
+        qr_url: r.get(6)?,
+        expires_at: r.get(7)?,
+        paid_at: r.get(8)?,
+        einvoice_url: r.get(9)?,
+        shown: r.get(10)?,
+        printed: r.get(11)?,
+        created_ms: r.get(12)?,
+    })
 }
 
 /// One outbox entry.
@@ -464,6 +610,146 @@ impl Store {
         let notice = Self::void_request(&tx, voided)?;
         tx.commit()?;
         Ok(notice)
+    }
+
+    /// Commits a payment order before it is sent (status `creating`). `body` is the request
+    /// without its paycode, which is never stored.
+    pub fn begin_payment(
+        &mut self,
+        key: Uuid,
+        request: &crate::api::PaymentRequest,
+    ) -> Result<(), StoreError> {
+        let mut stored = request.clone();
+        stored.paycode = None;
+        let body = serde_json::to_value(&stored).map_err(|e| StoreError::Task(e.to_string()))?;
+        let reference = serde_json::to_string(&request.reference)
+            .map_err(|e| StoreError::Task(e.to_string()))?;
+        let method = match request.method {
+            crate::api::PayMethod::Qr => "qr",
+            crate::api::PayMethod::Paycode => "paycode",
+        };
+        let now = now_ms();
+        self.conn.execute(
+            "INSERT INTO payments (key, created_ms, ref, amount_fen, method, body, status, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'creating', ?2)",
+            params![
+                key.to_string(),
+                now,
+                reference,
+                i64::try_from(request.amount_fen).unwrap_or(i64::MAX),
+                method,
+                body.to_string(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records what an answer said of an order. A final status is never changed back to an
+    /// open one (an answer overtaken by a later one).
+    pub fn update_payment(&mut self, key: Uuid, u: &PaymentUpdate) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let current: Option<String> = tx
+            .query_row(
+                "SELECT status FROM payments WHERE key = ?1",
+                params![key.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(current) = current else {
+            return Ok(());
+        };
+        let status = match u.status {
+            Some(new) if !PayStatus::parse(&current).is_final() || new == PayStatus::Paid => {
+                new.as_str().to_string()
+            }
+            _ => current,
+        };
+        tx.execute(
+            "UPDATE payments SET status = ?2, payment_no = COALESCE(?3, payment_no), qr_url = COALESCE(?4, qr_url), expires_at = COALESCE(?5, expires_at), paid_at = COALESCE(?6, paid_at), einvoice_url = COALESCE(?7, einvoice_url), updated_ms = ?8 WHERE key = ?1",
+            params![
+                key.to_string(),
+                status,
+                u.payment_no,
+                u.qr_url,
+                u.expires_at,
+                u.paid_at,
+                u.einvoice_url,
+                now_ms()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets `shown` or `printed` of an order.
+    pub fn payment_flag(&mut self, key: Uuid, flag: PaymentFlag) -> Result<(), StoreError> {
+        let column = match flag {
+            PaymentFlag::Shown => "shown",
+            PaymentFlag::Printed => "printed",
+        };
+        self.conn.execute(
+            &format!("UPDATE payments SET {column} = 1, updated_ms = ?2 WHERE key = ?1"),
+            params![key.to_string(), now_ms()],
+        )?;
+        Ok(())
+    }
+
+    pub fn payment(&self, key: Uuid) -> Result<Option<Payment>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE key = ?1"),
+                params![key.to_string()],
+                payment_row,
+            )
+            .optional()?)
+    }
+
+    /// The request of an order as it was committed (without the paycode).
+    pub fn payment_body(&self, key: Uuid) -> Result<Option<serde_json::Value>, StoreError> {
+        let body: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT body FROM payments WHERE key = ?1",
+                params![key.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    }
+
+    /// Orders not final yet (creating or pending), oldest first.
+    pub fn payments_open(&self) -> Result<Vec<Payment>, StoreError> {
+        self.payments_where("status IN ('creating', 'pending')")
+    }
+
+    /// Orders paid whose citizen was not shown it and whose receipt was not printed: for
+    /// staff to print and hand over.
+    pub fn payments_paid_unshown(&self) -> Result<Vec<Payment>, StoreError> {
+        self.payments_where("status = 'paid' AND shown = 0 AND printed = 0")
+    }
+
+    fn payments_where(&self, condition: &str) -> Result<Vec<Payment>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE {condition} ORDER BY created_ms, key"
+        ))?;
+        let rows = stmt.query_map([], payment_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// [`Store::begin_request`] with a kind of its own (e.g. "booking"): settled the same
+    /// way (voided) when no answer came or the kiosk stopped before one.
+    pub fn begin_request_as(
+        &mut self,
+        kind: &str,
+        key: Uuid,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (kind, key, path, body, created_at, state) VALUES (?1, ?2, ?3, ?4, ?5, 'inflight')",
+            params![kind, key.to_string(), path, body.to_string(), now_ms()],
+        )?;
+        Ok(())
     }
 
     /// Records a ticket request before it is sent, so that an answer lost with the kiosk
@@ -735,6 +1021,11 @@ impl Store {
             params![cutoff],
         )?;
         n += tx.execute("DELETE FROM tickets WHERE created_at < ?1", params![cutoff])?;
+        // Final orders nobody needs any more: a paid one only once shown or printed.
+        n += tx.execute(
+            "DELETE FROM payments WHERE created_ms < ?1 AND status NOT IN ('creating', 'pending') AND (status != 'paid' OR shown = 1 OR printed = 1)",
+            params![cutoff],
+        )?;
         n += tx.execute(
             "DELETE FROM blocks WHERE expires_at <= ?1",
             params![now_ms()],

@@ -1,11 +1,14 @@
 //! The chaos run (issue 17, item 8): a kiosk process drives the real link and store
-//! through hundreds of citizens' actions (tickets, check-ins, submissions, ratings) while
+//! through hundreds of citizens' actions (tickets, check-ins, submissions, ratings,
+//! payments by QR code and by paycode) while
 //! hall-sim, in this process, cuts the network, loses answers after commit, delays, and
 //! answers 503 and 429, and this test `kill -9`s the kiosk process at random points. Then
 //! one last kiosk process flushes, and hall-sim's own records are checked against what
 //! each citizen was told: every accepted action applied exactly once, every voided request
 //! voided, no number the windows would call for nobody, no offline number given twice, no
-//! dead letter, and the kiosk's memory not growing over the run.
+//! dead letter, no payment order made twice or unknown to the kiosk, none said paid that the
+//! backend does not hold paid, none left open, and the kiosk's memory not growing over the
+//! run.
 //!
 //! The kiosk process is this test binary run again (`chaos_kiosk`, ignored on its own),
 //! which appends each action the citizen was told was accepted to a journal, after the
@@ -17,8 +20,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hall_link::api::{
-    CheckInRequest, Delivery, DeliveryMethod, MaterialStatus, RatingRequest, ServiceRef, Source,
-    SubmissionApplicant, SubmissionRequest, SubmittedMaterial, TicketRequest,
+    CheckInRequest, Delivery, DeliveryMethod, MaterialStatus, PayMethod, PaymentItem, PaymentRef,
+    PaymentRequest, RatingRequest, ServiceRef, Source, SubmissionApplicant, SubmissionRequest,
+    SubmittedMaterial, TicketRequest,
 };
 use hall_link::sim::{Fault, HallSim, SimOptions};
 use hall_link::{HallLink, LinkSettings, Posted};
@@ -61,6 +65,18 @@ fn chaos_kiosk() {
                 assert!(Instant::now() < deadline, "the outbox never emptied");
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
+            // Payment orders left open by the kills are resumed until final.
+            loop {
+                let open = link.payments_open().unwrap();
+                if open.is_empty() {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "payments left open: {open:?}");
+                for p in open {
+                    let _ = link.pay_poll(p.key).await;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             return;
         }
         let _actor = link.start();
@@ -84,7 +100,7 @@ async fn act(link: &HallLink, dir: &Path) {
     let pid = std::process::id();
     for i in 0u64.. {
         let tag = format!("{pid}-{i}");
-        match i % 5 {
+        match i % 6 {
             0 | 3 => {
                 let category = if i % 2 == 0 { "A" } else { "B" };
                 let req = TicketRequest {
@@ -123,6 +139,39 @@ async fn act(link: &HallLink, dir: &Path) {
                     told(
                         dir,
                         json!({"t": "submission", "tag": tag, "receipt": s.receipt_no, "provisional": s.provisional}),
+                    );
+                }
+            }
+            5 => {
+                let paycode = i % 12 == 5;
+                let req = PaymentRequest {
+                    reference: PaymentRef::ItemCode("620000-040-QT-01".into()),
+                    amount_fen: 8000,
+                    items: vec![PaymentItem {
+                        name: "不动产登记费（住宅）".into(),
+                        amount_fen: 8000,
+                    }],
+                    method: if paycode {
+                        PayMethod::Paycode
+                    } else {
+                        PayMethod::Qr
+                    },
+                    paycode: paycode.then(|| "134567890123456781".to_string()),
+                };
+                if let Ok(mut p) = link.pay_create(req).await {
+                    // The citizen waits a moment at the screen.
+                    for _ in 0..3 {
+                        if p.status.is_final() {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        if let Ok(q) = link.pay_poll(p.key).await {
+                            p = q;
+                        }
+                    }
+                    told(
+                        dir,
+                        json!({"t": "payment", "key": p.key.to_string(), "status": p.status.as_str(), "no": p.payment_no}),
                     );
                 }
             }
@@ -347,6 +396,57 @@ fn chaos_run() {
             .map(|(t, n)| format!("submission {t} x{n}")),
     );
 
+    // Payments: one order per action, every order one the kiosk knows, "paid" only when
+    // the backend holds it paid, none left open.
+    let orders = sim.payments();
+    for (key, n) in sim.payment_orders_per_key() {
+        if n > 1 {
+            doubled.push(format!("payment key {key}: {n} orders"));
+        }
+    }
+    let kiosk_payments: HashMap<String, (String, Option<String>)> = store
+        .prepare("SELECT key, status, payment_no FROM payments")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut payment_errors = Vec::new();
+    for o in &orders {
+        let key = o["key"].as_str().unwrap_or("");
+        match kiosk_payments.get(key) {
+            None => payment_errors.push(format!("order {} unknown to the kiosk", o["payment_no"])),
+            Some((status, no)) => {
+                if no.as_deref() != o["payment_no"].as_str()
+                    || status != o["status"].as_str().unwrap_or("")
+                {
+                    payment_errors.push(format!(
+                        "order {}: kiosk {status} {no:?}, backend {}",
+                        o["payment_no"], o["status"]
+                    ));
+                }
+            }
+        }
+    }
+    for (key, (status, _)) in &kiosk_payments {
+        let at_backend = orders.iter().any(|o| o["key"] == key.as_str());
+        if ["creating", "pending"].contains(&status.as_str()) {
+            payment_errors.push(format!("payment {key} left {status}"));
+        }
+        if status == "not_created" && at_backend {
+            payment_errors.push(format!("payment {key} not_created, but the backend has it"));
+        }
+    }
+    for j in of("payment").filter(|j| j["status"] == "paid") {
+        let key = j["key"].as_str().unwrap();
+        if !orders
+            .iter()
+            .any(|o| o["key"] == key && o["status"] == "paid")
+        {
+            payment_errors.push(format!("payment {key} said paid, not paid at the backend"));
+        }
+    }
+
     let dead: i64 = store
         .query_row(
             "SELECT COUNT(*) FROM outbox WHERE state IN ('dead', 'pending', 'inflight')",
@@ -360,11 +460,13 @@ fn chaos_run() {
         rss[rss.len() - third..].iter().max().copied().unwrap_or(0),
     );
     println!(
-        "chaos: {actions} accepted actions ({} tickets, {} check-ins, {} submissions, {} ratings), {kills} kills, {faults} faults, {} voided requests, lost {}, doubled {}, ghosts {}, dead or undelivered {dead}, peak RSS first third {early} KiB, last third {late} KiB, {:.0} s",
+        "chaos: {actions} accepted actions ({} tickets, {} check-ins, {} submissions, {} ratings, {} payments, {} orders at the backend), {kills} kills, {faults} faults, {} voided requests, lost {}, doubled {}, ghosts {}, dead or undelivered {dead}, peak RSS first third {early} KiB, last third {late} KiB, {:.0} s",
         of("ticket").count(),
         of("checkin").count(),
         of("submission").count(),
         of("rating").count(),
+        of("payment").count(),
+        orders.len(),
         voided.len(),
         lost.len(),
         doubled.len(),
@@ -374,6 +476,7 @@ fn chaos_run() {
     assert!(lost.is_empty(), "lost: {lost:?}");
     assert!(doubled.is_empty(), "doubled: {doubled:?}");
     assert!(ghosts.is_empty(), "ghost numbers: {ghosts:?}");
+    assert!(payment_errors.is_empty(), "payments: {payment_errors:?}");
     assert!(
         unvoided.is_empty(),
         "voided here, not at the backend: {unvoided:?}"

@@ -606,6 +606,90 @@ fn required_fields_are_the_fields_the_code_always_sends() {
         slot: "10:00-10:30".into(),
     };
     same_fields("Appointment", &a, &a);
+
+    // Booking and payments (issue 22).
+    let booking_applicant = |phone| BookingApplicant {
+        name: "李秀英".into(),
+        id_number: "110***********1542".into(),
+        phone,
+    };
+    same_fields(
+        "BookingApplicant",
+        booking_applicant(None),
+        booking_applicant(Some("139****5678".into())),
+    );
+    let booking = AppointmentRequest {
+        item_code: "620000-040-QT-01".into(),
+        slot_id: "20261207-0900".into(),
+        applicant: booking_applicant(None),
+    };
+    same_fields("AppointmentRequest", &booking, &booking);
+    let item = PaymentItem {
+        name: "不动产登记费（住宅）".into(),
+        amount_fen: 8000,
+    };
+    same_fields("PaymentItem", &item, &item);
+    let payment = |paycode| PaymentRequest {
+        reference: PaymentRef::ReceiptNo("SB20261124-0007".into()),
+        amount_fen: 8000,
+        items: vec![item.clone()],
+        method: PayMethod::Paycode,
+        paycode,
+    };
+    same_fields(
+        "PaymentRequest",
+        payment(None),
+        payment(Some("2812345678901234".into())),
+    );
+    let slot = Slot {
+        slot_id: "20261207-0900".into(),
+        start: "2026-12-07T09:00:00+08:00".into(),
+        end: "2026-12-07T09:30:00+08:00".into(),
+        left: 2,
+    };
+    same_fields("Slot", &slot, &slot);
+    let slots = Slots {
+        item_code: "620000-040-QT-01".into(),
+        date: "2026-12-07".into(),
+        slots: vec![slot],
+    };
+    same_fields("Slots", &slots, &slots);
+    let booked = Booked {
+        appointment_no: "YY20261207-0001".into(),
+        code: "BK0001".into(),
+        item_code: "620000-040-QT-01".into(),
+        start: "2026-12-07T09:00:00+08:00".into(),
+        end: "2026-12-07T09:30:00+08:00".into(),
+        windows: vec!["8".into()],
+    };
+    same_fields("Booked", &booked, &booked);
+    let order = |qr_url| PaymentOrder {
+        payment_no: "PAY20261207000001".into(),
+        status: PaymentStatus::Pending,
+        qr_url,
+        expires_at: "2026-12-07T09:46:00+08:00".into(),
+    };
+    same_fields(
+        "PaymentOrder",
+        order(None),
+        order(Some(
+            "https://pay.example.gov.cn/q/PAY20261207000001".into(),
+        )),
+    );
+    let state = |paid_at: Option<&str>, einvoice_url: Option<&str>| PaymentState {
+        payment_no: "PAY20261207000001".into(),
+        status: PaymentStatus::Paid,
+        paid_at: paid_at.map(str::to_string),
+        einvoice_url: einvoice_url.map(str::to_string),
+    };
+    same_fields(
+        "PaymentState",
+        state(None, None),
+        state(
+            Some("2026-12-07T09:42:13+08:00"),
+            Some("https://einvoice.example.gov.cn/i/PAY20261207000001"),
+        ),
+    );
 }
 
 #[test]

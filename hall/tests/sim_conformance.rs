@@ -711,4 +711,50 @@ fn every_body_the_kiosk_writes_is_one_hall_sim_takes() {
         "recent services query",
         json!({"id_number": "110101195003071542"}),
     );
+    for phone in [None, Some("13912345678".to_string())] {
+        takes::<schema::AppointmentRequest>(
+            "booking",
+            AppointmentRequest {
+                item_code: "620000-040-QT-01".into(),
+                slot_id: "20261207-0900".into(),
+                applicant: BookingApplicant {
+                    name: "李秀英".into(),
+                    id_number: "110101195003071542".into(),
+                    phone,
+                },
+            },
+        );
+    }
+    for (reference, method, paycode) in [
+        (
+            PaymentRef::ReceiptNo("SB20261124-0007".into()),
+            PayMethod::Qr,
+            None,
+        ),
+        (
+            PaymentRef::AppointmentNo("YY20261207-0001".into()),
+            PayMethod::Paycode,
+            Some("134567890123456781".to_string()),
+        ),
+        (
+            PaymentRef::ItemCode("620000-040-QT-01".into()),
+            PayMethod::Paycode,
+            Some("2812345678901234".to_string()),
+        ),
+    ] {
+        takes::<schema::PaymentRequest>(
+            "payment",
+            PaymentRequest {
+                reference,
+                amount_fen: 8000,
+                items: vec![PaymentItem {
+                    name: "不动产登记费（住宅）".into(),
+                    amount_fen: 8000,
+                }],
+                method,
+                paycode,
+            },
+        );
+    }
+    takes::<schema::CancelRequest>("cancel", json!({}));
 }

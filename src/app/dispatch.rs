@@ -73,6 +73,7 @@ impl Kiosk {
             .or_else(|| Flow::of_screen(self.window.global::<Nav>().get_screen()));
         let handled = match owner {
             Some(Flow::Ticket) => self.ticket.handle(&event),
+            Some(Flow::Booking) => self.booking.handle(&event),
             Some(Flow::Help) => self.help.handle(&event),
             Some(Flow::Feedback) => self.feedback.handle(&event),
             Some(Flow::Guide) => self.guide.handle(&event),
@@ -94,6 +95,7 @@ impl Kiosk {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flow {
     Ticket,
+    Booking,
     Help,
     Feedback,
     Guide,
@@ -109,6 +111,9 @@ impl Flow {
             | AppEvent::Checkin { .. }
             | AppEvent::Printed { .. }
             | AppEvent::Queue(_) => Some(Flow::Ticket),
+            AppEvent::Slots { .. }
+            | AppEvent::Booked { .. }
+            | AppEvent::AppointmentPrinted { .. } => Some(Flow::Booking),
             AppEvent::Help { .. } => Some(Flow::Help),
             AppEvent::Rated { .. }
             | AppEvent::Complained { .. }
@@ -133,6 +138,14 @@ impl Flow {
             | Screen::TicketFailed
             | Screen::Checkin
             | Screen::CheckinNotFound => Some(Flow::Ticket),
+            Screen::BookPick
+            | Screen::BookCard
+            | Screen::BookDate
+            | Screen::BookSlot
+            | Screen::BookConfirm
+            | Screen::BookBooking
+            | Screen::BookDone
+            | Screen::BookFailed => Some(Flow::Booking),
             Screen::HelpCalled => Some(Flow::Help),
             Screen::RatingStart
             | Screen::Rating

@@ -118,6 +118,11 @@ impl GuideController {
         self.send(Input::Open(code.to_string()));
     }
 
+    /// The code of the guide on screen, if any.
+    pub fn current(&self) -> Option<String> {
+        self.flow.borrow().current().map(str::to_string)
+    }
+
     /// Forgets the search and the guide (home, idle timeout).
     pub fn wipe(&self) {
         self.send(Input::Reset);

@@ -13,6 +13,7 @@
 //! - [`voice`]: when the kiosk speaks (screen prompts, the ticket, faults, the speaker button).
 //! - [`demo`]: the demo's keys on the simulated world.
 
+pub mod booking;
 pub mod demo;
 mod dispatch;
 pub mod feedback;
@@ -57,6 +58,7 @@ pub struct Kiosk {
     guide: Rc<guide::GuideController>,
     keyboard: Rc<keyboard::KeyboardController>,
     ticket: Rc<ticket::TicketController>,
+    booking: Rc<booking::BookingController>,
     help: Rc<help::HelpController>,
     feedback: Rc<feedback::FeedbackController>,
     submit: Rc<submit::SubmitController>,
@@ -111,6 +113,7 @@ impl Kiosk {
             guide: guide::GuideController::new(me.clone()),
             keyboard: keyboard::KeyboardController::new(me.clone()),
             ticket: ticket::TicketController::new(me.clone(), options.opening_hours.clone()),
+            booking: booking::BookingController::new(me.clone(), options.calendar.clone()),
             help: help::HelpController::new(me.clone()),
             feedback: feedback::FeedbackController::new(me.clone()),
             submit: submit::SubmitController::new(me.clone()),
@@ -136,6 +139,7 @@ impl Kiosk {
         kiosk.guide.wire(&kiosk.window);
         kiosk.keyboard.wire(&kiosk.window);
         kiosk.ticket.wire(&kiosk.window);
+        kiosk.booking.wire(&kiosk.window);
         kiosk.help.wire(&kiosk.window);
         kiosk.feedback.wire(&kiosk.window);
         kiosk.submit.wire(&kiosk.window);
@@ -307,6 +311,7 @@ impl Kiosk {
             });
         });
         self.ticket.set_desk(desk.clone());
+        self.booking.set_desk(desk.clone());
         self.help.set_desk(desk.clone());
         self.guide.set_desk(desk.clone());
         self.submit.set_desk(desk.clone());
@@ -326,11 +331,16 @@ impl Kiosk {
         };
         self.window.global::<Shell>().set_hall(hall.into());
         self.ticket.set_guides(self.guide.guides());
+        self.booking.set_guides(self.guide.guides());
         self.submit.set_items(self.guide.guides().items.clone());
     }
 
     pub fn ticket(&self) -> &Rc<ticket::TicketController> {
         &self.ticket
+    }
+
+    pub fn booking(&self) -> &Rc<booking::BookingController> {
+        &self.booking
     }
 
     pub fn keyboard(&self) -> &Rc<keyboard::KeyboardController> {
@@ -441,6 +451,7 @@ impl Kiosk {
         self.guide.wipe();
         self.keyboard.detach();
         self.ticket.reset();
+        self.booking.reset();
         self.help.end(false);
         self.feedback.reset();
         self.submit.reset();
@@ -465,6 +476,11 @@ impl Kiosk {
         });
         self.set_locale(self.options.locale);
         self.set_elderly(self.options.elderly_default);
+    }
+
+    /// Whether a card lies on the reader, as the reader last said.
+    pub fn card_present(&self) -> bool {
+        self.session.borrow().card_present
     }
 
     pub fn session_started(&self) -> bool {

@@ -10,6 +10,8 @@ use crate::platform::config::{HomeTile, Locale, Orientation};
 pub struct UiOptions {
     pub hall_name: String,
     pub kiosk_id: String,
+    /// In the check-in QR code of an appointment booked here.
+    pub hall_id: String,
     pub locale: Locale,
     pub elderly_default: bool,
     /// The elderly home screen's large tiles.
@@ -33,6 +35,8 @@ pub struct UiOptions {
     /// `[audio] voice`: whether the footer offers the speaker button (the voice itself
     /// comes with the services).
     pub voice: crate::domain::voice::VoiceMode,
+    /// The hall's working days, for booking.
+    pub calendar: crate::domain::booking::HallCalendar,
 }
 
 impl Default for UiOptions {
@@ -40,6 +44,7 @@ impl Default for UiOptions {
         UiOptions {
             hall_name: "合作市政务服务中心".into(),
             kiosk_id: "HZ-ZW-01".into(),
+            hall_id: "hezuo-zwfw".into(),
             locale: Locale::ZhCn,
             elderly_default: false,
             elderly_tiles: crate::platform::config::UiSection::default().elderly_tiles,
@@ -54,6 +59,7 @@ impl Default for UiOptions {
             staff_idle_timeout_s: 60,
             screen: screen::ScreenOptions::default(),
             voice: crate::domain::voice::VoiceMode::default(),
+            calendar: crate::domain::booking::HallCalendar::default(),
         }
     }
 }

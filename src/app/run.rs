@@ -29,6 +29,7 @@ pub fn options_from_config(config: &Config) -> UiOptions {
     UiOptions {
         hall_name: config.kiosk.hall_name.clone(),
         kiosk_id: config.kiosk.id.clone(),
+        hall_id: config.kiosk.hall_id.clone(),
         locale: config.kiosk.locale,
         elderly_default: config.ui.elderly_default,
         elderly_tiles: config.ui.elderly_tiles.clone(),
@@ -45,6 +46,8 @@ pub fn options_from_config(config: &Config) -> UiOptions {
         staff_lockout: Duration::from_secs(config.staff.lockout_s),
         staff_idle_timeout_s: config.staff.idle_timeout_s,
         voice: config.audio.voice,
+        // `config check` refuses a calendar that does not parse.
+        calendar: config.calendar.calendar().unwrap_or_default(),
         screen: ScreenOptions {
             rest_after_hours: d.blank_after_hours,
             rest_after: Duration::from_secs(u64::from(d.blank_idle_s)),

@@ -101,6 +101,12 @@ impl TicketController {
             }
         });
         let me = Rc::downgrade(self);
+        ui.on_reprint_held(move || {
+            if let Some(me) = me.upgrade() {
+                me.send(Input::ReprintHeld);
+            }
+        });
+        let me = Rc::downgrade(self);
         window.global::<Checkin>().on_take_ordinary(move || {
             if let Some(me) = me.upgrade() {
                 me.start();
@@ -230,6 +236,10 @@ impl TicketController {
                         ui.set_failure(NoTicketReason::NoOfflineNumbers)
                     }
                     flow::Failure::Unavailable => ui.set_failure(NoTicketReason::Unavailable),
+                    flow::Failure::AlreadyHeld { ticket_no } => {
+                        ui.set_failure(NoTicketReason::AlreadyHeld);
+                        ui.set_ticket_no(ticket_no.into());
+                    }
                 }
             }),
             Effect::Checkin(state) => self
@@ -286,22 +296,27 @@ impl TicketController {
                 category_name,
                 windows,
             } => {
-                // A citizen who read the screen in Tibetan gets a slip in both scripts.
-                let tibetan = self
-                    .kiosk
-                    .upgrade()
-                    .is_some_and(|k| k.window().global::<Shell>().get_language() == Language::Bo);
-                let mut names = TicketNames::of(
-                    &self.guides.borrow(),
-                    &ticket.category,
-                    &category_name,
-                    tibetan,
-                );
+                let mut names = self.names(&ticket.category, &category_name);
                 if !windows.is_empty() {
                     names.windows = windows;
                 }
                 if let Some(desk) = self.desk.borrow().as_ref() {
                     desk.print_ticket(request, &ticket, &names);
+                }
+            }
+            Effect::ReprintHeld {
+                request,
+                ticket_no,
+                category,
+                category_name,
+                windows,
+            } => {
+                let mut names = self.names(&category, &category_name);
+                if !windows.is_empty() {
+                    names.windows = windows;
+                }
+                if let Some(desk) = self.desk.borrow().as_ref() {
+                    desk.reprint_held(request, &ticket_no, &names);
                 }
             }
             Effect::StartCardWait(after) => {
@@ -327,6 +342,16 @@ impl TicketController {
             }
             Effect::Cleared => self.clear(),
         }
+    }
+
+    /// The names on a category's slip; a citizen who read the screen in Tibetan gets a
+    /// slip in both scripts.
+    fn names(&self, category: &str, category_name: &str) -> TicketNames {
+        let tibetan = self
+            .kiosk
+            .upgrade()
+            .is_some_and(|k| k.window().global::<Shell>().get_language() == Language::Bo);
+        TicketNames::of(&self.guides.borrow(), category, category_name, tibetan)
     }
 
     fn show_categories(&self) {

@@ -2,6 +2,7 @@
 //! One file per command group; each parses nothing itself and calls the same services,
 //! flows and platform code the touch screen uses.
 
+mod appointment;
 mod backend;
 mod device;
 mod doctor;
@@ -87,6 +88,11 @@ enum Command {
     Voice {
         #[command(subcommand)]
         command: voice::VoiceCommand,
+    },
+    /// Appointments booked at the kiosk: a matter's slots, a booking for a simulated card.
+    Appointment {
+        #[command(subcommand)]
+        command: appointment::AppointmentCommand,
     },
     /// Queue tickets.
     Ticket {
@@ -186,6 +192,7 @@ impl Cli {
             Command::Input { command } => input::run(command),
             Command::Voice { command } => voice::run(command, &path),
             Command::Ticket { command } => ticket::run(command, &path),
+            Command::Appointment { command } => appointment::run(command, &path),
             Command::Outbox { command } => outbox::run(command, &path),
             Command::Doctor(args) => doctor::run(args, &path),
             Command::Staff { command } => staff::run(command),

@@ -68,6 +68,18 @@ pub enum AppEvent {
         request: u64,
         outcome: PrintOutcome,
     },
+    Slots {
+        request: u64,
+        result: Result<Vec<super::booking::BookSlot>, super::booking::BookingFailure>,
+    },
+    Booked {
+        request: u64,
+        result: Result<super::booking::Booked, super::booking::BookingFailure>,
+    },
+    AppointmentPrinted {
+        request: u64,
+        outcome: PrintOutcome,
+    },
     /// The physical help button was pressed.
     HelpButton,
     /// The presence sensor (PIR) saw someone come up to the kiosk.

@@ -7,12 +7,16 @@
 //! - [`AppEvent`]: what reaches the UI thread; [`Desk`] and [`StaffActions`]: what the
 //!   controllers ask of the services (the services implement them);
 //! - [`catalog`]: the hall's service catalog (guides, materials, search);
+//! - [`booking`]: the hall's working days, slots and appointments booked at the kiosk;
+//! - [`payment`]: fees paid at the kiosk and where an order stands;
 //! - [`hours`]: opening hours; [`privacy`]: masking of names and ID numbers;
 //! - [`voice`]: what the kiosk says aloud (prompts, spoken ticket numbers) and when.
 
+pub mod booking;
 pub mod catalog;
 mod catalog_text;
 pub mod hours;
+pub mod payment;
 pub mod privacy;
 pub mod voice;
 

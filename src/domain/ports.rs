@@ -14,6 +14,23 @@ pub trait Desk {
     fn check_in(&self, request: u64, key: CheckinKey);
     /// Prints a ticket; answers with `AppEvent::Printed`.
     fn print_ticket(&self, request: u64, ticket: &IssuedTicket, names: &TicketNames);
+    /// Reprints a ticket the card holder already holds, known by its number; answers with
+    /// `AppEvent::Printed`.
+    fn reprint_held(&self, request: u64, ticket_no: &str, names: &TicketNames);
+    /// Whether the backend answered lately (booking and payments are not offered offline).
+    fn online(&self) -> bool;
+    /// Lists the slots of a matter on a day; answers with `AppEvent::Slots`.
+    fn list_slots(&self, request: u64, item: &str, date: time::Date);
+    /// Books an appointment; answers with `AppEvent::Booked`.
+    fn book(&self, request: u64, order: super::booking::BookingOrder);
+    /// Prints an appointment slip; answers with `AppEvent::AppointmentPrinted`.
+    fn print_appointment(
+        &self,
+        request: u64,
+        booked: &super::booking::Booked,
+        holder: &CardHolder,
+        item: &str,
+    );
     /// Commits a self-service submission and prints its receipt; answers with
     /// `AppEvent::Submitted`.
     fn submit(&self, request: u64, order: SubmissionOrder);

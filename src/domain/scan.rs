@@ -18,6 +18,8 @@ pub enum ScannedCode {
         expires: i64,
         refused: Option<StaffRefusal>,
     },
+    /// A wallet's payment code (付款码), for paying a fee.
+    PaymentCode(super::payment::PayCode),
     BadSignature,
     Unknown,
 }

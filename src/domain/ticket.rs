@@ -77,6 +77,9 @@ pub enum TicketFailure {
     /// The kiosk cannot issue tickets at all (auth failure, store broken, no answer).
     #[error("tickets unavailable: {0}")]
     Unavailable(String),
+    /// The card holder already holds an open ticket in this category (one per person).
+    #[error("an open ticket in this category is already held")]
+    Limit { open_ticket: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -149,6 +149,11 @@ pub struct GuideFlow {
 
 impl GuideFlow {
     /// Whether `request` is the print the flow waits for.
+    /// The guide on screen, if any.
+    pub fn current(&self) -> Option<&str> {
+        self.current.as_deref()
+    }
+
     pub fn awaits(&self, request: u64) -> bool {
         request == self.request
     }

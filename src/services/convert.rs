@@ -254,10 +254,10 @@ impl From<KioskCode> for ScannedCode {
                 refused: None,
             },
             KioskCode::BadSignature => ScannedCode::BadSignature,
-            // Payments at the kiosk are still to come: a pay code is not one it can use.
-            KioskCode::HallUrl(_) | KioskCode::PaymentCode(_) | KioskCode::Unknown(_) => {
-                ScannedCode::Unknown
+            KioskCode::PaymentCode(code) => {
+                ScannedCode::PaymentCode(crate::domain::payment::PayCode(code))
             }
+            KioskCode::HallUrl(_) | KioskCode::Unknown(_) => ScannedCode::Unknown,
         }
     }
 }

@@ -183,6 +183,7 @@ impl Services {
             printer: printer.clone(),
             health: health.clone(),
             public_url: config.kiosk.public_url.trim_end_matches('/').to_string(),
+            hall_id: config.kiosk.hall_id.clone(),
             metrics: metrics.clone(),
         };
         let voice = voice::Voice::start(voice::VoiceSettings::from_config(&config));

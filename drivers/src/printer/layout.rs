@@ -723,6 +723,102 @@ pub fn receipt(p: Profile, r: &ReceiptSlip) -> Result<Job, LayoutError> {
     j.finish("receipt")
 }
 
+/// An appointment booked at the kiosk (预约凭证): what, when, where, and the code that
+/// checks it in.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AppointmentSlip {
+    pub hall: String,
+    pub item: String,
+    /// "2026-12-07 周一"
+    pub day: String,
+    /// "09:00-09:30": printed large, on a line of its own.
+    pub hours: String,
+    pub windows: String,
+    /// Already masked: 110***********1234, 张*.
+    pub applicant: String,
+    pub appointment_no: String,
+    /// The check-in code in words, for a citizen who tells it at a window.
+    pub code: String,
+    /// What the kiosk's check-in accepts (`hk:appt:v1:<hall>:<code>`).
+    pub checkin_qr: String,
+    pub booked_at: String,
+}
+
+pub fn appointment(p: Profile, a: &AppointmentSlip) -> Result<Job, LayoutError> {
+    let mut j = JobBuilder::new(p)?;
+    j.align(Align::Center)?.bold(true)?.size(1, 2)?;
+    j.line("预约凭证")?;
+    j.size(1, 1)?.bold(false)?.paragraph(&a.hall, 0)?;
+    j.align(Align::Left)?.rule()?;
+    j.paragraph(&format!("事项：{}", a.item), 2)?;
+    j.pair("预约日期", &a.day)?;
+    j.align(Align::Center)?.bold(true)?.size(2, 2)?;
+    j.paragraph(&a.hours, 0)?;
+    j.size(1, 1)?.bold(false)?.align(Align::Left)?;
+    if !a.windows.is_empty() {
+        j.pair("办理窗口", &a.windows)?;
+    }
+    if !a.applicant.is_empty() {
+        j.pair("预约人", &a.applicant)?;
+    }
+    j.pair("预约编号", &a.appointment_no)?;
+    j.pair("签到码", &a.code)?;
+    j.pair("预约时间", &a.booked_at)?;
+    j.feed(1)?.align(Align::Center)?.qr(&a.checkin_qr)?;
+    j.line("到大厅后在自助终端扫此码签到取号")?;
+    j.align(Align::Left)?.paragraph(
+        "也可刷身份证签到。请按时段到达；如需取消，请在自助终端「进度查询」刷身份证办理。",
+        0,
+    )?;
+    j.align(Align::Center)?.rule()?.line("请妥善保管本凭证")?;
+    j.finish("appointment")
+}
+
+/// A fee paid at the kiosk (缴费凭证), with the e-invoice (电子票据) to fetch.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PaymentSlip {
+    pub hall: String,
+    /// What the fee is for: the matter and its reference (受理编号 ...).
+    pub reference: String,
+    pub items: Vec<(String, String)>,
+    /// "80.00 元"
+    pub total: String,
+    pub payment_no: String,
+    pub paid_at: String,
+    /// The e-invoice link, as a QR code; None while the backend has not issued it.
+    pub einvoice_url: Option<String>,
+    /// Printed for staff: the citizen had left before the payment was confirmed.
+    pub for_staff: bool,
+}
+
+pub fn payment(p: Profile, r: &PaymentSlip) -> Result<Job, LayoutError> {
+    let mut j = JobBuilder::new(p)?;
+    j.align(Align::Center)?.bold(true)?.size(1, 2)?;
+    j.line("缴费凭证")?;
+    j.size(1, 1)?.bold(false)?.paragraph(&r.hall, 0)?;
+    if r.for_staff {
+        j.bold(true)?
+            .paragraph("【市民离开后到账，请工作人员代为保管并联系缴费人】", 0)?;
+        j.bold(false)?;
+    }
+    j.align(Align::Left)?.rule()?;
+    j.paragraph(&r.reference, 2)?;
+    for (name, amount) in &r.items {
+        j.pair(name, amount)?;
+    }
+    j.bold(true)?.pair("合计", &r.total)?.bold(false)?;
+    j.pair("支付单号", &r.payment_no)?;
+    j.pair("支付时间", &r.paid_at)?;
+    if let Some(url) = &r.einvoice_url {
+        j.feed(1)?.align(Align::Center)?.qr(url)?;
+        j.line("扫码获取电子票据")?;
+    } else {
+        j.paragraph("电子票据开具后可在进度查询中获取。", 0)?;
+    }
+    j.align(Align::Center)?.rule()?.line("请妥善保管本凭证")?;
+    j.finish("payment")
+}
+
 /// The page `kiosk device printer test` prints: every feature the kiosk relies on.
 pub fn test_page(p: Profile, kiosk_id: &str, time: &str) -> Result<Job, LayoutError> {
     let mut j = JobBuilder::new(p)?;
@@ -871,5 +967,67 @@ mod tests {
         // No four-byte GB 18030 sequence reached the printer.
         let (four_byte, _, _) = encoding_rs::GB18030.encode("𠈌");
         assert!(!job.bytes.windows(4).any(|w| w == &*four_byte));
+    }
+
+    #[test]
+    fn an_appointment_slip_carries_the_time_the_window_and_the_check_in_code() {
+        let a = AppointmentSlip {
+            hall: "合作市政务服务中心".into(),
+            item: "不动产转移登记（二手房买卖）".into(),
+            day: "2026-12-07 周一".into(),
+            hours: "09:00-09:30".into(),
+            windows: "3, 4".into(),
+            applicant: "张* 110***********1234".into(),
+            appointment_no: "YY20261207001".into(),
+            code: "AP0042".into(),
+            checkin_qr: "hk:appt:v1:hall-01:AP0042".into(),
+            booked_at: "2026-12-03 10:20".into(),
+        };
+        for width in [PaperWidth::Mm58, PaperWidth::Mm80] {
+            let p = Profile {
+                width,
+                ..Profile::default()
+            };
+            let job = appointment(p, &a).unwrap();
+            let page = &super::super::document::pages_of(&job.bytes)[0];
+            // Long lines wrap on 58 mm paper: look for the words across line ends.
+            let text = page.text().replace('\n', "");
+            for want in ["预约凭证", "09:00-09:30", "AP0042", "YY20261207001", "3, 4"] {
+                assert!(text.contains(want), "{want} missing from {text}");
+            }
+            assert_eq!(page.qr_payloads(), ["hk:appt:v1:hall-01:AP0042"]);
+            assert!(widths(&job).iter().all(|(_, d)| *d <= p.width.dots()));
+        }
+    }
+
+    #[test]
+    fn a_payment_slip_totals_the_fee_and_links_the_einvoice_or_says_it_comes_later() {
+        let mut r = PaymentSlip {
+            hall: "合作市政务服务中心".into(),
+            reference: "受理编号 SL20261203001 不动产登记".into(),
+            items: vec![("住宅登记费".into(), "80.00 元".into())],
+            total: "80.00 元".into(),
+            payment_no: "PAY0001".into(),
+            paid_at: "2026-12-03 10:21".into(),
+            einvoice_url: Some("https://einvoice.example.gov.cn/i/PAY0001".into()),
+            for_staff: false,
+        };
+        let page = |r: &PaymentSlip| {
+            super::super::document::pages_of(&payment(Profile::default(), r).unwrap().bytes)[0]
+                .clone()
+        };
+        let paid = page(&r);
+        assert!(paid.text().contains("合计") && paid.text().contains("80.00 元"));
+        assert_eq!(
+            paid.qr_payloads(),
+            ["https://einvoice.example.gov.cn/i/PAY0001"]
+        );
+        assert!(!paid.text().contains("工作人员代为保管"));
+        r.einvoice_url = None;
+        r.for_staff = true;
+        let later = page(&r);
+        assert!(later.qr_payloads().is_empty());
+        assert!(later.text().contains("电子票据开具后"));
+        assert!(later.text().contains("工作人员代为保管"));
     }
 }

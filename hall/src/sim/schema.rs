@@ -396,3 +396,139 @@ pub enum ProgressQuery {
 pub struct RecentServicesQuery {
     pub id_number: NonEmpty,
 }
+
+/// `BookingApplicant`: the phone is always sent, null when none.
+#[derive(Debug, Deserialize)]
+pub struct BookingApplicant {
+    pub name: NonEmpty,
+    pub id_number: NonEmpty,
+    pub phone: Option<NonEmpty>,
+}
+
+/// POST /appointments
+#[derive(Debug, Deserialize)]
+pub struct AppointmentRequest {
+    pub item_code: NonEmpty,
+    pub slot_id: NonEmpty,
+    pub applicant: BookingApplicant,
+}
+
+/// POST /appointments/{appointment_no}/cancel and /payments/{payment_no}/cancel: an
+/// object; what it holds is not read.
+pub type CancelRequest = Map<String, Value>;
+
+/// An amount in fen (`minimum: 1, maximum: 100000000`: a million yuan).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "u64")]
+pub struct Fen(pub u64);
+
+impl TryFrom<u64> for Fen {
+    type Error = &'static str;
+    fn try_from(n: u64) -> Result<Self, Self::Error> {
+        if (1..=100_000_000).contains(&n) {
+            Ok(Fen(n))
+        } else {
+            Err("an amount must be 1 to 100000000 fen")
+        }
+    }
+}
+
+/// The amount of an order in fen (`minimum: 1, maximum: 5000000000`: 50 items at most).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "u64")]
+pub struct Total(pub u64);
+
+impl TryFrom<u64> for Total {
+    type Error = &'static str;
+    fn try_from(n: u64) -> Result<Self, Self::Error> {
+        if (1..=5_000_000_000).contains(&n) {
+            Ok(Total(n))
+        } else {
+            Err("an order's amount must be 1 to 5000000000 fen")
+        }
+    }
+}
+
+/// A wallet's payment code (`pattern`): WeChat Pay 18 digits from 10-15, Alipay 16-24
+/// digits from 25-30, UnionPay 19 digits from 62 (as the kiosk's scanner reads them).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "String")]
+pub struct PayCode(pub String);
+
+impl TryFrom<String> for PayCode {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let digits = s.bytes().all(|b| b.is_ascii_digit());
+        let ok = digits
+            && match s.get(..2).and_then(|h| h.parse::<u8>().ok()) {
+                Some(10..=15) => s.len() == 18,
+                Some(25..=30) => (16..=24).contains(&s.len()),
+                Some(62) => s.len() == 19,
+                _ => false,
+            };
+        if ok {
+            Ok(PayCode(s))
+        } else {
+            Err("not a payment code of a wallet in use")
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByAppointmentNo {
+    pub appointment_no: NonEmpty,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByItemCode {
+    pub item_code: NonEmpty,
+}
+
+/// `PaymentRef`: `oneOf` receipt_no | appointment_no | item_code.
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "one of {\"receipt_no\": ...}, {\"appointment_no\": ...} or {\"item_code\": ...}"
+)]
+pub enum PaymentRef {
+    Receipt(ByReceipt),
+    Appointment(ByAppointmentNo),
+    Item(ByItemCode),
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PaymentItem {
+    pub name: NonEmpty,
+    pub amount_fen: Fen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayMethod {
+    Qr,
+    Paycode,
+}
+
+/// POST /payments (`items`: 1 to 50).
+#[derive(Debug, Deserialize)]
+pub struct PaymentRequest {
+    #[serde(rename = "ref")]
+    pub reference: PaymentRef,
+    pub amount_fen: Total,
+    #[serde(deserialize_with = "payment_items")]
+    pub items: Vec<PaymentItem>,
+    pub method: PayMethod,
+    #[serde(default, deserialize_with = "not_null")]
+    pub paycode: Option<PayCode>,
+}
+
+fn payment_items<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<PaymentItem>, D::Error> {
+    let items = Vec::<PaymentItem>::deserialize(d)?;
+    if (1..=50).contains(&items.len()) {
+        Ok(items)
+    } else {
+        Err(serde::de::Error::custom("1 to 50 items"))
+    }
+}

@@ -45,6 +45,14 @@ screen_names! {
     TicketFailed => "ticket-failed",
     Checkin => "checkin",
     CheckinNotFound => "checkin-not-found",
+    BookPick => "book-pick",
+    BookCard => "book-card",
+    BookDate => "book-date",
+    BookSlot => "book-slot",
+    BookConfirm => "book-confirm",
+    BookBooking => "book-booking",
+    BookDone => "book-done",
+    BookFailed => "book-failed",
     GuideList => "guide-list",
     GuideDetail => "guide-detail",
     HelpCalled => "help-called",
@@ -95,9 +103,19 @@ pub const SCREENS: &[&str] = &[
     "ticket-paper-out",
     "ticket-no-numbers",
     "ticket-closed",
+    "ticket-already-held",
     "checkin",
     "checkin-not-found",
     "checkin-used",
+    "book-pick",
+    "book-card",
+    "book-date",
+    "book-slot",
+    "book-slot-taken",
+    "book-confirm",
+    "book-done",
+    "book-failed",
+    "book-offline",
     "guide-list",
     "guide-search",
     "guide-detail",
@@ -451,6 +469,15 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
         "out-of-service" => {
             window.global::<Shell>().set_out_of_service(true);
             kiosk.go_home();
+            return Ok(());
+        }
+        "ticket-already-held" => {
+            flow.set_failure(NoTicketReason::AlreadyHeld);
+            flow.set_ticket_no("C012".into());
+            Screen::TicketFailed
+        }
+        name if name.starts_with("book-") => {
+            samples::sample_booking(kiosk, name);
             return Ok(());
         }
         "checkin-used" => {

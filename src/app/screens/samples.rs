@@ -155,3 +155,78 @@ pub(super) fn sample_progress(kiosk: &Rc<Kiosk>) {
         .global::<Nav>()
         .set_screen(Screen::ProgressResult);
 }
+
+/// The booking flow's screens with a sample matter, card holder, days and slots.
+pub(super) fn sample_booking(kiosk: &Rc<Kiosk>, name: &str) {
+    use crate::ui::{BookFailure, Booking, DayChoice, SlotRow};
+    let window = kiosk.window();
+    let b = window.global::<Booking>();
+    let guides = Guides::from_catalog(&sample_catalog());
+    if let Some(item) = guides.items.first() {
+        b.set_item(item.name_text().into());
+    }
+    b.set_windows("7, 8".into());
+    b.set_holder_name("张*".into());
+    b.set_holder_id("110***********1234".into());
+    let day = |date: &str, month, day, weekday| DayChoice {
+        date: date.into(),
+        month,
+        day,
+        weekday,
+    };
+    let days = vec![
+        day("2026-11-25", 11, 25, 2),
+        day("2026-11-26", 11, 26, 3),
+        day("2026-11-27", 11, 27, 4),
+        day("2026-11-30", 11, 30, 0),
+        day("2026-12-01", 12, 1, 1),
+        day("2026-12-02", 12, 2, 2),
+        day("2026-12-03", 12, 3, 3),
+    ];
+    b.set_day(days[3].clone());
+    b.set_days(ModelRc::new(VecModel::from(days)));
+    let slot = |id: &str, label: &str, left| SlotRow {
+        id: id.into(),
+        label: label.into(),
+        left,
+    };
+    b.set_slots(ModelRc::new(VecModel::from(vec![
+        slot("s0900", "09:00-09:30", 0),
+        slot("s0930", "09:30-10:00", 2),
+        slot("s1000", "10:00-10:30", 3),
+        slot("s1030", "10:30-11:00", 1),
+        slot("s1400", "14:00-14:30", 0),
+        slot("s1430", "14:30-15:00", 3),
+    ])));
+    b.set_slot("09:30-10:00".into());
+    let screen = match name {
+        "book-pick" => Screen::BookPick,
+        "book-card" => Screen::BookCard,
+        "book-date" => Screen::BookDate,
+        "book-slot" => Screen::BookSlot,
+        "book-slot-taken" => {
+            b.set_slot_taken(true);
+            Screen::BookSlot
+        }
+        "book-confirm" => Screen::BookConfirm,
+        "book-done" => {
+            b.set_appointment_no("YY20261130007".into());
+            b.set_code("AP0042".into());
+            b.set_qr(super::super::qr::qr_image(
+                "hk:appt:v1:hezuo-zwfw:AP0042",
+                8,
+            ));
+            b.set_print_state(crate::ui::PrintState::Printed);
+            Screen::BookDone
+        }
+        "book-offline" => {
+            b.set_failure(BookFailure::Offline);
+            Screen::BookFailed
+        }
+        _ => {
+            b.set_failure(BookFailure::AlreadyBooked);
+            Screen::BookFailed
+        }
+    };
+    window.global::<Nav>().set_screen(screen);
+}

@@ -399,6 +399,7 @@ fn scan_kind(code: &ScannedCode) -> &'static str {
         ScannedCode::Ticket { .. } => "ticket",
         ScannedCode::Receipt(_) => "receipt",
         ScannedCode::Staff { .. } => "staff",
+        ScannedCode::PaymentCode(_) => "payment-code",
         ScannedCode::BadSignature => "bad-signature",
         ScannedCode::Unknown => "other",
     }

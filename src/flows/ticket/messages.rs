@@ -40,6 +40,11 @@ pub enum Failure {
     },
     NoOfflineNumbers,
     Unavailable,
+    /// The card holder already holds `ticket_no` in this category: one ticket per person,
+    /// and a reprint of it is offered instead.
+    AlreadyHeld {
+        ticket_no: String,
+    },
 }
 
 /// Where a check-in stands.
@@ -89,6 +94,8 @@ pub enum Input {
         request: u64,
         outcome: PrintOutcome,
     },
+    /// Reprint the ticket the card holder already holds (after [`Failure::AlreadyHeld`]).
+    ReprintHeld,
     /// The card wait timer ran out.
     CardWaitElapsed,
     /// The issue timer of `request` ran out.
@@ -143,6 +150,15 @@ pub enum Effect {
     PrintTicket {
         request: u64,
         ticket: IssuedTicket,
+        category_name: String,
+        windows: String,
+    },
+    /// Reprints a ticket the citizen already holds: its number and category, marked as a
+    /// reprint (the backend's answer gave only the number).
+    ReprintHeld {
+        request: u64,
+        ticket_no: String,
+        category: String,
         category_name: String,
         windows: String,
     },

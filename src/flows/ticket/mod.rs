@@ -45,6 +45,8 @@ enum Stage {
     CardWait,
     Issuing,
     Issued,
+    /// Refused: the card holder already holds a ticket of this category.
+    Held,
     Checkin,
     CheckinLookup,
 }
@@ -60,6 +62,8 @@ pub struct TicketFlow {
     chosen: Option<Priority>,
     holder: Option<CardHolder>,
     ticket: Option<IssuedTicket>,
+    /// The number the card holder already holds, when the backend said so.
+    held: Option<String>,
 }
 
 impl Default for TicketFlow {
@@ -71,6 +75,7 @@ impl Default for TicketFlow {
             chosen: None,
             holder: None,
             ticket: None,
+            held: None,
         }
     }
 }
@@ -170,6 +175,7 @@ impl TicketFlow {
                     }
                 }
             }
+            Input::ReprintHeld => self.reprint_held(ctx, &mut fx),
             Input::Printed { request, outcome } => {
                 if request == self.request {
                     let (state, seconds) = match outcome {
@@ -305,16 +311,47 @@ impl TicketFlow {
     }
 
     fn failed(&mut self, failure: TicketFailure, fx: &mut Vec<Effect>) {
-        tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "no ticket issued: {failure}");
-        self.stage = Stage::Idle;
         let failure = match failure {
-            TicketFailure::NoOfflineNumbers => Failure::NoOfflineNumbers,
-            TicketFailure::Refused(_) | TicketFailure::Unavailable(_) => Failure::Unavailable,
+            TicketFailure::Limit { open_ticket } => {
+                // Not a fault: the rule of one ticket per person, with the way on.
+                tracing::info!("ticket refused: an open one is held in this category");
+                self.stage = Stage::Held;
+                self.held = Some(open_ticket.clone());
+                Failure::AlreadyHeld {
+                    ticket_no: open_ticket,
+                }
+            }
+            other => {
+                tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "no ticket issued: {other}");
+                self.stage = Stage::Idle;
+                match other {
+                    TicketFailure::NoOfflineNumbers => Failure::NoOfflineNumbers,
+                    _ => Failure::Unavailable,
+                }
+            }
         };
         fx.extend([
             Effect::StopTimers,
             Effect::Failed(failure),
             Effect::Show(View::Failed),
+        ]);
+    }
+
+    fn reprint_held(&mut self, ctx: &Context, fx: &mut Vec<Effect>) {
+        let (Stage::Held, Some(ticket_no)) = (self.stage, self.held.clone()) else {
+            return;
+        };
+        let category = ctx.guides.category(&self.category);
+        let request = self.next_request();
+        fx.extend([
+            Effect::PrintState(PrintState::Printing),
+            Effect::ReprintHeld {
+                request,
+                ticket_no,
+                category: self.category.clone(),
+                category_name: category.map(|c| c.name.clone()).unwrap_or_default(),
+                windows: category.map(|c| c.windows.join(", ")).unwrap_or_default(),
+            },
         ]);
     }
 

@@ -365,3 +365,61 @@ fn removing_the_card_forgets_its_holder() {
     assert_eq!(w.send(Input::CardRemoved), [Effect::ForgetHolder]);
     assert!(w.flow.holder.is_none());
 }
+
+#[test]
+fn a_second_ticket_by_the_same_card_shows_the_open_number_and_offers_a_reprint() {
+    let mut w = World::new();
+    w.send(Input::Start);
+    w.send(Input::ChooseCategory("A".into()));
+    w.send(Input::WithCard);
+    let fx = w.send(Input::Card(holder(date!(1990 - 01 - 01), None)));
+    let (request, _) = order_of(&fx).unwrap();
+    // No reprint before the backend said a ticket is held.
+    assert!(w.send(Input::ReprintHeld).is_empty());
+    let fx = w.send(Input::Issued {
+        request,
+        result: Err(TicketFailure::Limit {
+            open_ticket: "A023".into(),
+        }),
+    });
+    assert!(fx.contains(&Effect::Failed(Failure::AlreadyHeld {
+        ticket_no: "A023".into()
+    })));
+    assert_eq!(shows(&fx), Some(View::Failed));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::TakeTicket { .. })),
+        "never a second number, not even an offline one"
+    );
+    let fx = w.send(Input::ReprintHeld);
+    let Some(Effect::ReprintHeld {
+        request,
+        ticket_no,
+        category,
+        category_name,
+        windows,
+    }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::ReprintHeld { .. }))
+        .cloned()
+    else {
+        panic!("no reprint in {fx:?}");
+    };
+    assert_eq!(
+        (
+            ticket_no.as_str(),
+            category.as_str(),
+            category_name.as_str(),
+            windows.as_str()
+        ),
+        ("A023", "A", "企业服务", "1, 2")
+    );
+    let fx = w.send(Input::Printed {
+        request,
+        outcome: PrintOutcome::Printed,
+    });
+    assert!(fx.contains(&Effect::PrintState(PrintState::Printed)));
+    assert!(fx.contains(&Effect::HomeIn(SHOW_PRINTED_S)));
+    // Home forgets the held number: nothing to reprint in the next session.
+    w.send(Input::Reset);
+    assert!(w.send(Input::ReprintHeld).is_empty());
+}

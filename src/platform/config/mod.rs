@@ -201,6 +201,7 @@ impl Config {
         if let Err(m) = crate::domain::hours::OpeningHours::parse(&self.ui.opening_hours) {
             return Err(("ui.opening_hours", m.to_string()));
         }
+        self.calendar.calendar()?;
         if let Some(q) = &self.audio.quiet_hours {
             if let Err(m) = crate::domain::voice::DailyRange::parse(q) {
                 return Err(("audio.quiet_hours", m.to_string()));

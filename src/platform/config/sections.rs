@@ -26,6 +26,72 @@ pub struct Config {
     pub retention: RetentionSection,
     #[serde(default)]
     pub audio: AudioSection,
+    #[serde(default)]
+    pub calendar: CalendarSection,
+}
+
+/// The hall's working days, for booking a later slot: the days of the week it opens for
+/// appointments, and the year's public holidays and make-up working days (调休) as the
+/// State Council publishes them (the hall's IT adds each year's in a drop-in).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSection {
+    /// Day names: "mon" .. "sun".
+    #[serde(default = "default_working_days")]
+    pub working_days: Vec<String>,
+    /// "YYYY-MM-DD" dates the hall is closed although a working day.
+    #[serde(default)]
+    pub holidays: Vec<String>,
+    /// "YYYY-MM-DD" weekend dates the hall works (调休).
+    #[serde(default)]
+    pub make_up_days: Vec<String>,
+}
+
+impl Default for CalendarSection {
+    fn default() -> Self {
+        CalendarSection {
+            working_days: default_working_days(),
+            holidays: Vec::new(),
+            make_up_days: Vec::new(),
+        }
+    }
+}
+
+fn default_working_days() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .map(String::from)
+        .to_vec()
+}
+
+impl CalendarSection {
+    /// The calendar, or which key is wrong and why.
+    pub fn calendar(&self) -> Result<crate::domain::booking::HallCalendar, (&'static str, String)> {
+        const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        let mut weekly = [false; 7];
+        for d in &self.working_days {
+            let Some(i) = DAYS.iter().position(|x| x.eq_ignore_ascii_case(d)) else {
+                return Err((
+                    "calendar.working_days",
+                    format!("{d:?} is not a day (mon..sun)"),
+                ));
+            };
+            weekly[i] = true;
+        }
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let dates = |key: &'static str, list: &[String]| {
+            list.iter()
+                .map(|s| {
+                    time::Date::parse(s, &format)
+                        .map_err(|_| (key, format!("{s:?} is not a date like 2027-01-01")))
+                })
+                .collect::<Result<std::collections::BTreeSet<_>, _>>()
+        };
+        Ok(crate::domain::booking::HallCalendar {
+            weekly,
+            holidays: dates("calendar.holidays", &self.holidays)?,
+            make_up_days: dates("calendar.make_up_days", &self.make_up_days)?,
+        })
+    }
 }
 
 /// Sound: the voice prompts (docs/voice.md). A kiosk without a sound device runs silent

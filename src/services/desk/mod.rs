@@ -2,6 +2,7 @@
 //! returns at once and runs on the kiosk's tasks; its answer reaches the UI as an
 //! [`AppEvent`]. One file per kind of business; the CLI calls the same functions.
 
+pub mod booking;
 pub mod feedback;
 pub mod help;
 pub mod print;
@@ -15,10 +16,11 @@ use kiosk_drivers::gpio::Output;
 
 use super::events::EventSender;
 use super::gpio::{self, SharedGpio};
+use crate::domain::booking::{Booked, BookingOrder};
 use crate::domain::catalog::GuideItem;
 use crate::domain::{
-    AppEvent, CheckinKey, ComplaintOrder, Desk, IssuedTicket, ProgressKey, QueueFigures,
-    RatingOrder, SubmissionOrder, TicketNames, TicketOrder,
+    AppEvent, CardHolder, CheckinKey, ComplaintOrder, Desk, IssuedTicket, ProgressKey,
+    QueueFigures, RatingOrder, SubmissionOrder, TicketNames, TicketOrder,
 };
 use crate::health::{HealthBoard, Metrics};
 use crate::printing::PrintService;
@@ -35,6 +37,8 @@ pub struct LiveDesk {
     pub(super) printer: Option<PrintService>,
     pub(super) health: HealthBoard,
     pub(super) public_url: String,
+    /// In the check-in QR code of an appointment slip.
+    pub(super) hall_id: String,
     pub(super) metrics: Arc<Metrics>,
 }
 
@@ -61,6 +65,52 @@ impl Desk for LiveDesk {
         self.tasks.spawn_blocking(move || {
             let outcome = print::ticket(printer.as_ref(), &metrics, &t, &names);
             tx.send(AppEvent::Printed { request, outcome });
+        });
+    }
+
+    fn reprint_held(&self, request: u64, ticket_no: &str, names: &TicketNames) {
+        let (printer, metrics, tx) = (self.printer.clone(), self.metrics.clone(), self.tx.clone());
+        let (no, names) = (ticket_no.to_string(), names.clone());
+        self.tasks.spawn_blocking(move || {
+            let outcome = print::reprint_held(printer.as_ref(), &metrics, &no, &names);
+            tx.send(AppEvent::Printed { request, outcome });
+        });
+    }
+
+    fn online(&self) -> bool {
+        self.link.status().online
+    }
+
+    fn list_slots(&self, request: u64, item: &str, date: time::Date) {
+        let (link, tx, item) = (self.link.clone(), self.tx.clone(), item.to_string());
+        self.tasks.spawn(async move {
+            let result = booking::slots(&link, &item, date).await;
+            tx.send(AppEvent::Slots { request, result });
+        });
+    }
+
+    fn book(&self, request: u64, order: BookingOrder) {
+        let (link, tx) = (self.link.clone(), self.tx.clone());
+        self.tasks.spawn(async move {
+            let result = booking::book(&link, &order).await;
+            tx.send(AppEvent::Booked { request, result });
+        });
+    }
+
+    fn print_appointment(&self, request: u64, booked: &Booked, holder: &CardHolder, item: &str) {
+        let (printer, metrics, tx) = (self.printer.clone(), self.metrics.clone(), self.tx.clone());
+        let (booked, holder, item) = (booked.clone(), holder.clone(), item.to_string());
+        let hall_id = self.hall_id.clone();
+        self.tasks.spawn_blocking(move || {
+            let outcome = booking::print_slip(
+                printer.as_ref(),
+                &metrics,
+                &hall_id,
+                &booked,
+                &holder,
+                &item,
+            );
+            tx.send(AppEvent::AppointmentPrinted { request, outcome });
         });
     }
 

@@ -18,6 +18,20 @@ pub fn ticket(
     outcome
 }
 
+/// Reprints a ticket the citizen already holds (one per person and category).
+pub fn reprint_held(
+    printer: Option<&PrintService>,
+    metrics: &Metrics,
+    ticket_no: &str,
+    names: &TicketNames,
+) -> PrintOutcome {
+    let outcome = printer.map_or(PrintOutcome::PrinterOffline, |p| {
+        p.reprint_held(ticket_no, names)
+    });
+    metrics.count_print("ticket", outcome);
+    outcome
+}
+
 pub fn checklist(
     printer: Option<&PrintService>,
     metrics: &Metrics,

@@ -31,6 +31,7 @@ pub async fn issue(
         }
         Err(TicketError::NoOfflineNumbers(_)) => Err(TicketFailure::NoOfflineNumbers),
         Err(TicketError::Refused(why)) => Err(TicketFailure::Refused(why)),
+        Err(TicketError::Limit { open_ticket }) => Err(TicketFailure::Limit { open_ticket }),
         Err(e) => Err(TicketFailure::Unavailable(e.to_string())),
     }
 }
