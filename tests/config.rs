@@ -214,6 +214,16 @@ fn values_out_of_range_are_rejected() {
             "opening_hours = \"weekdays\"",
             "ui.opening_hours",
         ),
+        (
+            "holidays = [\"2027-01-01\"]",
+            "holidays = [\"2027-02-30\"]",
+            "calendar.holidays",
+        ),
+        (
+            "working_days = [\"mon\"",
+            "working_days = [\"monday\"",
+            "calendar.working_days",
+        ),
         // The token and citizens' data never travel in clear, unless a lab says so.
         (
             "url = \"https://zwfw.xiahe.gov.cn/kiosk/v1\"",

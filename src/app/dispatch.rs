@@ -74,6 +74,7 @@ impl Kiosk {
         let handled = match owner {
             Some(Flow::Ticket) => self.ticket.handle(&event),
             Some(Flow::Booking) => self.booking.handle(&event),
+            Some(Flow::Payment) => self.payment.handle(&event),
             Some(Flow::Help) => self.help.handle(&event),
             Some(Flow::Feedback) => self.feedback.handle(&event),
             Some(Flow::Guide) => self.guide.handle(&event),
@@ -96,6 +97,7 @@ impl Kiosk {
 enum Flow {
     Ticket,
     Booking,
+    Payment,
     Help,
     Feedback,
     Guide,
@@ -114,6 +116,10 @@ impl Flow {
             AppEvent::Slots { .. }
             | AppEvent::Booked { .. }
             | AppEvent::AppointmentPrinted { .. } => Some(Flow::Booking),
+            AppEvent::PayCreated { .. }
+            | AppEvent::PayPolled { .. }
+            | AppEvent::PayCancelled { .. }
+            | AppEvent::PaymentPrinted { .. } => Some(Flow::Payment),
             AppEvent::Help { .. } => Some(Flow::Help),
             AppEvent::Rated { .. }
             | AppEvent::Complained { .. }
@@ -146,6 +152,11 @@ impl Flow {
             | Screen::BookBooking
             | Screen::BookDone
             | Screen::BookFailed => Some(Flow::Booking),
+            Screen::PayMethod
+            | Screen::PayQr
+            | Screen::PayScan
+            | Screen::PayDone
+            | Screen::PayFailed => Some(Flow::Payment),
             Screen::HelpCalled => Some(Flow::Help),
             Screen::RatingStart
             | Screen::Rating

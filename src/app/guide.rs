@@ -242,6 +242,7 @@ fn show_detail(g: &Guide<'_>, d: flow::Detail) {
     g.set_windows(d.windows.into());
     g.set_online(d.online);
     g.set_self_service(d.self_service);
+    g.set_payable(d.payable);
 }
 
 fn material_row(m: flow::MaterialLine) -> MaterialRow {

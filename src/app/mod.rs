@@ -22,6 +22,7 @@ pub mod help;
 pub mod idle;
 pub mod keyboard;
 mod options;
+pub mod payment;
 pub mod progress;
 pub mod qr;
 mod run;
@@ -59,6 +60,7 @@ pub struct Kiosk {
     keyboard: Rc<keyboard::KeyboardController>,
     ticket: Rc<ticket::TicketController>,
     booking: Rc<booking::BookingController>,
+    payment: Rc<payment::PaymentController>,
     help: Rc<help::HelpController>,
     feedback: Rc<feedback::FeedbackController>,
     submit: Rc<submit::SubmitController>,
@@ -114,6 +116,7 @@ impl Kiosk {
             keyboard: keyboard::KeyboardController::new(me.clone()),
             ticket: ticket::TicketController::new(me.clone(), options.opening_hours.clone()),
             booking: booking::BookingController::new(me.clone(), options.calendar.clone()),
+            payment: payment::PaymentController::new(me.clone()),
             help: help::HelpController::new(me.clone()),
             feedback: feedback::FeedbackController::new(me.clone()),
             submit: submit::SubmitController::new(me.clone()),
@@ -140,6 +143,7 @@ impl Kiosk {
         kiosk.keyboard.wire(&kiosk.window);
         kiosk.ticket.wire(&kiosk.window);
         kiosk.booking.wire(&kiosk.window);
+        kiosk.payment.wire(&kiosk.window);
         kiosk.help.wire(&kiosk.window);
         kiosk.feedback.wire(&kiosk.window);
         kiosk.submit.wire(&kiosk.window);
@@ -312,6 +316,7 @@ impl Kiosk {
         });
         self.ticket.set_desk(desk.clone());
         self.booking.set_desk(desk.clone());
+        self.payment.set_desk(desk.clone());
         self.help.set_desk(desk.clone());
         self.guide.set_desk(desk.clone());
         self.submit.set_desk(desk.clone());
@@ -341,6 +346,10 @@ impl Kiosk {
 
     pub fn booking(&self) -> &Rc<booking::BookingController> {
         &self.booking
+    }
+
+    pub fn payment(&self) -> &Rc<payment::PaymentController> {
+        &self.payment
     }
 
     pub fn keyboard(&self) -> &Rc<keyboard::KeyboardController> {
@@ -452,6 +461,7 @@ impl Kiosk {
         self.keyboard.detach();
         self.ticket.reset();
         self.booking.reset();
+        self.payment.reset();
         self.help.end(false);
         self.feedback.reset();
         self.submit.reset();

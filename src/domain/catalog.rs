@@ -33,6 +33,9 @@ pub struct GuideItem {
     pub promised_days: Option<u32>,
     #[serde(default)]
     pub fee: String,
+    /// The fees the kiosk can take (缴费); empty when free or paid at a window.
+    #[serde(default)]
+    pub fee_items: Vec<super::payment::Fee>,
     #[serde(default)]
     pub trips: Option<u32>,
     #[serde(default)]

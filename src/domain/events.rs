@@ -80,6 +80,22 @@ pub enum AppEvent {
         request: u64,
         outcome: PrintOutcome,
     },
+    PayCreated {
+        request: u64,
+        result: Result<super::payment::Payment, super::payment::PayFailure>,
+    },
+    PayPolled {
+        request: u64,
+        result: Result<super::payment::Payment, super::payment::PayFailure>,
+    },
+    PayCancelled {
+        request: u64,
+        result: Result<super::payment::Payment, super::payment::PayFailure>,
+    },
+    PaymentPrinted {
+        request: u64,
+        outcome: PrintOutcome,
+    },
     /// The physical help button was pressed.
     HelpButton,
     /// The presence sensor (PIR) saw someone come up to the kiosk.

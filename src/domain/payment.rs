@@ -53,6 +53,17 @@ pub struct PayOrder {
     pub way: PayWay,
 }
 
+impl PayRef {
+    /// As the receipt names it.
+    pub fn words(&self) -> String {
+        match self {
+            PayRef::Receipt(no) => format!("受理编号 {no}"),
+            PayRef::Appointment(no) => format!("预约编号 {no}"),
+            PayRef::Item(code) => format!("事项编码 {code}"),
+        }
+    }
+}
+
 impl PayOrder {
     pub fn total_fen(&self) -> u64 {
         self.fees.iter().map(|f| f.amount_fen).sum()
@@ -89,6 +100,21 @@ pub struct Payment {
     /// The Idempotency-Key: one order per action.
     pub key: String,
     pub state: PayState,
+}
+
+/// A paid order's receipt (缴费凭证).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidReceipt {
+    pub key: String,
+    /// What was paid for: "受理编号 SL… 不动产登记".
+    pub reference: String,
+    pub fees: Vec<Fee>,
+    pub total_fen: u64,
+    pub payment_no: String,
+    pub paid_at: Option<OffsetDateTime>,
+    pub einvoice_url: Option<String>,
+    /// The citizen had left before the backend confirmed it: printed for staff.
+    pub for_staff: bool,
 }
 
 /// Why no order could be made or followed.

@@ -31,6 +31,14 @@ pub trait Desk {
         holder: &CardHolder,
         item: &str,
     );
+    /// Makes a payment order (its key committed first); answers with `AppEvent::PayCreated`.
+    fn pay_create(&self, request: u64, order: super::payment::PayOrder);
+    /// Asks where an order stands; answers with `AppEvent::PayPolled`.
+    fn pay_poll(&self, request: u64, key: &str);
+    /// Cancels an order (a paid one stays paid); answers with `AppEvent::PayCancelled`.
+    fn pay_cancel(&self, request: u64, key: &str);
+    /// Prints a paid order's receipt; answers with `AppEvent::PaymentPrinted`.
+    fn print_payment(&self, request: u64, receipt: super::payment::PaidReceipt);
     /// Commits a self-service submission and prints its receipt; answers with
     /// `AppEvent::Submitted`.
     fn submit(&self, request: u64, order: SubmissionOrder);

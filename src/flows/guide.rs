@@ -73,6 +73,8 @@ pub struct Detail {
     pub windows: Text,
     pub online: bool,
     pub self_service: bool,
+    /// Its fees can be paid here (缴费).
+    pub payable: bool,
 }
 
 /// What became of the checklist.
@@ -357,6 +359,7 @@ fn detail(guides: &Guides, item: &GuideItem) -> Detail {
         windows: windows_of(guides, item),
         online: item.online,
         self_service: self_service(item),
+        payable: !item.fee_items.is_empty(),
     }
 }
 

@@ -42,6 +42,9 @@ use crate::tasks::Tasks;
 const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(3);
 /// How often the monitor assesses the kiosk (lamps, heartbeat on change, metrics).
 const MONITOR_EVERY: Duration = Duration::from_secs(5);
+/// How often orders paid after their citizen left are looked for (the link settles them
+/// within a minute of their expiry).
+const LATE_PAYMENTS_EVERY: Duration = Duration::from_secs(10);
 
 /// Where the kiosk's world comes from.
 #[derive(Debug, Clone)]
@@ -174,6 +177,7 @@ impl Services {
             last: Mutex::new(None),
         });
         start_monitor(&monitor, &tasks, &mut liveness);
+        start_late_payments(&link, printer.clone(), metrics.clone(), &tasks);
 
         let desk = LiveDesk {
             tasks: tasks.clone(),
@@ -297,6 +301,26 @@ fn start_link(link: &HallLink, tasks: &Tasks, tx: &EventSender, liveness: &mut L
         }
         if let Some(c) = link.catalog() {
             tx.send(crate::domain::AppEvent::Catalog(c));
+        }
+    });
+}
+
+/// Orders paid after their citizen left are printed for staff, once each, as the link's
+/// actor finds them settled.
+fn start_late_payments(
+    link: &HallLink,
+    printer: Option<crate::printing::PrintService>,
+    metrics: Arc<crate::health::Metrics>,
+    tasks: &Tasks,
+) {
+    let link = link.clone();
+    tasks.every(LATE_PAYMENTS_EVERY, move || {
+        let (link, printer, metrics) = (link.clone(), printer.clone(), metrics.clone());
+        async move {
+            let _ = tokio::task::spawn_blocking(move || {
+                desk::payment::print_late_payments(&link, printer.as_ref(), &metrics)
+            })
+            .await;
         }
     });
 }

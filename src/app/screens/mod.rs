@@ -53,6 +53,11 @@ screen_names! {
     BookBooking => "book-booking",
     BookDone => "book-done",
     BookFailed => "book-failed",
+    PayMethod => "pay-method",
+    PayQr => "pay-qr",
+    PayScan => "pay-scan",
+    PayDone => "pay-done",
+    PayFailed => "pay-failed",
     GuideList => "guide-list",
     GuideDetail => "guide-detail",
     HelpCalled => "help-called",
@@ -116,6 +121,11 @@ pub const SCREENS: &[&str] = &[
     "book-done",
     "book-failed",
     "book-offline",
+    "pay-method",
+    "pay-qr",
+    "pay-scan",
+    "pay-done",
+    "pay-failed",
     "guide-list",
     "guide-search",
     "guide-detail",
@@ -475,6 +485,10 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
             flow.set_failure(NoTicketReason::AlreadyHeld);
             flow.set_ticket_no("C012".into());
             Screen::TicketFailed
+        }
+        name if name.starts_with("pay-") => {
+            samples::sample_payment(kiosk, name);
+            return Ok(());
         }
         name if name.starts_with("book-") => {
             samples::sample_booking(kiosk, name);

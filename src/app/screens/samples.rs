@@ -230,3 +230,40 @@ pub(super) fn sample_booking(kiosk: &Rc<Kiosk>, name: &str) {
     };
     window.global::<Nav>().set_screen(screen);
 }
+
+/// The payment flow's screens with the sample catalog's fee.
+pub(super) fn sample_payment(kiosk: &Rc<Kiosk>, name: &str) {
+    use crate::ui::{FeeRow, Pay, PayFailure};
+    let window = kiosk.window();
+    let p = window.global::<Pay>();
+    p.set_label("不动产转移登记（二手房买卖）".into());
+    p.set_payee("不动产登记中心".into());
+    p.set_fees(ModelRc::new(VecModel::from(vec![FeeRow {
+        name: "不动产登记费（住宅）".into(),
+        amount: "80.00 元".into(),
+    }])));
+    p.set_total("80.00 元".into());
+    let screen = match name {
+        "pay-qr" => {
+            p.set_qr(super::super::qr::qr_image(
+                "https://pay.example.gov.cn/q/PAY20261124001",
+                8,
+            ));
+            p.set_seconds_left(272);
+            Screen::PayQr
+        }
+        "pay-scan" => Screen::PayScan,
+        "pay-done" => {
+            p.set_payment_no("PAY20261124001".into());
+            p.set_einvoice(true);
+            p.set_print_state(PrintState::Printed);
+            Screen::PayDone
+        }
+        "pay-failed" => {
+            p.set_failure(PayFailure::Declined);
+            Screen::PayFailed
+        }
+        _ => Screen::PayMethod,
+    };
+    window.global::<Nav>().set_screen(screen);
+}

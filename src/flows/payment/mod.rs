@@ -74,6 +74,8 @@ pub enum Input {
     },
     /// The citizen's cancel (on the QR or scan screen).
     Cancel,
+    /// After a failure that may pass (declined, expired): choose a way again.
+    TryAgain,
     Cancelled {
         request: u64,
         result: Result<Payment, PayFailure>,
@@ -128,6 +130,8 @@ pub enum Effect {
     },
     /// The scanner read something that is not a payment code.
     NotAPayCode,
+    /// Back at the choice after a cancel or a failure: nothing was charged.
+    NothingPaid,
     Failed(Failure),
     PrintState(PrintState),
     HomeIn(u32),
@@ -243,6 +247,9 @@ impl PaymentFlow {
             }
             Input::TimeUp { request } if request == self.request => self.cancel(&mut fx),
             Input::Cancel => self.cancel(&mut fx),
+            Input::TryAgain if self.stage == Stage::Failed && self.reference.is_some() => {
+                self.back_to_method(&mut fx)
+            }
             Input::Cancelled { request, result }
                 if request == self.request && self.stage == Stage::Cancelling =>
             {
@@ -387,6 +394,7 @@ impl PaymentFlow {
         fx.extend([
             Effect::StopTimers,
             Effect::Charging(false),
+            Effect::NothingPaid,
             Effect::Show(View::Method),
         ]);
     }

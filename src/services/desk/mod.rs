@@ -5,6 +5,7 @@
 pub mod booking;
 pub mod feedback;
 pub mod help;
+pub mod payment;
 pub mod print;
 pub mod submit;
 pub mod ticket;
@@ -18,6 +19,7 @@ use super::events::EventSender;
 use super::gpio::{self, SharedGpio};
 use crate::domain::booking::{Booked, BookingOrder};
 use crate::domain::catalog::GuideItem;
+use crate::domain::payment::{PaidReceipt, PayOrder};
 use crate::domain::{
     AppEvent, CardHolder, CheckinKey, ComplaintOrder, Desk, IssuedTicket, ProgressKey,
     QueueFigures, RatingOrder, SubmissionOrder, TicketNames, TicketOrder,
@@ -111,6 +113,43 @@ impl Desk for LiveDesk {
                 &item,
             );
             tx.send(AppEvent::AppointmentPrinted { request, outcome });
+        });
+    }
+
+    fn pay_create(&self, request: u64, order: PayOrder) {
+        let (link, tx) = (self.link.clone(), self.tx.clone());
+        self.tasks.spawn(async move {
+            let result = payment::create(&link, &order).await;
+            tx.send(AppEvent::PayCreated { request, result });
+        });
+    }
+
+    fn pay_poll(&self, request: u64, key: &str) {
+        let (link, tx, key) = (self.link.clone(), self.tx.clone(), key.to_string());
+        self.tasks.spawn(async move {
+            let result = payment::poll(&link, &key).await;
+            tx.send(AppEvent::PayPolled { request, result });
+        });
+    }
+
+    fn pay_cancel(&self, request: u64, key: &str) {
+        let (link, tx, key) = (self.link.clone(), self.tx.clone(), key.to_string());
+        self.tasks.spawn(async move {
+            let result = payment::cancel(&link, &key).await;
+            tx.send(AppEvent::PayCancelled { request, result });
+        });
+    }
+
+    fn print_payment(&self, request: u64, receipt: PaidReceipt) {
+        let (link, printer, metrics) = (
+            self.link.clone(),
+            self.printer.clone(),
+            self.metrics.clone(),
+        );
+        let tx = self.tx.clone();
+        self.tasks.spawn_blocking(move || {
+            let outcome = payment::print_receipt(&link, printer.as_ref(), &metrics, &receipt);
+            tx.send(AppEvent::PaymentPrinted { request, outcome });
         });
     }
 
