@@ -136,3 +136,40 @@ fn offline_booking_is_not_offered_and_a_ticket_is() {
     tap(k, "取号");
     assert_eq!(screen(k), "ticket-categories");
 }
+
+#[test]
+fn the_appointment_shows_in_progress_by_card_and_is_cancelled_there() {
+    let r = rig();
+    let k = &r.kiosk;
+    let world = r.services.demo.as_ref().unwrap();
+    book_up_to_confirm(&r, 1);
+    tap(k, "确认预约");
+    wait_until(k, "the booking", || screen(k) == "book-done");
+    world.reader.remove();
+    wait_until(k, "the card seen leaving", || !k.card_present());
+    tap(k, "返回首页");
+    tap(k, "进度查询");
+    world.reader.present(1);
+    wait_until(k, "the result", || screen(k) == "progress-result");
+    let progress = k.window().global::<hall_kiosk::ui::Progress>();
+    assert_eq!(slint::Model::row_count(&progress.get_appointments()), 1);
+    tap(k, "取消这个预约");
+    wait_until(k, "the cancel", || {
+        progress.get_cancel() == hall_kiosk::ui::AppointmentCancel::Cancelled
+    });
+    assert_eq!(slint::Model::row_count(&progress.get_appointments()), 0);
+    // Cancelled at the backend: the seat is free and the slip's code no longer checks in.
+    let code = world.hall.appointments_booked()[0]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    world.reader.remove();
+    wait_until(k, "the card seen leaving", || !k.card_present());
+    tap(k, "返回首页");
+    tap(k, "预约签到");
+    world
+        .scanner
+        .scan(format!("hk:appt:v1:hezuo:{code}").as_bytes())
+        .unwrap();
+    wait_until(k, "the refusal", || screen(k) == "checkin-not-found");
+}

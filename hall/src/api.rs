@@ -305,6 +305,20 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgressAnswer {
     pub cases: Vec<Case>,
+    /// A card holder's open appointments (queried by ID number only).
+    #[serde(default)]
+    pub appointments: Vec<OpenAppointment>,
+}
+
+/// An appointment booked and not yet checked in or cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenAppointment {
+    pub appointment_no: String,
+    pub item_code: String,
+    pub item_name: String,
+    /// RFC 3339 with offset.
+    pub start: String,
+    pub end: String,
 }
 
 /// POST /services/recent: what a card holder was served recently, to rate one.

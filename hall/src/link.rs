@@ -209,6 +209,8 @@ pub fn provisional_receipt_no(key: Uuid) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
     pub cases: Vec<api::Case>,
+    /// A card holder's open appointments, as the backend lists them.
+    pub appointments: Vec<api::OpenAppointment>,
     /// The backend could not be asked: only what this kiosk still holds is listed.
     pub offline: bool,
 }
@@ -1216,6 +1218,7 @@ impl HallLink {
         let Some(q) = remote_query else {
             return Ok(Progress {
                 cases: local,
+                appointments: Vec::new(),
                 offline: false,
             });
         };
@@ -1228,16 +1231,21 @@ impl HallLink {
         {
             Ok((_, v)) => {
                 let answer: api::ProgressAnswer =
-                    serde_json::from_value(v).unwrap_or(api::ProgressAnswer { cases: vec![] });
+                    serde_json::from_value(v).unwrap_or(api::ProgressAnswer {
+                        cases: vec![],
+                        appointments: vec![],
+                    });
                 let mut cases = local;
                 cases.extend(answer.cases);
                 Ok(Progress {
                     cases,
+                    appointments: answer.appointments,
                     offline: false,
                 })
             }
             Err(e) if e.is_retryable() => Ok(Progress {
                 cases: local,
+                appointments: Vec::new(),
                 offline: true,
             }),
             Err(e) => Err(e.into()),

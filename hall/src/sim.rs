@@ -1026,7 +1026,32 @@ fn apply(
                 .filter(|(r, _)| matches(r))
                 .map(|(r, at)| case_of(r, t - at, *at))
                 .collect();
-            (200, json!({ "cases": cases }))
+            // A card holder's open appointments (booked, not checked in, not cancelled).
+            let appointments: Vec<Value> = match body["id_number"].as_str() {
+                None => Vec::new(),
+                Some(id) => s
+                    .bookings
+                    .iter()
+                    .filter(|b| b.id_number == id)
+                    .filter(|b| {
+                        s.appointments
+                            .iter()
+                            .any(|a| a.code == b.code && !a.used && !a.cancelled)
+                    })
+                    .filter_map(|b| {
+                        let (date, start, end) = slot_by_id(&b.slot_id)?;
+                        let item = item_of(&catalog, &b.item_code)?;
+                        Some(json!({
+                            "appointment_no": b.appointment_no,
+                            "item_code": b.item_code,
+                            "item_name": item["name"],
+                            "start": hall_time(date, start),
+                            "end": hall_time(date, end),
+                        }))
+                    })
+                    .collect(),
+            };
+            (200, json!({ "cases": cases, "appointments": appointments }))
         }
         "services/recent" => {
             let id = body["id_number"].as_str().unwrap_or("");

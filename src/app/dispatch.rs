@@ -127,7 +127,9 @@ impl Flow {
             | AppEvent::RecentServices { .. } => Some(Flow::Feedback),
             AppEvent::ChecklistPrinted { .. } => Some(Flow::Guide),
             AppEvent::Submitted { .. } => Some(Flow::Submit),
-            AppEvent::Progress { .. } => Some(Flow::Progress),
+            AppEvent::Progress { .. } | AppEvent::AppointmentCancelled { .. } => {
+                Some(Flow::Progress)
+            }
             _ => None,
         }
     }

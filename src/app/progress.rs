@@ -11,9 +11,12 @@ use super::{Kiosk, KioskLink};
 use crate::domain::catalog::Text;
 use crate::domain::{AppEvent, Desk, ProgressFailure};
 use crate::flows::progress::{
-    CaseStatus as Status, Context, Effect, Input, ProgressFlow, ProgressState as State, Row, View,
+    CancelNote, CaseStatus as Status, Context, Effect, Input, ProgressFlow, ProgressState as State,
+    Row, View,
 };
-use crate::ui::{CaseRow, CaseStatus, Progress, ProgressState, Screen};
+use crate::ui::{
+    AppointmentCancel, AppointmentLine, CaseRow, CaseStatus, Progress, ProgressState, Screen,
+};
 
 pub struct ProgressController {
     kiosk: Weak<Kiosk>,
@@ -43,6 +46,14 @@ impl ProgressController {
                 me.start();
             }
         });
+        let me = Rc::downgrade(self);
+        window
+            .global::<Progress>()
+            .on_cancel_appointment(move |no| {
+                if let Some(me) = me.upgrade() {
+                    me.feed(Input::CancelAppointment(no.to_string()));
+                }
+            });
     }
 
     pub fn start(&self) {
@@ -56,6 +67,10 @@ impl ProgressController {
             AppEvent::CardRemoved => Input::CardRemoved,
             AppEvent::Scanned(code) => Input::Scanned(code.clone()),
             AppEvent::Progress { request, result } => Input::Answer {
+                request: *request,
+                result: result.clone(),
+            },
+            AppEvent::AppointmentCancelled { request, result } => Input::Cancelled {
                 request: *request,
                 result: result.clone(),
             },
@@ -119,9 +134,41 @@ impl ProgressController {
                     }),
                 }
             }
+            Effect::Appointments(rows) => {
+                let rows: Vec<AppointmentLine> = rows
+                    .into_iter()
+                    .map(|a| AppointmentLine {
+                        appointment_no: a.appointment_no.into(),
+                        item: a.item_name.into(),
+                        when: a.when.into(),
+                    })
+                    .collect();
+                self.kiosk.ui(|w| {
+                    w.global::<Progress>()
+                        .set_appointments(ModelRc::new(VecModel::from(rows)))
+                });
+            }
+            Effect::CancelNote(note) => self.kiosk.ui(|w| {
+                w.global::<Progress>().set_cancel(match note {
+                    CancelNote::None => AppointmentCancel::None,
+                    CancelNote::Cancelling => AppointmentCancel::Cancelling,
+                    CancelNote::Cancelled => AppointmentCancel::Cancelled,
+                    CancelNote::Failed => AppointmentCancel::Failed,
+                })
+            }),
+            Effect::CancelAppointment {
+                request,
+                appointment_no,
+            } => {
+                if let Some(desk) = self.desk.borrow().as_ref() {
+                    desk.cancel_appointment(request, &appointment_no);
+                }
+            }
             Effect::Cleared => self.kiosk.ui(|w| {
                 let p = w.global::<Progress>();
                 p.set_cases(ModelRc::default());
+                p.set_appointments(ModelRc::default());
+                p.set_cancel(AppointmentCancel::None);
                 p.set_offline(false);
                 p.set_state(ProgressState::Ask);
             }),

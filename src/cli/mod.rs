@@ -9,6 +9,7 @@ mod doctor;
 mod generate;
 mod input;
 mod outbox;
+mod pay;
 mod provision;
 mod run;
 mod scan;
@@ -94,6 +95,9 @@ enum Command {
         #[command(subcommand)]
         command: appointment::AppointmentCommand,
     },
+    /// Pay a fee by the touch screen's own code path and print the receipt (exit 0 only when
+    /// paid). Example: kiosk pay --ref receipt:SL20261203001 --amount-fen 8000 --qr --json
+    Pay(pay::PayArgs),
     /// Queue tickets.
     Ticket {
         #[command(subcommand)]
@@ -193,6 +197,7 @@ impl Cli {
             Command::Voice { command } => voice::run(command, &path),
             Command::Ticket { command } => ticket::run(command, &path),
             Command::Appointment { command } => appointment::run(command, &path),
+            Command::Pay(args) => pay::run(args, &path),
             Command::Outbox { command } => outbox::run(command, &path),
             Command::Doctor(args) => doctor::run(args, &path),
             Command::Staff { command } => staff::run(command),

@@ -104,6 +104,16 @@ pub struct Booked {
     pub windows: Vec<String>,
 }
 
+/// An appointment a card holder holds (booked, not checked in, not cancelled), as a
+/// progress query by ID card lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenAppointment {
+    pub appointment_no: String,
+    pub item_name: String,
+    pub start: OffsetDateTime,
+    pub end: OffsetDateTime,
+}
+
 /// Why no slots were listed or no appointment was booked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BookingFailure {

@@ -76,6 +76,10 @@ pub enum AppEvent {
         request: u64,
         result: Result<super::booking::Booked, super::booking::BookingFailure>,
     },
+    AppointmentCancelled {
+        request: u64,
+        result: Result<(), super::booking::BookingFailure>,
+    },
     AppointmentPrinted {
         request: u64,
         outcome: PrintOutcome,

@@ -21,6 +21,8 @@ pub trait Desk {
     fn online(&self) -> bool;
     /// Lists the slots of a matter on a day; answers with `AppEvent::Slots`.
     fn list_slots(&self, request: u64, item: &str, date: time::Date);
+    /// Cancels an appointment; answers with `AppEvent::AppointmentCancelled`.
+    fn cancel_appointment(&self, request: u64, appointment_no: &str);
     /// Books an appointment; answers with `AppEvent::Booked`.
     fn book(&self, request: u64, order: super::booking::BookingOrder);
     /// Prints an appointment slip; answers with `AppEvent::AppointmentPrinted`.

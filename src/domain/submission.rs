@@ -98,6 +98,8 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressFound {
     pub cases: Vec<Case>,
+    /// The card holder's open appointments (a query by ID card only).
+    pub appointments: Vec<super::booking::OpenAppointment>,
     /// Only what this kiosk still holds could be listed.
     pub offline: bool,
 }

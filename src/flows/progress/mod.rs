@@ -6,6 +6,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::domain::booking::{BookingFailure, OpenAppointment};
 use crate::domain::{Case, ProgressFailure, ProgressFound, ProgressKey, ScannedCode};
 
 /// The flow's screens.
@@ -88,6 +89,24 @@ pub struct Row {
     pub whereabouts: String,
 }
 
+/// An open appointment as the result lists it, with its cancel button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentRow {
+    pub appointment_no: String,
+    pub item_name: String,
+    /// "2026-12-07 09:00-09:30" in the hall's time.
+    pub when: String,
+}
+
+/// What became of a cancel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelNote {
+    None,
+    Cancelling,
+    Cancelled,
+    Failed,
+}
+
 /// What the citizen, the devices and the desk did.
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -100,6 +119,12 @@ pub enum Input {
     Answer {
         request: u64,
         result: Result<ProgressFound, ProgressFailure>,
+    },
+    /// Cancel one of the card holder's appointments listed.
+    CancelAppointment(String),
+    Cancelled {
+        request: u64,
+        result: Result<(), BookingFailure>,
     },
     /// Home, idle timeout: forget everything.
     Reset,
@@ -114,6 +139,13 @@ pub enum Effect {
     Cases {
         rows: Vec<Row>,
         offline: bool,
+    },
+    /// The card holder's open appointments, each with a cancel button.
+    Appointments(Vec<AppointmentRow>),
+    CancelNote(CancelNote),
+    CancelAppointment {
+        request: u64,
+        appointment_no: String,
     },
     /// Look up cases; a kiosk without a desk answers `Err(ProgressFailure::Failed)`.
     Ask {
@@ -134,6 +166,11 @@ pub struct Context {
 #[derive(Debug, Default)]
 pub struct ProgressFlow {
     active: bool,
+    /// The open appointments listed (only for a query by ID card: a receipt's QR code
+    /// must not cancel someone's appointment).
+    appointments: Vec<AppointmentRow>,
+    /// The appointment a cancel is on its way for.
+    cancelling: Option<String>,
     /// Answers carry the request they belong to; a late one for an abandoned query is
     /// ignored.
     request: u64,
@@ -149,7 +186,10 @@ impl ProgressFlow {
             _ if !self.active => false,
             Input::Card(_) | Input::CardRemoved => true,
             Input::Scanned(code) => matches!(code, ScannedCode::Receipt(_)),
-            Input::Answer { request, .. } => *request == self.request,
+            Input::Answer { request, .. } | Input::Cancelled { request, .. } => {
+                *request == self.request
+            }
+            Input::CancelAppointment(_) => true,
         }
     }
 
@@ -173,7 +213,12 @@ impl ProgressFlow {
             Input::Answer { result, .. } => match result {
                 Ok(found) => {
                     let rows: Vec<Row> = found.cases.iter().map(|c| row(c, ctx)).collect();
-                    let state = if rows.is_empty() {
+                    self.appointments = found
+                        .appointments
+                        .iter()
+                        .map(|a| appointment_row(a, ctx))
+                        .collect();
+                    let state = if rows.is_empty() && self.appointments.is_empty() {
                         ProgressState::None
                     } else {
                         ProgressState::Found
@@ -183,6 +228,8 @@ impl ProgressFlow {
                             rows,
                             offline: found.offline,
                         },
+                        Effect::Appointments(self.appointments.clone()),
+                        Effect::CancelNote(CancelNote::None),
                         Effect::State(state),
                         Effect::Show(View::Result),
                     ]);
@@ -190,6 +237,33 @@ impl ProgressFlow {
                 Err(ProgressFailure::Offline) => fx.push(Effect::State(ProgressState::Offline)),
                 Err(ProgressFailure::Failed) => fx.push(Effect::State(ProgressState::Failed)),
             },
+            Input::CancelAppointment(no) => {
+                if self.appointments.iter().any(|a| a.appointment_no == no) {
+                    self.request += 1;
+                    self.cancelling = Some(no.clone());
+                    fx.extend([
+                        Effect::CancelNote(CancelNote::Cancelling),
+                        Effect::CancelAppointment {
+                            request: self.request,
+                            appointment_no: no,
+                        },
+                    ]);
+                }
+            }
+            Input::Cancelled { result, .. } => {
+                let no = self.cancelling.take();
+                match result {
+                    Ok(()) => {
+                        self.appointments
+                            .retain(|a| Some(&a.appointment_no) != no.as_ref());
+                        fx.extend([
+                            Effect::Appointments(self.appointments.clone()),
+                            Effect::CancelNote(CancelNote::Cancelled),
+                        ]);
+                    }
+                    Err(_) => fx.push(Effect::CancelNote(CancelNote::Failed)),
+                }
+            }
             Input::Reset => self.reset(&mut fx),
         }
         fx
@@ -208,8 +282,27 @@ impl ProgressFlow {
 
     fn reset(&mut self, fx: &mut Vec<Effect>) {
         self.active = false;
+        self.appointments.clear();
+        self.cancelling = None;
         self.request += 1;
         fx.push(Effect::Cleared);
+    }
+}
+
+fn appointment_row(a: &OpenAppointment, ctx: &Context) -> AppointmentRow {
+    let start = a.start.to_offset(ctx.offset);
+    let end = a.end.to_offset(ctx.offset);
+    AppointmentRow {
+        appointment_no: a.appointment_no.clone(),
+        item_name: a.item_name.clone(),
+        when: format!(
+            "{} {:02}:{:02}-{:02}:{:02}",
+            start.date(),
+            start.hour(),
+            start.minute(),
+            end.hour(),
+            end.minute()
+        ),
     }
 }
 

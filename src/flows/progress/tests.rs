@@ -102,6 +102,7 @@ fn cases_found_are_listed_as_rows_in_the_halls_time() {
         Input::Answer {
             request,
             result: Ok(ProgressFound {
+                appointments: Vec::new(),
                 cases: vec![case("in_review"), ready],
                 offline: false,
             }),
@@ -122,6 +123,8 @@ fn cases_found_are_listed_as_rows_in_the_halls_time() {
     assert_eq!(
         fx[1..],
         [
+            Effect::Appointments(Vec::new()),
+            Effect::CancelNote(CancelNote::None),
             Effect::State(ProgressState::Found),
             Effect::Show(View::Result)
         ]
@@ -136,6 +139,7 @@ fn no_cases_and_offline_answers() {
         Input::Answer {
             request,
             result: Ok(ProgressFound {
+                appointments: Vec::new(),
                 cases: Vec::new(),
                 offline: true,
             }),
@@ -196,6 +200,7 @@ fn reset_wipes_and_closes_the_flow() {
             Input::Answer {
                 request,
                 result: Ok(ProgressFound {
+                    appointments: Vec::new(),
                     cases: vec![case("received")],
                     offline: false
                 })
@@ -213,4 +218,82 @@ fn statuses_sit_on_the_timeline_and_unknown_ones_at_its_end() {
     assert_eq!(CaseStatus::parse("approved").step(), Some(3));
     assert_eq!(CaseStatus::parse("archived"), CaseStatus::Completed);
     assert_eq!(CaseStatus::Completed.step(), Some(4));
+}
+
+#[test]
+fn a_card_holders_appointment_is_listed_and_cancelled_and_a_failed_cancel_keeps_it() {
+    use crate::domain::booking::{BookingFailure, OpenAppointment};
+    use time::macros::datetime;
+    let mut f = ProgressFlow::default();
+    f.handle(Input::Start, &ctx());
+    let fx = f.handle(Input::Card("110101198001011234".into()), &ctx());
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Ask { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let fx = f.handle(
+        Input::Answer {
+            request,
+            result: Ok(ProgressFound {
+                cases: Vec::new(),
+                appointments: vec![OpenAppointment {
+                    appointment_no: "YY1".into(),
+                    item_name: "企业设立登记".into(),
+                    start: datetime!(2026-12-07 01:00 UTC),
+                    end: datetime!(2026-12-07 01:30 UTC),
+                }],
+                offline: false,
+            }),
+        },
+        &ctx(),
+    );
+    assert!(
+        fx.contains(&Effect::State(ProgressState::Found)),
+        "an appointment is found"
+    );
+    let Some(Effect::Appointments(rows)) = fx.iter().find(|e| matches!(e, Effect::Appointments(_)))
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(rows[0].when, "2026-12-07 09:00-09:30", "in the hall's time");
+    // Only a listed appointment can be cancelled.
+    assert!(f
+        .handle(Input::CancelAppointment("YY9".into()), &ctx())
+        .is_empty());
+    let fx = f.handle(Input::CancelAppointment("YY1".into()), &ctx());
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::CancelAppointment { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let fx = f.handle(
+        Input::Cancelled {
+            request,
+            result: Err(BookingFailure::Offline),
+        },
+        &ctx(),
+    );
+    assert_eq!(fx, [Effect::CancelNote(CancelNote::Failed)], "still listed");
+    let fx = f.handle(Input::CancelAppointment("YY1".into()), &ctx());
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::CancelAppointment { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let fx = f.handle(
+        Input::Cancelled {
+            request,
+            result: Ok(()),
+        },
+        &ctx(),
+    );
+    assert!(fx.contains(&Effect::Appointments(Vec::new())));
+    assert!(fx.contains(&Effect::CancelNote(CancelNote::Cancelled)));
 }

@@ -73,6 +73,15 @@ pub async fn book(link: &HallLink, order: &BookingOrder) -> Result<Booked, Booki
     })
 }
 
+/// Cancels an appointment (the card holder's, from a progress query by ID card).
+pub async fn cancel(link: &HallLink, appointment_no: &str) -> Result<(), BookingFailure> {
+    link.cancel_appointment(appointment_no)
+        .await
+        .map_err(failure)?;
+    tracing::info!("appointment cancelled");
+    Ok(())
+}
+
 /// Prints the appointment slip: the matter, the time, the window, the holder masked, and
 /// the QR code the kiosk's check-in accepts.
 pub fn print_slip(

@@ -91,6 +91,18 @@ impl Desk for LiveDesk {
         });
     }
 
+    fn cancel_appointment(&self, request: u64, appointment_no: &str) {
+        let (link, tx, no) = (
+            self.link.clone(),
+            self.tx.clone(),
+            appointment_no.to_string(),
+        );
+        self.tasks.spawn(async move {
+            let result = booking::cancel(&link, &no).await;
+            tx.send(AppEvent::AppointmentCancelled { request, result });
+        });
+    }
+
     fn book(&self, request: u64, order: BookingOrder) {
         let (link, tx) = (self.link.clone(), self.tx.clone());
         self.tasks.spawn(async move {

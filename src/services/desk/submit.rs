@@ -80,6 +80,25 @@ pub async fn progress(link: &HallLink, key: ProgressKey) -> Result<ProgressFound
         Ok(p) if p.offline && p.cases.is_empty() => Err(ProgressFailure::Offline),
         Ok(p) => Ok(ProgressFound {
             cases: p.cases.into_iter().map(Into::into).collect(),
+            appointments: p
+                .appointments
+                .into_iter()
+                .filter_map(|a| {
+                    let at = |s: &str| {
+                        time::OffsetDateTime::parse(
+                            s,
+                            &time::format_description::well_known::Rfc3339,
+                        )
+                        .ok()
+                    };
+                    Some(crate::domain::booking::OpenAppointment {
+                        start: at(&a.start)?,
+                        end: at(&a.end)?,
+                        appointment_no: a.appointment_no,
+                        item_name: a.item_name,
+                    })
+                })
+                .collect(),
             offline: p.offline,
         }),
         Err(e) => {
