@@ -180,6 +180,42 @@ impl StaffActions for LiveStaff {
                 })],
             });
         }
+        // Orders paid after their citizen left: their receipts were printed for staff to
+        // hand over; today's are listed (older ones are in the store for the records).
+        let day_ago = hall_link::store::now_ms() - 24 * 3600 * 1000;
+        let late: Vec<_> = self
+            .link
+            .payments_paid_unshown()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.created_ms > day_ago)
+            .collect();
+        let open = self.link.payments_open().map(|o| o.len()).unwrap_or(0);
+        if !late.is_empty() || open > 0 {
+            let mut phrases: Vec<Phrase> = late
+                .iter()
+                .take(5)
+                .map(|p| {
+                    Phrase::with2(
+                        "paid-late",
+                        p.payment_no.as_deref().unwrap_or("-"),
+                        crate::domain::payment::yuan(p.amount_fen),
+                    )
+                })
+                .collect();
+            if open > 0 {
+                phrases.push(Phrase::with("payments-open", open));
+            }
+            lines.push(StatusLine {
+                name: "payments".into(),
+                level: if late.is_empty() {
+                    Level::Ok
+                } else {
+                    Level::Warn
+                },
+                phrases,
+            });
+        }
         if let Some(help) = &health.help {
             lines.push(StatusLine {
                 name: "help".into(),

@@ -22,6 +22,9 @@ pub struct SubmitController {
     desk: RefCell<Option<Rc<dyn Desk>>>,
     flow: RefCell<Flow>,
     items: RefCell<Vec<GuideItem>>,
+    /// The matter of the submission on its way, and its receipt number once taken: its
+    /// fee can then be paid here.
+    submitted: RefCell<Option<(GuideItem, String)>>,
 }
 
 /// The keyboard types into one form field (or the postal address).
@@ -59,6 +62,7 @@ impl SubmitController {
             desk: RefCell::default(),
             flow: RefCell::default(),
             items: RefCell::default(),
+            submitted: RefCell::default(),
         })
     }
 
@@ -77,6 +81,21 @@ impl SubmitController {
 
     pub fn wire(self: &Rc<Self>, window: &crate::ui::AppWindow) {
         let s = window.global::<Submit>();
+        let me = Rc::downgrade(self);
+        s.on_pay(move || {
+            let Some(me) = me.upgrade() else { return };
+            let Some((item, receipt_no)) = me.submitted.borrow().clone() else {
+                return;
+            };
+            if let Some(k) = me.kiosk.upgrade() {
+                k.payment().start(
+                    crate::domain::payment::PayRef::Receipt(receipt_no),
+                    item.name.clone(),
+                    item.department.clone(),
+                    item.fee_items.clone(),
+                );
+            }
+        });
         let me = Rc::downgrade(self);
         s.on_pick(move |code| {
             if let Some(me) = me.upgrade() {
@@ -245,6 +264,17 @@ impl SubmitController {
                 print,
             } => self.kiosk.ui(|w| {
                 let s = w.global::<Submit>();
+                // A fee is paid against the backend's own receipt number, never a
+                // provisional one (the backend does not know it yet).
+                let mut submitted = self.submitted.borrow_mut();
+                let payable = match submitted.as_mut() {
+                    Some((item, no)) if !provisional && !item.fee_items.is_empty() => {
+                        *no = receipt_no.clone();
+                        true
+                    }
+                    _ => false,
+                };
+                s.set_payable(payable);
                 s.set_receipt_no(receipt_no.into());
                 s.set_provisional(provisional);
                 s.set_promised_date(promised_date.into());
@@ -254,6 +284,13 @@ impl SubmitController {
                 .kiosk
                 .ui(|w| w.global::<Submit>().set_failure(props::failure(why))),
             Effect::Submit { request, order } => {
+                let item = self
+                    .items
+                    .borrow()
+                    .iter()
+                    .find(|i| i.code == order.item_code)
+                    .cloned();
+                *self.submitted.borrow_mut() = item.map(|i| (i, String::new()));
                 let desk = self.desk.borrow().clone();
                 match desk {
                     Some(desk) => desk.submit(request, order),
@@ -264,7 +301,10 @@ impl SubmitController {
                     }),
                 }
             }
-            Effect::Cleared => self.kiosk.ui(props::clear),
+            Effect::Cleared => {
+                *self.submitted.borrow_mut() = None;
+                self.kiosk.ui(props::clear)
+            }
         }
     }
 }

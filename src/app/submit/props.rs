@@ -103,6 +103,7 @@ pub(super) fn review(w: &AppWindow, rows: Vec<flow::ReviewRow>) {
 /// Every property that may hold what a citizen typed or was told goes back to its default.
 pub(super) fn clear(w: &AppWindow) {
     let s = w.global::<Submit>();
+    s.set_payable(false);
     s.set_fields(ModelRc::default());
     s.set_review(ModelRc::default());
     s.set_materials(ModelRc::default());
