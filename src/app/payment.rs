@@ -9,6 +9,7 @@ use std::time::Duration;
 use slint::{ComponentHandle, ModelRc, Timer, TimerMode, VecModel};
 
 use super::{Kiosk, KioskLink};
+use crate::domain::catalog::GuideItem;
 use crate::domain::payment::{yuan, Fee, PaidReceipt, PayRef};
 use crate::domain::{AppEvent, Desk};
 use crate::flows::payment::{self as flow, Context, Effect, Input, PaymentFlow, View};
@@ -80,24 +81,25 @@ impl PaymentController {
             let Some(item) = k.guide().current().and_then(|c| guides.item(&c).cloned()) else {
                 return;
             };
-            me.start(
-                PayRef::Item(item.code.clone()),
-                item.name.clone(),
-                item.department.clone(),
-                item.fee_items.clone(),
-            );
+            me.start(PayRef::Item(item.code.clone()), &item);
         });
     }
 
-    /// Pays `fees` for `reference`; `payee` is who collects it (the department).
-    pub fn start(self: &Rc<Self>, reference: PayRef, label: String, payee: String, fees: Vec<Fee>) {
+    /// Pays the fees of `item`'s matter (`reference` says against what); its department
+    /// is the payee.
+    pub fn start(self: &Rc<Self>, reference: PayRef, item: &GuideItem) {
+        let (label, fees) = (item.name.clone(), item.fee_items.clone());
         *self.paying.borrow_mut() = (reference.clone(), label.clone(), fees.clone());
         self.send(Input::Start {
             reference,
             label,
             fees,
         });
-        self.kiosk.ui(|w| w.global::<Pay>().set_payee(payee.into()));
+        self.kiosk.ui(|w| {
+            let ui = w.global::<Pay>();
+            ui.set_payee(item.department.clone().into());
+            ui.set_label(item.name_text().into());
+        });
     }
 
     pub fn reset(self: &Rc<Self>) {
@@ -159,7 +161,8 @@ impl PaymentController {
                 total_fen,
             } => self.kiosk.ui(|w| {
                 let ui = w.global::<Pay>();
-                ui.set_label(label.into());
+                // `start` puts in the catalog's names; a matter it lacks shows as given.
+                ui.set_label(crate::domain::catalog::Text::zh(label).into());
                 let rows: Vec<FeeRow> = fees
                     .iter()
                     .map(|f| FeeRow {

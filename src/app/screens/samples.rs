@@ -236,7 +236,10 @@ pub(super) fn sample_payment(kiosk: &Rc<Kiosk>, name: &str) {
     use crate::ui::{FeeRow, Pay, PayFailure};
     let window = kiosk.window();
     let p = window.global::<Pay>();
-    p.set_label("不动产转移登记（二手房买卖）".into());
+    let guides = Guides::from_catalog(&sample_catalog());
+    if let Some(item) = guides.item("620000-040-QT-01") {
+        p.set_label(item.name_text().into());
+    }
     p.set_payee("不动产登记中心".into());
     p.set_fees(ModelRc::new(VecModel::from(vec![FeeRow {
         name: "不动产登记费（住宅）".into(),

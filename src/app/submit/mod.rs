@@ -88,12 +88,8 @@ impl SubmitController {
                 return;
             };
             if let Some(k) = me.kiosk.upgrade() {
-                k.payment().start(
-                    crate::domain::payment::PayRef::Receipt(receipt_no),
-                    item.name.clone(),
-                    item.department.clone(),
-                    item.fee_items.clone(),
-                );
+                k.payment()
+                    .start(crate::domain::payment::PayRef::Receipt(receipt_no), &item);
             }
         });
         let me = Rc::downgrade(self);
