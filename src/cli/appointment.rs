@@ -35,6 +35,7 @@ pub enum AppointmentCommand {
     /// pty), and print the appointment slip on the configured printer.
     /// Example: kiosk appointment book --item 620000-001-XK-01 --slot S1 --id-card-sim 张伟 --json
     Book {
+        /// The matter's code, as in the catalog.
         #[arg(long)]
         item: String,
         /// A slot id from `kiosk appointment slots`.
