@@ -41,6 +41,12 @@ for u in ssh.service ssh.socket sshd.service; do
     [ -e "$root/lib/systemd/system/$u" ] && systemctl --root="$root" disable --now "$u" >/dev/null 2>&1 || true
 done
 
+# The journal upload to the hall's collector is optional and off until hall IT sets its URL
+# and keys; the remote receiver the same package brings is never wanted on a kiosk.
+systemctl --root="$root" disable systemd-journal-upload.service >/dev/null 2>&1 || true
+systemctl --root="$root" mask systemd-journal-remote.service systemd-journal-remote.socket >/dev/null 2>&1 || true
+mkdir -p "$root/data"
+
 # The Pi firmware's kernel hook writes cmdline.txt and config.txt from these.
 cat >"$root/etc/default/raspi-firmware" <<RASPI
 # The kiosk image: root by partition UUID, serial console only (tty1 shows the kiosk).

@@ -30,5 +30,15 @@ mkdir -p "$seed/journal"
 jg=$(chroot "$root" getent group systemd-journal | cut -d: -f3)
 chown "0:${jg:-0}" "$seed/journal"
 chmod 2755 "$seed/journal"
+# The optional journal upload (systemd-journal-upload.service.d/10-hall-kiosk.conf) runs as a
+# fixed system user, not Debian's DynamicUser, so that its cursor can live on the data
+# partition (the root, and so /var/lib, is read-only).
+chroot "$root" getent passwd hall-journal-upload >/dev/null ||
+    chroot "$root" useradd --system --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin hall-journal-upload
+mkdir -p "$seed/journal-upload"
+ju=$(chroot "$root" id -u hall-journal-upload)
+chown "$ju:$ju" "$seed/journal-upload"
+chmod 0700 "$seed/journal-upload"
 
 rm -rf "$root/var/lib/apt/lists/"* "$root/var/cache/apt/"*.bin "$root/var/log/"*.log
