@@ -322,11 +322,14 @@ impl PaymentFlow {
     fn heard(&mut self, result: Result<Payment, PayFailure>, ctx: &Context, fx: &mut Vec<Effect>) {
         let payment = match result {
             Ok(p) => p,
-            Err(PayFailure::Refused(_)) if self.key.is_none() => {
-                return self.fail(Failure::Refused, fx)
-            }
-            Err(PayFailure::Store(_)) if self.key.is_none() => {
-                return self.fail(Failure::Refused, fx)
+            // No order was committed (refused, or the store or the link failed first):
+            // nothing to follow, and nothing was charged.
+            Err(e) if self.key.is_none() => {
+                let failure = match e {
+                    PayFailure::Offline => Failure::Offline,
+                    PayFailure::Refused(_) | PayFailure::Store(_) => Failure::Refused,
+                };
+                return self.fail(failure, fx);
             }
             // No answer about a known order: ask again.
             Err(_) => return self.poll_later(fx),
@@ -379,8 +382,9 @@ impl PaymentFlow {
                 self.stage = Stage::Cancelling;
                 fx.extend([Effect::StopTimers, Effect::CancelOrder { request, key }]);
             }
-            // No order yet (the scanner was still waiting): back to the choice.
-            (Stage::Scan | Stage::Qr, None) => self.back_to_method(fx),
+            // No order yet (the scanner was still waiting, or the order's first answer has
+            // not come): back to the choice.
+            (Stage::Scan | Stage::Qr | Stage::Following, None) => self.back_to_method(fx),
             _ => {}
         }
     }

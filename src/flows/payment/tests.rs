@@ -313,3 +313,21 @@ fn offline_payment_is_not_offered_and_an_order_never_made_is_not_charged() {
         })
         .is_empty());
 }
+
+#[test]
+fn an_order_that_could_not_be_made_ends_in_a_clear_notice_never_a_wait() {
+    let mut w = World::new();
+    w.start();
+    let (request, _) = created(&w.send(Input::ChooseQr));
+    let fx = w.send(Input::Created {
+        request,
+        result: Err(PayFailure::Offline),
+    });
+    assert!(fx.contains(&Effect::Failed(Failure::Offline)));
+    assert!(poll_of(&fx).is_none(), "nothing to follow");
+    // Cancel while the first answer is still coming: back to the choice.
+    w.start();
+    w.send(Input::ChooseQr);
+    let fx = w.send(Input::Cancel);
+    assert_eq!(shows(&fx), Some(View::Method));
+}
