@@ -173,3 +173,19 @@ fn the_appointment_shows_in_progress_by_card_and_is_cancelled_there() {
         .unwrap();
     wait_until(k, "the refusal", || screen(k) == "checkin-not-found");
 }
+
+/// 长辈模式 keeps one way back per screen: from the card screen of a booking started on a
+/// guide page, that way leads back to the guide.
+#[test]
+fn in_elderly_mode_the_card_screens_way_back_leads_to_the_guide() {
+    let r = common::rig_with(|o| o.elderly_default = true);
+    let k = &r.kiosk;
+    k.open(hall_kiosk::ui::Feature::Guide);
+    k.guide().open("620000-001-XK-01");
+    assert_eq!(screen(k), "guide-detail");
+    tap(k, "预约办理");
+    assert_eq!(screen(k), "book-card");
+    assert!(!shows(k, "返回首页"), "one way back in 长辈模式");
+    tap(k, "返回上一步");
+    assert_eq!(screen(k), "guide-detail");
+}

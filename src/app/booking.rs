@@ -317,6 +317,7 @@ impl BookingController {
                 self.countdown.stop();
             }
             Effect::Cleared => self.clear(),
+            Effect::BackToGuide => self.kiosk.show(Screen::GuideDetail),
         }
     }
 

@@ -127,6 +127,8 @@ pub enum Effect {
     },
     StopTimers,
     Cleared,
+    /// Leave the flow for the guide page it was started from.
+    BackToGuide,
 }
 
 /// What the flow needs to know of the world for one input.
@@ -421,6 +423,13 @@ impl BookingFlow {
             Stage::Card if self.picked_here => {
                 self.stage = Stage::Pick;
                 View::Pick
+            }
+            // Started from a guide page: back to it (in 长辈模式 this is the screen's only
+            // way back).
+            Stage::Card => {
+                self.reset(fx);
+                fx.push(Effect::BackToGuide);
+                return;
             }
             Stage::Slot => {
                 self.next_request();

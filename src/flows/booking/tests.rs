@@ -287,6 +287,21 @@ fn a_second_booking_is_explained_and_back_walks_the_steps_in_reverse() {
 }
 
 #[test]
+fn back_from_the_card_returns_to_the_guide_page_it_came_from() {
+    let mut w = World::new();
+    w.send(Input::Start {
+        item: Some("BDC-01".into()),
+    });
+    let fx = w.send(Input::Back);
+    assert!(fx.contains(&Effect::BackToGuide), "{fx:?}");
+    assert!(fx.contains(&Effect::Cleared));
+    assert!(
+        w.send(Input::Card(holder())).is_empty(),
+        "the flow is closed"
+    );
+}
+
+#[test]
 fn an_expired_card_cannot_book_and_the_pick_list_comes_first_from_the_check_in_tile() {
     let mut w = World::new();
     let fx = w.send(Input::Start { item: None });
