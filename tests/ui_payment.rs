@@ -173,3 +173,115 @@ fn cancel_cancels_the_order_and_a_payment_after_the_citizen_left_is_printed_for_
     );
     assert_eq!(one_order_per_key(&r), 2);
 }
+
+/// A kiosk restarted mid-payment (its services shut down, a new process's worth of them
+/// started on the same data directory) follows the order it had made: the citizen pays on
+/// the phone meanwhile, and the receipt comes out for staff. hall-sim and the printer run
+/// outside the kiosk's services here, so they outlive the restart as a real backend and
+/// printer would.
+#[test]
+fn a_restart_mid_payment_follows_the_same_order_and_prints_it_for_staff() {
+    use std::os::unix::fs::PermissionsExt;
+
+    use hall_kiosk::platform::config::{Config, DEMO};
+    use hall_kiosk::services::{Services, World};
+    use hall_link::sim::{HallSim, SimOptions};
+    use kiosk_drivers::printer::sim::PrinterSimulator;
+    use kiosk_drivers::printer::PaperWidth;
+
+    i_slint_backend_testing::init_no_event_loop();
+    let outside = tokio::runtime::Runtime::new().unwrap();
+    let hall = outside
+        .block_on(HallSim::spawn(SimOptions {
+            hall_id: "hezuo".into(),
+            ..SimOptions::default()
+        }))
+        .unwrap();
+    // The wallet pays only when the test says.
+    hall.pay_qr_after_polls(u32::MAX);
+    let printer = PrinterSimulator::spawn(PaperWidth::Mm80, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, "demo-token\n").unwrap();
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut config = Config::parse(DEMO, std::path::Path::new("kiosk.toml")).unwrap();
+    config.kiosk.data_dir = dir.path().join("data");
+    config.backend.url = hall.url();
+    config.backend.token_file = token;
+    config.devices.idcard.port = "none".into();
+    config.devices.scanner.port = "none".into();
+    config.devices.printer.port = printer.path();
+    config.devices.gpio.enabled = false;
+    config.audio.output = format!("file:{}", dir.path().join("said.wav").display());
+    let start = || {
+        let mut services = Services::start(&config, World::Device).unwrap();
+        let options = hall_kiosk::app::UiOptions {
+            opening_hours: hall_kiosk::domain::hours::OpeningHours::Always,
+            ..hall_kiosk::app::UiOptions::default()
+        };
+        let kiosk = hall_kiosk::app::start(options, &mut services).unwrap();
+        kiosk.window().show().unwrap();
+        (kiosk, services)
+    };
+
+    let (k, services) = start();
+    let t0 = std::time::Instant::now();
+    while k.guide().guides().item("620000-040-QT-01").is_none() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "no catalog from hall-sim"
+        );
+        k.pump();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    k.open(hall_kiosk::ui::Feature::Guide);
+    k.guide().open("620000-040-QT-01");
+    tap(&k, "缴费");
+    tap(&k, "用手机扫码支付（微信、支付宝、云闪付）");
+    let pay = k.window().global::<Pay>();
+    wait_paying(&k, "the payment QR code", || pay.get_qr().size().width > 0);
+    let order = hall.payments()[0].clone();
+    // The kiosk goes down with the order open (the key was committed before the order was
+    // asked for); the citizen pays meanwhile.
+    drop(k);
+    assert!(
+        services.shutdown(),
+        "the services stop within their deadline"
+    );
+    hall.pay(order["payment_no"].as_str().unwrap());
+
+    let (k, services) = start();
+    let pages = {
+        let t0 = std::time::Instant::now();
+        loop {
+            k.pump();
+            let pages = printer.pages();
+            if !pages.is_empty() {
+                break pages;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(40),
+                "no receipt for staff"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let slip = pages[0].text();
+    assert!(
+        slip.contains("缴费凭证") && slip.contains("工作人员代为保管"),
+        "{slip}"
+    );
+    assert!(
+        slip.contains(order["payment_no"].as_str().unwrap()),
+        "{slip}"
+    );
+    let per_key = hall.payment_orders_per_key();
+    assert_eq!(
+        per_key.len(),
+        1,
+        "no second order after the restart: {per_key:?}"
+    );
+    assert!(per_key.values().all(|n| *n == 1));
+    drop(k);
+    services.shutdown();
+}
