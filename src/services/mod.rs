@@ -314,11 +314,14 @@ fn start_late_payments(
     tasks: &Tasks,
 ) {
     let link = link.clone();
+    let alerted = Arc::new(Mutex::new(std::collections::HashSet::new()));
     tasks.every(LATE_PAYMENTS_EVERY, move || {
         let (link, printer, metrics) = (link.clone(), printer.clone(), metrics.clone());
+        let alerted = alerted.clone();
         async move {
             let _ = tokio::task::spawn_blocking(move || {
-                desk::payment::print_late_payments(&link, printer.as_ref(), &metrics)
+                let mut alerted = alerted.lock().unwrap_or_else(|p| p.into_inner());
+                desk::payment::print_late_payments(&link, printer.as_ref(), &metrics, &mut alerted)
             })
             .await;
         }

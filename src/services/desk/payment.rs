@@ -148,11 +148,15 @@ pub fn print_receipt(
 }
 
 /// Orders paid after their citizen left (the link followed them to the end): each is
-/// printed once for staff, who hand it over or call the payer. Returns how many printed.
+/// printed once for staff, who hand it over or call the payer; one that cannot be printed
+/// now (paper out) is tried again next time. `alerted` holds the orders staff were already
+/// alerted to, so a printer that stays down does not repeat the alert. Returns how many
+/// printed.
 pub fn print_late_payments(
     link: &HallLink,
     printer: Option<&PrintService>,
     metrics: &Metrics,
+    alerted: &mut std::collections::HashSet<Uuid>,
 ) -> usize {
     let late = match link.payments_paid_unshown() {
         Ok(l) => l,
@@ -178,7 +182,9 @@ pub fn print_late_payments(
             einvoice_url: p.einvoice_url.clone(),
             for_staff: true,
         };
-        tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "a payment landed after its citizen left: its receipt is printed for staff");
+        if alerted.insert(p.key) {
+            tracing::warn!(target: "alert", message_id = hall_link::journal::ALERT, "a payment landed after its citizen left: its receipt is printed for staff");
+        }
         if print_receipt(link, printer, metrics, &receipt).printed() {
             printed += 1;
         }
