@@ -154,6 +154,12 @@ fn the_appointment_shows_in_progress_by_card_and_is_cancelled_there() {
     let progress = k.window().global::<hall_kiosk::ui::Progress>();
     assert_eq!(slint::Model::row_count(&progress.get_appointments()), 1);
     tap(k, "取消这个预约");
+    assert_eq!(
+        world.hall.appointments_booked().len(),
+        1,
+        "one tap only asks"
+    );
+    tap(k, "再点一次确认取消");
     wait_until(k, "the cancel", || {
         progress.get_cancel() == hall_kiosk::ui::AppointmentCancel::Cancelled
     });

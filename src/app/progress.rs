@@ -156,6 +156,10 @@ impl ProgressController {
                     CancelNote::Failed => AppointmentCancel::Failed,
                 })
             }),
+            Effect::ConfirmCancel(no) => self.kiosk.ui(|w| {
+                w.global::<Progress>()
+                    .set_confirm_cancel(no.unwrap_or_default().into())
+            }),
             Effect::CancelAppointment {
                 request,
                 appointment_no,
@@ -169,6 +173,7 @@ impl ProgressController {
                 p.set_cases(ModelRc::default());
                 p.set_appointments(ModelRc::default());
                 p.set_cancel(AppointmentCancel::None);
+                p.set_confirm_cancel("".into());
                 p.set_offline(false);
                 p.set_state(ProgressState::Ask);
             }),

@@ -143,6 +143,8 @@ pub enum Effect {
     /// The card holder's open appointments, each with a cancel button.
     Appointments(Vec<AppointmentRow>),
     CancelNote(CancelNote),
+    /// The appointment whose cancel waits for a second tap (None: none).
+    ConfirmCancel(Option<String>),
     CancelAppointment {
         request: u64,
         appointment_no: String,
@@ -171,6 +173,8 @@ pub struct ProgressFlow {
     appointments: Vec<AppointmentRow>,
     /// The appointment a cancel is on its way for.
     cancelling: Option<String>,
+    /// The appointment whose cancel button was tapped once (a second tap cancels).
+    confirming: Option<String>,
     /// Answers carry the request they belong to; a late one for an abandoned query is
     /// ignored.
     request: u64,
@@ -238,17 +242,26 @@ impl ProgressFlow {
                 Err(ProgressFailure::Failed) => fx.push(Effect::State(ProgressState::Failed)),
             },
             Input::CancelAppointment(no) => {
-                if self.appointments.iter().any(|a| a.appointment_no == no) {
-                    self.request += 1;
-                    self.cancelling = Some(no.clone());
-                    fx.extend([
-                        Effect::CancelNote(CancelNote::Cancelling),
-                        Effect::CancelAppointment {
-                            request: self.request,
-                            appointment_no: no,
-                        },
-                    ]);
+                if !self.appointments.iter().any(|a| a.appointment_no == no) {
+                    return fx;
                 }
+                // A cancel cannot be taken back: the first tap asks, the second cancels.
+                if self.confirming.as_ref() != Some(&no) {
+                    self.confirming = Some(no.clone());
+                    fx.push(Effect::ConfirmCancel(Some(no)));
+                    return fx;
+                }
+                self.confirming = None;
+                self.request += 1;
+                self.cancelling = Some(no.clone());
+                fx.extend([
+                    Effect::ConfirmCancel(None),
+                    Effect::CancelNote(CancelNote::Cancelling),
+                    Effect::CancelAppointment {
+                        request: self.request,
+                        appointment_no: no,
+                    },
+                ]);
             }
             Input::Cancelled { result, .. } => {
                 let no = self.cancelling.take();
@@ -284,6 +297,7 @@ impl ProgressFlow {
         self.active = false;
         self.appointments.clear();
         self.cancelling = None;
+        self.confirming = None;
         self.request += 1;
         fx.push(Effect::Cleared);
     }

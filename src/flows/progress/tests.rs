@@ -263,6 +263,11 @@ fn a_card_holders_appointment_is_listed_and_cancelled_and_a_failed_cancel_keeps_
     assert!(f
         .handle(Input::CancelAppointment("YY9".into()), &ctx())
         .is_empty());
+    // The first tap asks; the second cancels.
+    assert_eq!(
+        f.handle(Input::CancelAppointment("YY1".into()), &ctx()),
+        [Effect::ConfirmCancel(Some("YY1".into()))]
+    );
     let fx = f.handle(Input::CancelAppointment("YY1".into()), &ctx());
     let request = fx
         .iter()
@@ -279,6 +284,7 @@ fn a_card_holders_appointment_is_listed_and_cancelled_and_a_failed_cancel_keeps_
         &ctx(),
     );
     assert_eq!(fx, [Effect::CancelNote(CancelNote::Failed)], "still listed");
+    f.handle(Input::CancelAppointment("YY1".into()), &ctx());
     let fx = f.handle(Input::CancelAppointment("YY1".into()), &ctx());
     let request = fx
         .iter()
