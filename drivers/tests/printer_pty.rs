@@ -405,6 +405,9 @@ fn with_the_status_known_a_ticket_goes_out_without_asking_and_is_confirmed_with_
 #[test]
 fn a_stale_status_is_asked_for_again_before_the_job() {
     let (sim, mut printer) = setup_trusting(PaperWidth::Mm80, Duration::from_millis(150));
+    // Let the 150 ms the status is trusted run out: a printer whose status does not change
+    // sends no block unasked, so only time makes it stale (nothing is asserted about this
+    // wait itself).
     std::thread::sleep(Duration::from_millis(300));
     let job = layout::ticket(profile(PaperWidth::Mm80), &ticket_slip()).unwrap();
     let mark = sim.seen().len();

@@ -11,8 +11,8 @@ use hall_link::sim::{Fault, HallSim, SimOptions};
 use hall_link::{BookingError, CheckInError, HallLink, LinkSettings, TicketError};
 
 const ITEM: &str = "620000-040-QT-01"; // 不动产转移登记, category D, windows 8 and 9
-const ID_A: &str = "620102199001011234";
-const ID_B: &str = "620102198502023456";
+const ID_A: &str = "440306199008152330";
+const ID_B: &str = "623000196309090012";
 
 async fn setup() -> (HallSim, HallLink, tempfile::TempDir) {
     let sim = HallSim::spawn(SimOptions::default()).await.unwrap();

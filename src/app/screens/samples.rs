@@ -167,7 +167,7 @@ pub(super) fn sample_booking(kiosk: &Rc<Kiosk>, name: &str) {
     }
     b.set_windows("7, 8".into());
     b.set_holder_name("张*".into());
-    b.set_holder_id("110***********1234".into());
+    b.set_holder_id("440***********2330".into());
     let day = |date: &str, month, day, weekday| DayChoice {
         date: date.into(),
         month,

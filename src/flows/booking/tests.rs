@@ -60,7 +60,7 @@ impl World {
 fn holder() -> CardHolder {
     CardHolder {
         name: "张伟".into(),
-        id_number: "110101198001011234".into(),
+        id_number: "440306199008152330".into(),
         birth: Some(date!(1980 - 01 - 01)),
         valid_until: None,
         usable: true,
@@ -173,7 +173,7 @@ fn a_citizen_books_by_card_a_day_a_slot_and_the_slip_prints() {
         (order.item_code.as_str(), order.slot_id.as_str()),
         ("BDC-01", "s9")
     );
-    assert_eq!(order.applicant.id_number, "110101198001011234");
+    assert_eq!(order.applicant.id_number, "440306199008152330");
     // A second tap on confirm books nothing more.
     assert!(w.send(Input::Confirm).is_empty());
     let fx = w.send(Input::Booked {

@@ -226,7 +226,7 @@ fn a_card_holders_appointment_is_listed_and_cancelled_and_a_failed_cancel_keeps_
     use time::macros::datetime;
     let mut f = ProgressFlow::default();
     f.handle(Input::Start, &ctx());
-    let fx = f.handle(Input::Card("110101198001011234".into()), &ctx());
+    let fx = f.handle(Input::Card("440306199008152330".into()), &ctx());
     let request = fx
         .iter()
         .find_map(|e| match e {
