@@ -165,7 +165,10 @@ impl BookingController {
             return;
         };
         let guides = self.guides.borrow().clone();
-        let online = self.desk.borrow().as_ref().is_some_and(|d| d.online());
+        // Only a start asks whether the backend answers (it reads the link's state from
+        // the store); the flow reads `online` at its start alone.
+        let online = matches!(input, Input::Start { .. })
+            && self.desk.borrow().as_ref().is_some_and(|d| d.online());
         let ctx = Context {
             now: kiosk.now(),
             calendar: &self.calendar,
@@ -295,7 +298,13 @@ impl BookingController {
                     FlowPrintState::PrinterOffline => PrintState::PrinterOffline,
                 })
             }),
-            Effect::HomeIn(seconds) => self.count_home(seconds as i32),
+            Effect::HomeIn(seconds) => super::count_home(
+                &self.kiosk,
+                &self.countdown,
+                seconds as i32,
+                |w| w.global::<Booking>().get_home_in(),
+                |w, s| w.global::<Booking>().set_home_in(s),
+            ),
             Effect::StartCardWait(after) => {
                 let me = Rc::downgrade(self);
                 self.wait.start(TimerMode::SingleShot, after, move || {
@@ -319,31 +328,6 @@ impl BookingController {
             Effect::Cleared => self.clear(),
             Effect::BackToGuide => self.kiosk.show(Screen::GuideDetail),
         }
-    }
-
-    fn count_home(self: &Rc<Self>, seconds: i32) {
-        self.kiosk
-            .ui(|w| w.global::<Booking>().set_home_in(seconds));
-        let me = Rc::downgrade(self);
-        self.countdown.start(
-            TimerMode::Repeated,
-            std::time::Duration::from_secs(1),
-            move || {
-                let Some(me) = me.upgrade() else { return };
-                let mut left = 0;
-                me.kiosk.ui(|w| {
-                    let ui = w.global::<Booking>();
-                    left = (ui.get_home_in() - 1).max(0);
-                    ui.set_home_in(left);
-                });
-                if left == 0 {
-                    me.countdown.stop();
-                    if let Some(k) = me.kiosk.upgrade() {
-                        k.go_home();
-                    }
-                }
-            },
-        );
     }
 
     fn clear(&self) {

@@ -94,6 +94,27 @@ impl KioskLink for std::rc::Weak<Kiosk> {
     }
 }
 
+/// "Returning to home in N seconds": sets a screen's countdown, lowers it once a second and
+/// goes home at zero. Going home resets the flow, whose reset stops `timer`.
+pub(crate) fn count_home(
+    kiosk: &std::rc::Weak<Kiosk>,
+    timer: &Timer,
+    seconds: i32,
+    get: fn(&AppWindow) -> i32,
+    set: fn(&AppWindow, i32),
+) {
+    kiosk.ui(|w| set(w, seconds));
+    let kiosk = kiosk.clone();
+    timer.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+        let Some(k) = kiosk.upgrade() else { return };
+        let left = (get(k.window()) - 1).max(0);
+        set(k.window(), left);
+        if left == 0 {
+            k.go_home();
+        }
+    });
+}
+
 thread_local! {
     // The UI thread's kiosk, for events sent from other threads (see events.rs).
     static CURRENT: RefCell<std::rc::Weak<Kiosk>> = const { RefCell::new(std::rc::Weak::new()) };

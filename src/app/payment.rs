@@ -135,7 +135,10 @@ impl PaymentController {
         let Some(kiosk) = self.kiosk.upgrade() else {
             return;
         };
-        let online = self.desk.borrow().as_ref().is_some_and(|d| d.online());
+        // Only a start asks whether the backend answers (it reads the link's state from
+        // the store); the flow reads `online` at its start alone.
+        let online = matches!(input, Input::Start { .. })
+            && self.desk.borrow().as_ref().is_some_and(|d| d.online());
         let ctx = Context {
             now: kiosk.now(),
             online,
@@ -270,7 +273,13 @@ impl PaymentController {
                     FlowPrintState::PrinterOffline => PrintState::PrinterOffline,
                 })
             }),
-            Effect::HomeIn(seconds) => self.count_home(seconds as i32),
+            Effect::HomeIn(seconds) => super::count_home(
+                &self.kiosk,
+                &self.home,
+                seconds as i32,
+                |w| w.global::<Pay>().get_home_in(),
+                |w, s| w.global::<Pay>().set_home_in(s),
+            ),
             Effect::StopTimers => {
                 self.poll.stop();
                 self.countdown.stop();
@@ -310,27 +319,6 @@ impl PaymentController {
                     me.send(Input::TimeUp {
                         request: me.countdown_for.get(),
                     });
-                }
-            });
-    }
-
-    fn count_home(self: &Rc<Self>, seconds: i32) {
-        self.kiosk.ui(|w| w.global::<Pay>().set_home_in(seconds));
-        let me = Rc::downgrade(self);
-        self.home
-            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
-                let Some(me) = me.upgrade() else { return };
-                let mut left = 0;
-                me.kiosk.ui(|w| {
-                    let ui = w.global::<Pay>();
-                    left = (ui.get_home_in() - 1).max(0);
-                    ui.set_home_in(left);
-                });
-                if left == 0 {
-                    me.home.stop();
-                    if let Some(k) = me.kiosk.upgrade() {
-                        k.go_home();
-                    }
                 }
             });
     }

@@ -269,7 +269,13 @@ impl TicketController {
                     k.voice().fault(id);
                 }
             }
-            Effect::HomeIn(seconds) => self.count_home(seconds as i32),
+            Effect::HomeIn(seconds) => super::count_home(
+                &self.kiosk,
+                &self.countdown,
+                seconds as i32,
+                |w| w.global::<TicketFlow>().get_home_in(),
+                |w, s| w.global::<TicketFlow>().set_home_in(s),
+            ),
             Effect::ForgetHolder => self.kiosk.ui(|w| {
                 let ui = w.global::<TicketFlow>();
                 ui.set_holder_name("".into());
@@ -421,31 +427,6 @@ impl TicketController {
             ui.set_holder_name(name.into());
             ui.set_holder_id(id.into());
         });
-    }
-
-    fn count_home(self: &Rc<Self>, seconds: i32) {
-        self.kiosk
-            .ui(|w| w.global::<TicketFlow>().set_home_in(seconds));
-        let me = Rc::downgrade(self);
-        self.countdown.start(
-            TimerMode::Repeated,
-            std::time::Duration::from_secs(1),
-            move || {
-                let Some(me) = me.upgrade() else { return };
-                let mut left = 0;
-                me.kiosk.ui(|w| {
-                    let ui = w.global::<TicketFlow>();
-                    left = (ui.get_home_in() - 1).max(0);
-                    ui.set_home_in(left);
-                });
-                if left == 0 {
-                    me.countdown.stop();
-                    if let Some(k) = me.kiosk.upgrade() {
-                        k.go_home();
-                    }
-                }
-            },
-        );
     }
 
     fn clear(&self) {

@@ -53,6 +53,11 @@ impl From<&TicketOrder> for api::TicketRequest {
 }
 
 /// A ticket the backend (or the offline block) issued, with what the kiosk adds to it.
+/// A time in the interface's RFC 3339 form; None when the backend garbled it.
+pub fn rfc3339(s: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
 pub fn issued(
     t: &api::Ticket,
     offline: bool,
@@ -65,11 +70,7 @@ pub fn issued(
         waiting_ahead: t.waiting_ahead,
         est_wait_min: t.est_wait_min,
         // A time the backend garbled is shown as now rather than refusing the ticket.
-        issued_at: time::OffsetDateTime::parse(
-            &t.issued_at,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .unwrap_or_else(|_| hall_link::clock::now_utc()),
+        issued_at: rfc3339(&t.issued_at).unwrap_or_else(hall_link::clock::now_utc),
         track_url: t.track_url.clone(),
         offline,
         priority,

@@ -137,7 +137,7 @@ pub struct Context<'a> {
     pub now: OffsetDateTime,
     pub calendar: &'a HallCalendar,
     pub guides: &'a Guides,
-    /// The backend answered lately; false: booking is not offered.
+    /// The backend answered lately; false: booking is not offered. Read at `Start` only.
     pub online: bool,
 }
 
@@ -230,13 +230,7 @@ impl BookingFlow {
                 self.booked(result, &mut fx)
             }
             Input::Printed { request, outcome } if request == self.request => {
-                let (state, seconds) = match outcome {
-                    PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => {
-                        (PrintState::Printed, SHOW_PRINTED_S)
-                    }
-                    PrintOutcome::PaperOut => (PrintState::PaperOut, SHOW_ON_SCREEN_S),
-                    PrintOutcome::PrinterOffline => (PrintState::PrinterOffline, SHOW_ON_SCREEN_S),
-                };
+                let (state, seconds) = PrintState::after(outcome, SHOW_PRINTED_S, SHOW_ON_SCREEN_S);
                 fx.extend([Effect::PrintState(state), Effect::HomeIn(seconds)]);
             }
             Input::TimedOut { request } if request == self.request => match self.stage {
@@ -270,23 +264,28 @@ impl BookingFlow {
         ]);
     }
 
+    /// The matter `code` as the screens name it; None when the catalog does not know it.
+    fn item_chosen(code: &str, ctx: &Context) -> Option<Effect> {
+        let item = ctx.guides.item(code)?;
+        Some(Effect::ItemChosen {
+            code: code.to_string(),
+            name: item.name.clone(),
+            windows: ctx
+                .guides
+                .category(&item.category)
+                .map(|c| c.windows.join(", "))
+                .unwrap_or_default(),
+        })
+    }
+
     fn pick(&mut self, code: String, ctx: &Context, fx: &mut Vec<Effect>) {
-        let Some(item) = ctx.guides.item(&code) else {
+        let Some(chosen) = Self::item_chosen(&code, ctx) else {
             return;
         };
-        let windows = ctx
-            .guides
-            .category(&item.category)
-            .map(|c| c.windows.join(", "))
-            .unwrap_or_default();
-        self.item = code.clone();
+        self.item = code;
         self.stage = Stage::Card;
         fx.extend([
-            Effect::ItemChosen {
-                code,
-                name: item.name.clone(),
-                windows,
-            },
+            chosen,
             Effect::CardProblem(None),
             Effect::Show(View::Card),
             Effect::StartCardWait(CARD_WAIT),
@@ -447,17 +446,7 @@ impl BookingFlow {
                 self.holder = None;
                 self.stage = Stage::Card;
                 fx.extend([Effect::Cleared, Effect::StartCardWait(CARD_WAIT)]);
-                if let Some(item) = ctx.guides.item(&self.item) {
-                    fx.push(Effect::ItemChosen {
-                        code: self.item.clone(),
-                        name: item.name.clone(),
-                        windows: ctx
-                            .guides
-                            .category(&item.category)
-                            .map(|c| c.windows.join(", "))
-                            .unwrap_or_default(),
-                    });
-                }
+                fx.extend(Self::item_chosen(&self.item, ctx));
                 View::Card
             }
             _ => return,

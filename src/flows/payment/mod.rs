@@ -141,6 +141,7 @@ pub enum Effect {
 
 pub struct Context {
     pub now: OffsetDateTime,
+    /// The backend answered lately; false: payment is not offered. Read at `Start` only.
     pub online: bool,
 }
 
@@ -267,13 +268,7 @@ impl PaymentFlow {
                 }
             }
             Input::Printed { request, outcome } if request == self.request => {
-                let (state, seconds) = match outcome {
-                    PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => {
-                        (PrintState::Printed, SHOW_PRINTED_S)
-                    }
-                    PrintOutcome::PaperOut => (PrintState::PaperOut, SHOW_ON_SCREEN_S),
-                    PrintOutcome::PrinterOffline => (PrintState::PrinterOffline, SHOW_ON_SCREEN_S),
-                };
+                let (state, seconds) = PrintState::after(outcome, SHOW_PRINTED_S, SHOW_ON_SCREEN_S);
                 fx.extend([Effect::PrintState(state), Effect::HomeIn(seconds)]);
             }
             Input::Reset => self.reset(&mut fx),

@@ -65,6 +65,21 @@ pub enum PrintState {
     PrinterOffline,
 }
 
+impl PrintState {
+    /// A finished print as the screen says it, and how long the screen then stays:
+    /// `printed_s` when the slip came out, `on_screen_s` when the citizen must read or
+    /// photograph the screen instead.
+    pub fn after(outcome: PrintOutcome, printed_s: u32, on_screen_s: u32) -> (PrintState, u32) {
+        match outcome {
+            PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => {
+                (PrintState::Printed, printed_s)
+            }
+            PrintOutcome::PaperOut => (PrintState::PaperOut, on_screen_s),
+            PrintOutcome::PrinterOffline => (PrintState::PrinterOffline, on_screen_s),
+        }
+    }
+}
+
 /// What the citizen and the devices did.
 #[derive(Debug, Clone)]
 pub enum Input {

@@ -15,8 +15,8 @@ use time::OffsetDateTime;
 use crate::domain::catalog::Guides;
 use crate::domain::hours::OpeningHours;
 use crate::domain::{
-    CardHolder, CheckinFailure, CheckinKey, IssuedTicket, PrintOutcome, Priority, ScannedCode,
-    Source, TicketFailure, TicketOrder,
+    CardHolder, CheckinFailure, CheckinKey, IssuedTicket, Priority, ScannedCode, Source,
+    TicketFailure, TicketOrder,
 };
 use rules::{card_expired, priority_for, ticketing_open};
 
@@ -178,15 +178,8 @@ impl TicketFlow {
             Input::ReprintHeld => self.reprint_held(ctx, &mut fx),
             Input::Printed { request, outcome } => {
                 if request == self.request {
-                    let (state, seconds) = match outcome {
-                        PrintOutcome::Printed | PrintOutcome::PrintedPaperLow => {
-                            (PrintState::Printed, SHOW_PRINTED_S)
-                        }
-                        PrintOutcome::PaperOut => (PrintState::PaperOut, SHOW_ON_SCREEN_S),
-                        PrintOutcome::PrinterOffline => {
-                            (PrintState::PrinterOffline, SHOW_ON_SCREEN_S)
-                        }
-                    };
+                    let (state, seconds) =
+                        PrintState::after(outcome, SHOW_PRINTED_S, SHOW_ON_SCREEN_S);
                     fx.extend([Effect::PrintState(state), Effect::HomeIn(seconds)]);
                 }
             }

@@ -3,6 +3,7 @@
 use time::macros::{date, datetime};
 
 use super::*;
+use crate::domain::PrintOutcome;
 
 fn guides() -> Guides {
     Guides::from_catalog(&serde_json::json!({

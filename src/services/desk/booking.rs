@@ -4,7 +4,6 @@
 
 use hall_link::{api, BookingError, HallLink};
 use kiosk_drivers::printer::layout::AppointmentSlip;
-use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 use crate::domain::booking::{
@@ -14,6 +13,7 @@ use crate::domain::privacy::{mask_id, mask_name};
 use crate::domain::{CardHolder, PrintOutcome};
 use crate::health::Metrics;
 use crate::printing::PrintService;
+use crate::services::convert::rfc3339;
 
 fn failure(e: BookingError) -> BookingFailure {
     match e {
@@ -25,8 +25,7 @@ fn failure(e: BookingError) -> BookingFailure {
 }
 
 fn time_of(s: &str) -> Result<OffsetDateTime, BookingFailure> {
-    OffsetDateTime::parse(s, &Rfc3339)
-        .map_err(|_| BookingFailure::Refused("bad time in the backend's answer".into()))
+    rfc3339(s).ok_or_else(|| BookingFailure::Refused("bad time in the backend's answer".into()))
 }
 
 /// The slots of `item` on `date`, as the backend lists them.

@@ -5,7 +5,6 @@
 
 use hall_link::{api, HallLink, PayError, PayStatus};
 use kiosk_drivers::printer::layout::PaymentSlip;
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -15,6 +14,7 @@ use crate::domain::payment::{
 use crate::domain::PrintOutcome;
 use crate::health::Metrics;
 use crate::printing::PrintService;
+use crate::services::convert::rfc3339;
 
 fn failure(e: PayError) -> PayFailure {
     match e {
@@ -25,8 +25,7 @@ fn failure(e: PayError) -> PayFailure {
 }
 
 fn time_of(s: &Option<String>) -> Option<OffsetDateTime> {
-    s.as_deref()
-        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+    s.as_deref().and_then(rfc3339)
 }
 
 fn state_of(p: &hall_link::Payment) -> PayState {

@@ -84,16 +84,9 @@ pub async fn progress(link: &HallLink, key: ProgressKey) -> Result<ProgressFound
                 .appointments
                 .into_iter()
                 .filter_map(|a| {
-                    let at = |s: &str| {
-                        time::OffsetDateTime::parse(
-                            s,
-                            &time::format_description::well_known::Rfc3339,
-                        )
-                        .ok()
-                    };
                     Some(crate::domain::booking::OpenAppointment {
-                        start: at(&a.start)?,
-                        end: at(&a.end)?,
+                        start: crate::services::convert::rfc3339(&a.start)?,
+                        end: crate::services::convert::rfc3339(&a.end)?,
                         appointment_no: a.appointment_no,
                         item_name: a.item_name,
                     })
