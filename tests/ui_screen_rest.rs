@@ -12,9 +12,18 @@ use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
 
 fn kiosk(at: time::OffsetDateTime, backlight: Option<&std::path::Path>) -> Rc<Kiosk> {
+    kiosk_telling(at, backlight, None)
+}
+
+fn kiosk_telling(
+    at: time::OffsetDateTime,
+    backlight: Option<&std::path::Path>,
+    presence_file: Option<std::path::PathBuf>,
+) -> Rc<Kiosk> {
     i_slint_backend_testing::init_no_event_loop();
     let mut screen = hall_kiosk::app::screen::ScreenOptions {
         rest_after: Duration::from_secs(60),
+        presence_file,
         ..Default::default()
     };
     screen.backlight =
@@ -89,4 +98,42 @@ fn during_opening_hours_the_screen_never_rests() {
     let k = kiosk(time::macros::datetime!(2026-11-24 10:00 +08:00), None);
     wait(600);
     assert!(!k.window().global::<Shell>().get_resting());
+}
+
+/// The updater restarts a kiosk only when the presence file says its home screen is left
+/// alone: the file follows the screen, home or in use, within the rest check's 5 s.
+#[test]
+fn the_presence_file_follows_the_screen_for_the_updater() {
+    use hall_kiosk::domain::update::Presence;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("presence");
+    let at = time::macros::datetime!(2026-11-24 22:00 +08:00);
+    let k = kiosk_telling(at, None, Some(file.clone()));
+    let read = || hall_kiosk::platform::update::read_presence(&file);
+    let until = |want: fn(Presence) -> bool| {
+        for _ in 0..10 {
+            if want(read()) {
+                return;
+            }
+            wait(1);
+        }
+        panic!("presence file says {:?}", read());
+    };
+    assert_eq!(
+        read(),
+        Presence::NoKiosk,
+        "nothing written before the first check"
+    );
+    until(|p| matches!(p, Presence::Home { .. }));
+    assert_eq!(
+        read(),
+        Presence::Home {
+            since_s: at.unix_timestamp()
+        }
+    );
+    tile(&k, "取号").mock_single_click(PointerEventButton::Left);
+    until(|p| matches!(p, Presence::InUse { .. }));
+    // Back home (as the idle timeout or 返回首页 takes it): the file says so.
+    k.go_home();
+    until(|p| matches!(p, Presence::Home { .. }));
 }

@@ -463,3 +463,65 @@ fn an_ignored_provisioning_file_is_shown_to_staff() {
     assert_eq!(l.phrases[0].code, "provision-refused");
     assert_eq!(l.phrases[0].a, "2026-12-02T08:00:00Z");
 }
+
+/// What the update timer found reaches the staff screen: the running version and slot, the
+/// other slot, and an update waiting for closing time; one that failed here is a warning.
+#[test]
+fn the_software_line_shows_both_slots_and_an_update_waiting_for_closing_time() {
+    use hall_kiosk::domain::{Level, StaffActions};
+    use hall_kiosk::platform::update::{Step, UpdateState};
+    let r = rig();
+    let line = || {
+        r.services
+            .staff()
+            .status()
+            .into_iter()
+            .find(|l| l.name == "software")
+            .expect("a software line")
+    };
+    // No updater has run (a development machine): this program's version.
+    let l = line();
+    assert_eq!(l.phrases.len(), 1);
+    assert_eq!(
+        (l.phrases[0].code, l.phrases[0].a.as_str()),
+        ("version", env!("CARGO_PKG_VERSION"))
+    );
+    let mut state = UpdateState {
+        at: "2026-12-03T10:00:00+08:00".into(),
+        running_slot: "A".into(),
+        running_version: "0.1.0".into(),
+        other_slot: Some("B".into()),
+        other_version: Some("0.0.9".into()),
+        other_good: true,
+        offered: Some("0.2.0".into()),
+        step: Step::Waiting,
+        wait: Some("opening-hours".into()),
+        window: "02:00-05:00".into(),
+        error: None,
+        trial_slot: None,
+    };
+    state.write(r.dir.path()).unwrap();
+    let l = line();
+    let words: Vec<(&str, &str, &str)> = l
+        .phrases
+        .iter()
+        .map(|p| (p.code, p.a.as_str(), p.b.as_str()))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            ("version-slot", "0.1.0", "A"),
+            ("other-slot", "B", "0.0.9"),
+            ("update-waits-closing", "0.2.0", "02:00-05:00"),
+        ]
+    );
+    assert_eq!(l.level, Level::Ok);
+    state.step = Step::FailedBefore;
+    state.other_version = Some("0.2.0".into());
+    state.other_good = false;
+    state.write(r.dir.path()).unwrap();
+    let l = line();
+    assert_eq!(l.level, Level::Warn);
+    assert_eq!(l.phrases[1].code, "other-slot-bad");
+    assert_eq!(l.phrases[2].code, "update-failed-before");
+}

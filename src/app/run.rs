@@ -53,6 +53,7 @@ pub fn options_from_config(config: &Config) -> UiOptions {
             rest_after: Duration::from_secs(u64::from(d.blank_idle_s)),
             backlight,
             brightness_percent: d.brightness_percent,
+            presence_file: Some(config.update.presence_file.clone()),
         },
     }
 }

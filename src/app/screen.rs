@@ -3,12 +3,14 @@
 //! else: a black page on top takes it) and so does the presence sensor.
 
 use std::cell::{Cell, RefCell};
+use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::{Kiosk, KioskLink};
+use crate::domain::update::Presence;
 use crate::flows::screen_rest::{Change, ScreenRest};
 use crate::platform::backlight::Backlight;
 use crate::ui::{Nav, Screen, Shell};
@@ -23,6 +25,8 @@ pub struct ScreenOptions {
     pub rest_after: Duration,
     pub backlight: Option<Backlight>,
     pub brightness_percent: u8,
+    /// Where to say who is at the screen, for the updater (`update.presence_file`).
+    pub presence_file: Option<PathBuf>,
 }
 
 impl Default for ScreenOptions {
@@ -32,6 +36,7 @@ impl Default for ScreenOptions {
             rest_after: Duration::from_secs(120),
             backlight: None,
             brightness_percent: 80,
+            presence_file: None,
         }
     }
 }
@@ -42,6 +47,9 @@ pub struct ScreenController {
     timer: Timer,
     backlight: Option<Backlight>,
     brightness: Cell<u8>,
+    presence_file: Option<PathBuf>,
+    /// What the presence file says now: at home or not (None: not written yet).
+    presence: Cell<Option<bool>>,
 }
 
 impl ScreenController {
@@ -55,6 +63,8 @@ impl ScreenController {
             timer: Timer::default(),
             backlight: options.backlight.clone(),
             brightness: Cell::new(options.brightness_percent),
+            presence_file: options.presence_file.clone(),
+            presence: Cell::new(None),
         });
         me.apply_brightness();
         me
@@ -91,9 +101,31 @@ impl ScreenController {
         let open = k.options().opening_hours.is_open(now.weekday(), now.time());
         let screen = k.window().global::<Nav>().get_screen();
         let at_home = matches!(screen, Screen::Home | Screen::OutOfService);
+        self.say_presence(at_home, now.unix_timestamp());
         let change = self.rest.borrow_mut().tick(TICK, open, at_home);
         if let Some(c) = change {
             self.apply(c);
+        }
+    }
+
+    /// Writes the presence file when the screen went home or left it; staff screens count
+    /// as in use, so the updater never restarts the kiosk under a technician either.
+    fn say_presence(&self, at_home: bool, now_s: i64) {
+        let Some(path) = &self.presence_file else {
+            return;
+        };
+        if self.presence.get() == Some(at_home) {
+            return;
+        }
+        self.presence.set(Some(at_home));
+        let p = if at_home {
+            Presence::Home { since_s: now_s }
+        } else {
+            Presence::InUse { since_s: now_s }
+        };
+        let line = p.line().unwrap_or_default();
+        if let Err(e) = crate::platform::update::write_atomic(path, &line, 0o644) {
+            tracing::debug!(path = %path.display(), "presence not written: {e}");
         }
     }
 

@@ -16,6 +16,7 @@ mod scan;
 mod screenshot;
 mod staff;
 mod ticket;
+mod update;
 mod voice;
 
 use std::path::{Path, PathBuf};
@@ -107,6 +108,13 @@ enum Command {
     Outbox {
         #[command(subcommand)]
         command: outbox::OutboxCommand,
+    },
+    /// Software updates into the other root slot (RAUC): both slots' versions, the
+    /// offered bundle, installing outside opening hours, and confirming a new slot.
+    /// Example: kiosk update status
+    Update {
+        #[command(subcommand)]
+        command: update::UpdateCommand,
     },
     /// Check config, token, disk, database, backend, devices, font and display: a table
     /// (or JSON); exit 1 when something would stop citizens being served.
@@ -200,6 +208,7 @@ impl Cli {
             Command::Pay(args) => pay::run(args, &path),
             Command::Outbox { command } => outbox::run(command, &path),
             Command::Doctor(args) => doctor::run(args, &path),
+            Command::Update { command } => update::run(command, &path),
             Command::Staff { command } => staff::run(command),
             Command::Display {
                 command: DisplayCommand::TouchRule,

@@ -122,6 +122,33 @@ fn parse_days(s: &str) -> Result<(u8, u8), HoursError> {
     }
 }
 
+/// A daily range of the clock, possibly over midnight ("21:00-08:00").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DailyRange {
+    from: Time,
+    to: Time,
+}
+
+impl DailyRange {
+    pub fn parse(s: &str) -> Result<DailyRange, HoursError> {
+        let (a, b) = s
+            .split_once('-')
+            .ok_or_else(|| HoursError::NotARange(s.into()))?;
+        Ok(DailyRange {
+            from: parse_time(a)?,
+            to: parse_time(b)?,
+        })
+    }
+
+    pub fn contains(&self, t: Time) -> bool {
+        if self.from <= self.to {
+            self.from <= t && t < self.to
+        } else {
+            t >= self.from || t < self.to
+        }
+    }
+}
+
 pub(crate) fn parse_time(s: &str) -> Result<Time, HoursError> {
     let (h, m) = s
         .trim()

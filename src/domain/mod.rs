@@ -10,7 +10,8 @@
 //! - [`booking`]: the hall's working days, slots and appointments booked at the kiosk;
 //! - [`payment`]: fees paid at the kiosk and where an order stands;
 //! - [`hours`]: opening hours; [`privacy`]: masking of names and ID numbers;
-//! - [`voice`]: what the kiosk says aloud (prompts, spoken ticket numbers) and when.
+//! - [`voice`]: what the kiosk says aloud (prompts, spoken ticket numbers) and when;
+//! - [`update`]: when a software update may be installed and the kiosk restarted into it.
 
 pub mod booking;
 pub mod catalog;
@@ -18,6 +19,7 @@ mod catalog_text;
 pub mod hours;
 pub mod payment;
 pub mod privacy;
+pub mod update;
 pub mod voice;
 
 mod card;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use time::Time;
 
-use super::hours::{parse_time, HoursError};
+use super::hours::DailyRange;
 use crate::platform::config::Locale;
 
 /// What a prompt is for; `kiosk voice list` groups by it.
@@ -298,33 +298,6 @@ impl VoiceMode {
             VoiceMode::Off => false,
             VoiceMode::Elderly => elderly || asked,
             VoiceMode::Always => true,
-        }
-    }
-}
-
-/// A daily range of the clock, possibly over midnight ("21:00-08:00").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DailyRange {
-    from: Time,
-    to: Time,
-}
-
-impl DailyRange {
-    pub fn parse(s: &str) -> Result<DailyRange, HoursError> {
-        let (a, b) = s
-            .split_once('-')
-            .ok_or_else(|| HoursError::NotARange(s.into()))?;
-        Ok(DailyRange {
-            from: parse_time(a)?,
-            to: parse_time(b)?,
-        })
-    }
-
-    pub fn contains(&self, t: Time) -> bool {
-        if self.from <= self.to {
-            self.from <= t && t < self.to
-        } else {
-            t >= self.from || t < self.to
         }
     }
 }

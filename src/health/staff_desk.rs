@@ -75,6 +75,56 @@ fn printer_condition(c: Condition) -> &'static str {
     }
 }
 
+/// The software's line: the running version and slot, the other slot's version, and an
+/// update offered, waiting for closing time or for its restart (from the updater's state
+/// file; without one, just this program's version).
+fn software_line(
+    version: &str,
+    state: Option<&crate::platform::update::UpdateState>,
+) -> StatusLine {
+    use crate::platform::update::Step;
+    let Some(st) = state else {
+        return StatusLine {
+            name: "software".into(),
+            level: Level::Ok,
+            phrases: vec![Phrase::with("version", version)],
+        };
+    };
+    let mut phrases = vec![Phrase::with2(
+        "version-slot",
+        &st.running_version,
+        &st.running_slot,
+    )];
+    if let Some(other) = &st.other_slot {
+        phrases.push(match (&st.other_version, st.other_good) {
+            (Some(v), true) => Phrase::with2("other-slot", other, v),
+            (Some(v), false) => Phrase::with2("other-slot-bad", other, v),
+            (None, _) => Phrase::with("other-slot-empty", other),
+        });
+    }
+    let offered = st.offered.as_deref().unwrap_or("-");
+    let (level, step) = match (st.step, st.wait.as_deref()) {
+        (Step::NoSource | Step::UpToDate, _) => (Level::Ok, None),
+        (Step::Waiting, Some("opening-hours" | "window")) => (
+            Level::Ok,
+            Some(Phrase::with2("update-waits-closing", offered, &st.window)),
+        ),
+        (Step::Waiting, _) => (Level::Ok, Some(Phrase::with("update-installing", offered))),
+        (Step::RestartPending, _) => (Level::Ok, Some(Phrase::with("update-restart", offered))),
+        (Step::FailedBefore, _) => (
+            Level::Warn,
+            Some(Phrase::with("update-failed-before", offered)),
+        ),
+        (Step::Failed, _) => (Level::Warn, Some(Phrase::new("update-failed"))),
+    };
+    phrases.extend(step);
+    StatusLine {
+        name: "software".into(),
+        level,
+        phrases,
+    }
+}
+
 /// "`what` N s / min ago" (or never), as `what-s`, `what-min` or `what-never`.
 fn ago(what: &'static str, ms: Option<i64>) -> Phrase {
     let Some(ms) = ms else {
@@ -241,6 +291,10 @@ impl StaffActions for LiveStaff {
                 phrases: vec![Phrase::with("provision-refused", when)],
             });
         }
+        lines.push(software_line(
+            env!("CARGO_PKG_VERSION"),
+            crate::platform::update::UpdateState::read(&self.data_dir).as_ref(),
+        ));
         let mut left: Vec<Phrase> = s
             .offline_left
             .iter()

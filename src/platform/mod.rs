@@ -1,5 +1,5 @@
 //! What the kiosk needs from the machine it runs on: configuration, logging, device discovery, backlight
-//! and (on a device) systemd notification.
+//! (on a device) systemd notification, and software updates through RAUC.
 
 pub mod backlight;
 pub mod config;
@@ -9,3 +9,4 @@ pub mod logging;
 pub mod network;
 pub mod probe;
 pub mod systemd;
+pub mod update;

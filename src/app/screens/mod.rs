@@ -409,6 +409,15 @@ pub fn show(kiosk: &Rc<Kiosk>, name: &str) -> Result<(), UnknownScreen> {
                     StatusLevel::Fault,
                     vec![p("waiting", "3", ""), p("refused", "1", "")],
                 ),
+                (
+                    "software",
+                    StatusLevel::Ok,
+                    vec![
+                        p("version-slot", "0.1.0", "A"),
+                        p("other-slot", "B", "0.0.9"),
+                        p("update-waits-closing", "0.2.0", "02:00-05:00"),
+                    ],
+                ),
             ];
             staff.set_status(ModelRc::new(VecModel::from(
                 rows.into_iter()

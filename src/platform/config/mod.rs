@@ -202,8 +202,11 @@ impl Config {
             return Err(("ui.opening_hours", m.to_string()));
         }
         self.calendar.calendar()?;
+        if let Err(m) = crate::domain::hours::DailyRange::parse(&self.update.window) {
+            return Err(("update.window", m.to_string()));
+        }
         if let Some(q) = &self.audio.quiet_hours {
-            if let Err(m) = crate::domain::voice::DailyRange::parse(q) {
+            if let Err(m) = crate::domain::hours::DailyRange::parse(q) {
                 return Err(("audio.quiet_hours", m.to_string()));
             }
         }

@@ -28,6 +28,8 @@ pub struct Config {
     pub audio: AudioSection,
     #[serde(default)]
     pub calendar: CalendarSection,
+    #[serde(default)]
+    pub update: UpdateSection,
 }
 
 /// The hall's working days, for booking a later slot: the days of the week it opens for
@@ -264,6 +266,52 @@ impl DisplaySection {
             self.rotation
         )
     }
+}
+
+/// Software updates into the other root slot (RAUC, docs/deployment.md): where bundles come
+/// from and when `kiosk update install --scheduled` (the update timer) may install them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSection {
+    /// A bundle's http(s):// URL (RAUC streams it and checks its signature) or a path.
+    /// None: updates come from a hawkBit server through rauc-hawkbit-updater, or a
+    /// technician installs them by hand.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// "HH:MM-HH:MM", possibly over midnight: the daily window for installing and
+    /// restarting, further narrowed by `ui.opening_hours`.
+    #[serde(default = "default_update_window")]
+    pub window: String,
+    /// Where the running kiosk writes who is at the screen; the updater restarts the kiosk
+    /// only when it says the home screen has been left alone.
+    #[serde(default = "default_presence_file")]
+    pub presence_file: std::path::PathBuf,
+    /// RAUC's system configuration, for its keyring when reading a bundle's version.
+    #[serde(default = "default_rauc_conf")]
+    pub rauc_conf: std::path::PathBuf,
+}
+
+impl Default for UpdateSection {
+    fn default() -> Self {
+        UpdateSection {
+            source: None,
+            window: default_update_window(),
+            presence_file: default_presence_file(),
+            rauc_conf: default_rauc_conf(),
+        }
+    }
+}
+
+fn default_update_window() -> String {
+    "02:00-05:00".into()
+}
+
+fn default_presence_file() -> std::path::PathBuf {
+    "/run/hall-kiosk/presence".into()
+}
+
+fn default_rauc_conf() -> std::path::PathBuf {
+    "/etc/rauc/system.conf".into()
 }
 
 /// The Prometheus text endpoint for hall IT. Off unless `listen` is set.

@@ -86,6 +86,28 @@ pub fn run(config_path: &Path) -> Vec<Check> {
     out
 }
 
+/// The checks of the software itself, for deciding whether a new root slot is good: the
+/// config it reads, its token, disk and database, and its font. The devices (which the
+/// running kiosk holds open) and the backend (down for every slot alike) are left out: a
+/// fault there is no reason to go back to the older software.
+pub fn software(config_path: &Path) -> Vec<Check> {
+    let config = match Config::load(config_path) {
+        Ok(c) => c,
+        Err(e) => return vec![check("config", Verdict::Fail, e.to_string()), font()],
+    };
+    let mut out = vec![
+        check("config", Verdict::Ok, config_path.display().to_string()),
+        config_files(config_path),
+    ];
+    if let Err(e) = config.read_token() {
+        out.push(check("token", Verdict::Fail, e.to_string()));
+    }
+    out.push(disk(&config));
+    out.extend(database(&config));
+    out.push(font());
+    out
+}
+
 /// One line of every check's name and verdict ("config fail · cjk-font ok · ..."), for a
 /// page with no room for the table.
 pub fn summary(checks: &[Check]) -> String {

@@ -19,7 +19,8 @@ pub use clips::{
 };
 pub use output::{probe, AudioError, AudioOut};
 
-use crate::domain::voice::{volume_at, DailyRange, Utterance, VoiceMode};
+use crate::domain::hours::DailyRange;
+use crate::domain::voice::{volume_at, Utterance, VoiceMode};
 use crate::platform::config::{Config, Locale};
 
 /// 50 ms of sound: how late a cut-off may come.
