@@ -12,6 +12,16 @@ test -L "$root/etc/systemd/system/multi-user.target.wants/hall-kiosk.service"
 test -f "$root/boot/firmware/cmdline.txt"
 sed -i 's/ rw / ro /' "$root/boot/firmware/cmdline.txt"
 
+# A/B boot (docs/deployment.md, section 5): the firmware starts U-Boot, whose boot.scr picks
+# the root slot and loads that slot's own kernel and initrd; the firmware's kernel= and
+# initramfs lines for the FAT copies give way to it. build-image made boot.scr from
+# packaging/rauc/boot.cmd (mkimage runs on the build host).
+cp "$root/usr/lib/u-boot/rpi_arm64/u-boot.bin" "$root/boot/firmware/u-boot.bin"
+cp "$BOOT_SCR" "$root/boot/firmware/boot.scr"
+sed -i -e 's/^kernel=.*/kernel=u-boot.bin/' -e '/^initramfs /d' "$root/boot/firmware/config.txt"
+grep -qx 'kernel=u-boot.bin' "$root/boot/firmware/config.txt" || echo 'kernel=u-boot.bin' >>"$root/boot/firmware/config.txt"
+test -L "$root/vmlinuz" && test -L "$root/initrd.img"
+
 # Names resolve through systemd-resolved (an /etc/resolv.conf written at run time would need a
 # writable /etc).
 ln -sf ../run/systemd/resolve/stub-resolv.conf "$root/etc/resolv.conf"
@@ -19,7 +29,8 @@ ln -sf ../run/systemd/resolve/stub-resolv.conf "$root/etc/resolv.conf"
 # The data partition's first contents, made from the root file system's own defaults; the
 # mount points underneath keep the factory files as a fallback.
 seed="$root/usr/share/hall-kiosk/data-seed"
-mkdir -p "$seed/etc/hall-kiosk" "$seed/hall-kiosk" "$seed/timesync"
+mkdir -p "$seed/etc/hall-kiosk" "$seed/hall-kiosk" "$seed/timesync" "$seed/rauc"
+chmod 0700 "$seed/rauc"  # RAUC's slot status (system.conf data-directory), root's
 cp -a "$root/etc/hall-kiosk/." "$seed/etc/hall-kiosk/"
 chown "$kiosk_uid:$kiosk_gid" "$seed/hall-kiosk"
 chmod 0700 "$seed/hall-kiosk"
