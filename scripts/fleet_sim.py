@@ -6,13 +6,15 @@ bytes: every 60 s its upkeep round (GET /kiosk/v1/catalog with the ETag it holds
 (packaging/monitoring/sample.metrics) on its own loopback port for Prometheus to scrape.
 The kiosks start spread over the first round, as a fleet's boot times are.
 
-Prints one JSON object: requests sent and answered, the backend's request rate, and the
-failures, for scripts/fleet-sim to put beside Prometheus' own figures.
+Writes one JSON object to --out when the run ends (requests sent and answered, the backend's
+request rate, latency, failures) and goes on serving /metrics until it is stopped, so that
+Prometheus' figures are read while every kiosk still answers.
 """
 
 import argparse
 import asyncio
 import json
+import os
 import random
 import time
 
@@ -113,6 +115,7 @@ async def main():
     p.add_argument("--first-port", type=int, required=True)
     p.add_argument("--metrics-file", required=True)
     p.add_argument("--ready-file", required=True, help="written once every port listens")
+    p.add_argument("--out", required=True, help="the run's figures, written when it ends")
     args = p.parse_args()
 
     runner = await serve_metrics(args)
@@ -126,22 +129,21 @@ async def main():
     async with ClientSession(connector=connector, timeout=ClientTimeout(total=10)) as session:
         await asyncio.gather(*(fleet.kiosk(n, session, deadline) for n in range(args.kiosks)))
     elapsed = time.monotonic() - start
-    await runner.cleanup()
     lat = sorted(fleet.latencies) or [0.0]
-    print(
-        json.dumps(
-            {
-                "kiosks": args.kiosks,
-                "seconds": round(elapsed, 1),
-                "requests_sent": fleet.sent,
-                "requests_answered": fleet.answered,
-                "backend_requests_per_s": round(fleet.answered / elapsed, 2),
-                "latency_p50_ms": round(lat[len(lat) // 2] * 1000, 2),
-                "latency_p99_ms": round(lat[int(len(lat) * 0.99)] * 1000, 2),
-                "failed": fleet.failed,
-            }
-        )
-    )
+    figures = {
+        "kiosks": args.kiosks,
+        "seconds": round(elapsed, 1),
+        "requests_sent": fleet.sent,
+        "requests_answered": fleet.answered,
+        "backend_requests_per_s": round(fleet.answered / elapsed, 2),
+        "latency_p50_ms": round(lat[len(lat) // 2] * 1000, 2),
+        "latency_p99_ms": round(lat[int(len(lat) * 0.99)] * 1000, 2),
+        "failed": fleet.failed,
+    }
+    with open(args.out + ".tmp", "w") as out:
+        json.dump(figures, out)
+    os.replace(args.out + ".tmp", args.out)
+    await asyncio.Event().wait()
 
 
 if __name__ == "__main__":
