@@ -46,12 +46,16 @@ done
 systemctl --root="$root" disable systemd-journal-upload.service >/dev/null 2>&1 || true
 systemctl --root="$root" mask systemd-journal-remote.service systemd-journal-remote.socket >/dev/null 2>&1 || true
 mkdir -p "$root/data"
+# The doctor's report on the serial console after each boot (no shell needed to read it).
+systemctl --root="$root" enable hall-kiosk-report.service >/dev/null 2>&1
 
-# The Pi firmware's kernel hook writes cmdline.txt and config.txt from these.
-cat >"$root/etc/default/raspi-firmware" <<RASPI
+if [ "$arch" = arm64 ]; then
+    # The Pi firmware's kernel hook writes cmdline.txt and config.txt from these.
+    cat >"$root/etc/default/raspi-firmware" <<RASPI
 # The kiosk image: root by partition UUID, serial console only (tty1 shows the kiosk).
 ROOTPART=PARTUUID=$id-02
 CONSOLES="serial0,115200"
 RASPI
-# Appended to cmdline.txt: no boot messages or cursor on the kiosk's screen.
-echo "quiet loglevel=3 vt.global_cursor_default=0" >"$root/etc/default/raspi-extra-cmdline"
+    # Appended to cmdline.txt: no boot messages or cursor on the kiosk's screen.
+    echo "quiet loglevel=3 vt.global_cursor_default=0" >"$root/etc/default/raspi-extra-cmdline"
+fi

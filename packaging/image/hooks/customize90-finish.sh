@@ -7,20 +7,36 @@ root=$1
 # The .deb's postinst enabled the kiosk; an image that does not boot into it is a broken image.
 test -L "$root/etc/systemd/system/multi-user.target.wants/hall-kiosk.service"
 
-# The kernel mounts root read-only and systemd keeps it so (fstab); the raspi-firmware hook
-# always writes "rw".
-test -f "$root/boot/firmware/cmdline.txt"
-sed -i 's/ rw / ro /' "$root/boot/firmware/cmdline.txt"
+if [ "$arch" = arm64 ]; then
+    # The kernel mounts root read-only and systemd keeps it so (fstab); the raspi-firmware hook
+    # always writes "rw".
+    test -f "$root/boot/firmware/cmdline.txt"
+    sed -i 's/ rw / ro /' "$root/boot/firmware/cmdline.txt"
 
-# A/B boot (docs/deployment.md, section 5): the firmware starts U-Boot, whose boot.scr picks
-# the root slot and loads that slot's own kernel and initrd; the firmware's kernel= and
-# initramfs lines for the FAT copies give way to it. build-image made boot.scr from
-# packaging/rauc/boot.cmd (mkimage runs on the build host).
-cp "$root/usr/lib/u-boot/rpi_arm64/u-boot.bin" "$root/boot/firmware/u-boot.bin"
-cp "$BOOT_SCR" "$root/boot/firmware/boot.scr"
-sed -i -e 's/^kernel=.*/kernel=u-boot.bin/' -e '/^initramfs /d' "$root/boot/firmware/config.txt"
-grep -qx 'kernel=u-boot.bin' "$root/boot/firmware/config.txt" || echo 'kernel=u-boot.bin' >>"$root/boot/firmware/config.txt"
-test -L "$root/vmlinuz" && test -L "$root/initrd.img"
+    # A/B boot (docs/deployment.md, section 5): the firmware starts U-Boot, whose boot.scr picks
+    # the root slot and loads that slot's own kernel and initrd; the firmware's kernel= and
+    # initramfs lines for the FAT copies give way to it. build-image made boot.scr from
+    # packaging/rauc/boot.cmd (mkimage runs on the build host).
+    cp "$root/usr/lib/u-boot/rpi_arm64/u-boot.bin" "$root/boot/firmware/u-boot.bin"
+    cp "$BOOT_SCR" "$root/boot/firmware/boot.scr"
+    sed -i -e 's/^kernel=.*/kernel=u-boot.bin/' -e '/^initramfs /d' "$root/boot/firmware/config.txt"
+    grep -qx 'kernel=u-boot.bin' "$root/boot/firmware/config.txt" || echo 'kernel=u-boot.bin' >>"$root/boot/firmware/config.txt"
+    test -L "$root/vmlinuz" && test -L "$root/initrd.img"
+fi
+if [ "$arch" = amd64 ]; then
+    # A/B boot on the PC build: GRUB on the ESP (the firmware's removable-media path, so no
+    # NVRAM entry is needed) runs packaging/rauc/grub.cfg, embedded in BOOTX64.EFI, which
+    # picks the slot from EFI/BOOT/grubenv and starts that slot's own /vmlinuz and /initrd.img.
+    test -L "$root/vmlinuz" && test -L "$root/initrd.img"
+    mkdir -p "$root/boot/firmware/EFI/BOOT"
+    cp "$IMAGE_DIR/../rauc/grub.cfg" "$root/tmp/grub.cfg"
+    chroot "$root" grub-mkstandalone --format=x86_64-efi --output=/boot/firmware/EFI/BOOT/BOOTX64.EFI \
+        --modules="part_msdos ext2 fat loadenv test echo linux normal" --locales= --fonts= --themes= \
+        "boot/grub/grub.cfg=/tmp/grub.cfg"
+    rm "$root/tmp/grub.cfg"
+    # Slot A, as flashed, is good; B is empty until the first update. RAUC keeps these.
+    chroot "$root" grub-editenv /boot/firmware/EFI/BOOT/grubenv set ORDER="A B" A_OK=1 B_OK=0 A_TRY=0 B_TRY=0
+fi
 
 # Names resolve through systemd-resolved (an /etc/resolv.conf written at run time would need a
 # writable /etc).
