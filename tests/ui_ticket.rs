@@ -338,6 +338,7 @@ fn staff_see_the_printer_and_can_test_it() {
             "scanner",
             "backend",
             "outbox",
+            "software",
             "offline-numbers"
         ]
     );

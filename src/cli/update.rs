@@ -23,6 +23,7 @@ pub enum UpdateCommand {
     /// whether it boots next, and what the update timer last found.
     /// Example: kiosk update status --json
     Status {
+        /// One JSON object: compatible, running_version, slots, last_check.
         #[arg(long)]
         json: bool,
     },
@@ -32,6 +33,7 @@ pub enum UpdateCommand {
     Check {
         /// A bundle's path or URL instead of `update.source`.
         bundle: Option<String>,
+        /// One JSON object: both slots, the offered version, step, wait, error.
         #[arg(long)]
         json: bool,
     },
@@ -50,6 +52,7 @@ pub enum UpdateCommand {
         /// --now, inside the window).
         #[arg(long)]
         reboot: bool,
+        /// One JSON object, as for `check`, after the install.
         #[arg(long)]
         json: bool,
     },

@@ -10,7 +10,11 @@ set -eu
 root=$1
 . "$IMAGE_DIR/image.conf"
 install -d -m 0755 "$root/etc/sysusers.d"
-sed "s|^u hall-kiosk - |u hall-kiosk $kiosk_uid:$kiosk_gid |" \
-    "$IMAGE_DIR/../debian/hall-kiosk.sysusers" >"$root/etc/sysusers.d/hall-kiosk.conf"
+# sysusers creates a user's group only when it picks the ids itself: a fixed gid needs its
+# group first ("please create GID 990" otherwise).
+{
+    echo "g hall-kiosk $kiosk_gid"
+    sed "s|^u hall-kiosk - |u hall-kiosk $kiosk_uid:$kiosk_gid |" "$IMAGE_DIR/../debian/hall-kiosk.sysusers"
+} >"$root/etc/sysusers.d/hall-kiosk.conf"
 grep -q "^u hall-kiosk $kiosk_uid:$kiosk_gid " "$root/etc/sysusers.d/hall-kiosk.conf"
 systemd-sysusers --root="$root"
