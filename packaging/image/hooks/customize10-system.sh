@@ -23,7 +23,10 @@ tmpfs                        /tmp                       tmpfs  mode=1777,nosuid,
 tmpfs                        /var/tmp                   tmpfs  mode=1777,nosuid,nodev,size=16M               0 0
 tmpfs                        /var/log                   tmpfs  mode=0755,nosuid,nodev,noexec,size=16M        0 0
 FSTAB
-mkdir -p "$root/data" "$root/boot/firmware"
+# Every mount point must exist in the image: the root is read-only, so systemd cannot make
+# one at boot, and a missing one stops the boot in emergency mode.
+mkdir -p "$root/data" "$root/boot/firmware" "$root/var/lib/hall-kiosk" "$root/etc/hall-kiosk" \
+    "$root/var/lib/systemd/timesync"
 
 echo "$hostname" >"$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' "$hostname" >"$root/etc/hosts"
