@@ -13,7 +13,7 @@ use crate::domain::catalog::{Guides, Text};
 use crate::domain::privacy::{mask_id, mask_name};
 use crate::domain::{AppEvent, Desk};
 use crate::flows::booking::{self as flow, BookingFlow, Context, Effect, Input, View};
-use crate::flows::ticket::{CardProblem as FlowCardProblem, PrintState as FlowPrintState};
+use crate::flows::ticket::CardProblem as FlowCardProblem;
 use crate::ui::{
     BookFailure, Booking, CardProblem, Checkin, DayChoice, Feature, Guide, ItemChoice, PrintState,
     Screen, SlotRow,
@@ -291,12 +291,8 @@ impl BookingController {
                 }
             }
             Effect::PrintState(s) => self.kiosk.ui(|w| {
-                w.global::<Booking>().set_print_state(match s {
-                    FlowPrintState::Printing => PrintState::Printing,
-                    FlowPrintState::Printed => PrintState::Printed,
-                    FlowPrintState::PaperOut => PrintState::PaperOut,
-                    FlowPrintState::PrinterOffline => PrintState::PrinterOffline,
-                })
+                w.global::<Booking>()
+                    .set_print_state(super::ticket::ui_print_state(s))
             }),
             Effect::HomeIn(seconds) => super::count_home(
                 &self.kiosk,

@@ -13,7 +13,6 @@ use crate::domain::catalog::GuideItem;
 use crate::domain::payment::{yuan, Fee, PaidReceipt, PayRef};
 use crate::domain::{AppEvent, Desk};
 use crate::flows::payment::{self as flow, Context, Effect, Input, PaymentFlow, View};
-use crate::flows::ticket::PrintState as FlowPrintState;
 use crate::ui::{FeeRow, Pay, PayFailure, PrintState, Screen};
 
 pub struct PaymentController {
@@ -266,12 +265,8 @@ impl PaymentController {
                 })
             }),
             Effect::PrintState(s) => self.kiosk.ui(|w| {
-                w.global::<Pay>().set_print_state(match s {
-                    FlowPrintState::Printing => PrintState::Printing,
-                    FlowPrintState::Printed => PrintState::Printed,
-                    FlowPrintState::PaperOut => PrintState::PaperOut,
-                    FlowPrintState::PrinterOffline => PrintState::PrinterOffline,
-                })
+                w.global::<Pay>()
+                    .set_print_state(super::ticket::ui_print_state(s))
             }),
             Effect::HomeIn(seconds) => super::count_home(
                 &self.kiosk,

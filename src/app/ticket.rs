@@ -253,12 +253,8 @@ impl TicketController {
             } => self.show_ticket(&ticket, category_name, windows, holder),
             Effect::PrintState(state) => {
                 self.kiosk.ui(|w| {
-                    w.global::<TicketFlow>().set_print_state(match state {
-                        flow::PrintState::Printing => PrintState::Printing,
-                        flow::PrintState::Printed => PrintState::Printed,
-                        flow::PrintState::PaperOut => PrintState::PaperOut,
-                        flow::PrintState::PrinterOffline => PrintState::PrinterOffline,
-                    })
+                    w.global::<TicketFlow>()
+                        .set_print_state(ui_print_state(state))
                 });
                 let fault = match state {
                     flow::PrintState::PaperOut => Some("fault-paper-out"),
@@ -504,5 +500,15 @@ fn ui_checkin(state: flow::CheckinState) -> CheckinState {
             CheckinFailure::AlreadyUsed => CheckinState::Used,
             CheckinFailure::Offline => CheckinState::Offline,
         },
+    }
+}
+
+/// A slip's printing as the screens show it; the ticket, booking and payment screens share it.
+pub(crate) fn ui_print_state(state: flow::PrintState) -> PrintState {
+    match state {
+        flow::PrintState::Printing => PrintState::Printing,
+        flow::PrintState::Printed => PrintState::Printed,
+        flow::PrintState::PaperOut => PrintState::PaperOut,
+        flow::PrintState::PrinterOffline => PrintState::PrinterOffline,
     }
 }

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use super::{fail, load_config};
 use crate::domain::hours::{DailyRange, OpeningHours};
 use crate::domain::update::{judge, may_install, may_restart, Offer, OtherSlot, Presence};
-use crate::platform::config::Config;
+use crate::platform::config::{Config, UpdateSection};
 use crate::platform::doctor;
 use crate::platform::update::{self, rauc, Rauc, Step, UpdateState};
 
@@ -116,7 +116,8 @@ fn rules(config: &Config) -> (OpeningHours, DailyRange) {
     (
         OpeningHours::parse(&config.ui.opening_hours).unwrap_or(OpeningHours::Always),
         DailyRange::parse(&config.update.window)
-            .unwrap_or_else(|_| DailyRange::parse("02:00-05:00").expect("constant")),
+            .or_else(|_| DailyRange::parse(&UpdateSection::default().window))
+            .expect("the default window parses"),
     )
 }
 
