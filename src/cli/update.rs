@@ -3,7 +3,7 @@
 //! decides when (the hall's hours, the update window, nobody at the screen) and leaves
 //! what it found where the staff screen reads it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
@@ -74,6 +74,14 @@ pub enum UpdateCommand {
 }
 
 pub fn run(command: UpdateCommand, path: &Path) -> ExitCode {
+    if let UpdateCommand::MarkGood {
+        settle_s,
+        unit,
+        reboot_on_failure,
+    } = command
+    {
+        return mark_good(path, settle_s, &unit, reboot_on_failure);
+    }
     let config = match load_config(path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -85,7 +93,7 @@ pub fn run(command: UpdateCommand, path: &Path) -> ExitCode {
         UpdateCommand::Status { json } => status(&config, &rauc, json),
         UpdateCommand::Check { bundle, json } => {
             let state = assess(&config, &rauc, bundle.as_deref(), false);
-            record(&config, &state);
+            record(&config.kiosk.data_dir, &state);
             report(&state, json)
         }
         UpdateCommand::Install {
@@ -94,11 +102,7 @@ pub fn run(command: UpdateCommand, path: &Path) -> ExitCode {
             reboot,
             json,
         } => install(&config, &rauc, bundle.as_deref(), now, reboot, json),
-        UpdateCommand::MarkGood {
-            settle_s,
-            unit,
-            reboot_on_failure,
-        } => mark_good(path, &config, &rauc, settle_s, &unit, reboot_on_failure),
+        UpdateCommand::MarkGood { .. } => unreachable!("mark-good runs without a valid config"),
     }
 }
 
@@ -296,7 +300,7 @@ fn install(
             Err(w) => state.wait = Some(w.code().into()),
         }
     }
-    record(config, &state);
+    record(&config.kiosk.data_dir, &state);
     let code = report(&state, json);
     if restart {
         tracing::info!(slot = ?state.other_slot, "restarting into the updated slot");
@@ -305,15 +309,37 @@ fn install(
     code
 }
 
-fn mark_good(
-    path: &Path,
-    config: &Config,
-    rauc: &Rauc,
-    settle_s: u64,
-    unit: &str,
-    reboot_on_failure: bool,
-) -> ExitCode {
+/// Where mark-good finds RAUC and the update state when the config does not load. A new
+/// version that refuses the hall's config (a key it no longer knows, say) cannot serve, and
+/// that is exactly when its slot must still be given up: so the paths are taken from the
+/// file as far as it reads as TOML, else the packaged defaults.
+fn mark_good_paths(path: &Path) -> (PathBuf, Rauc) {
+    if let Ok(config) = Config::load(path) {
+        return (
+            config.kiosk.data_dir,
+            Rauc {
+                conf: config.update.rauc_conf,
+            },
+        );
+    }
+    let raw: toml::Table = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_default();
+    let get = |section: &str, key: &str| raw.get(section)?.get(key)?.as_str().map(PathBuf::from);
+    (
+        // KioskSection's default data_dir, the image's /var/lib/hall-kiosk.
+        get("kiosk", "data_dir").unwrap_or_else(|| "/var/lib/hall-kiosk".into()),
+        Rauc {
+            conf: get("update", "rauc_conf").unwrap_or_else(|| UpdateSection::default().rauc_conf),
+        },
+    )
+}
+
+fn mark_good(path: &Path, settle_s: u64, unit: &str, reboot_on_failure: bool) -> ExitCode {
     std::thread::sleep(Duration::from_secs(settle_s));
+    let (data_dir, rauc) = mark_good_paths(path);
+    let rauc = &rauc;
     let slots = match rauc.status() {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -332,7 +358,7 @@ fn mark_good(
             faults.insert(0, e);
         }
     }
-    let mut state = UpdateState::read(&config.kiosk.data_dir);
+    let mut state = UpdateState::read(&data_dir);
     let on_trial = state
         .as_ref()
         .and_then(|s| s.trial_slot.as_deref())
@@ -343,7 +369,7 @@ fn mark_good(
         }
         if let Some(s) = state.as_mut().filter(|_| on_trial) {
             s.trial_slot = None;
-            record(config, s);
+            record(&data_dir, s);
         }
         println!("slot {running} marked good");
         return ExitCode::SUCCESS;
@@ -367,7 +393,7 @@ fn mark_good(
             "slot {running} was not healthy after the update: {}",
             faults.join("; ")
         ));
-        record(config, s);
+        record(&data_dir, s);
     }
     eprintln!("kiosk: slot {running} marked bad; the previous slot boots next");
     if reboot_on_failure {
@@ -412,8 +438,8 @@ fn restart_machine() -> ExitCode {
 
 /// Leaves the state for the staff screen; a technician running `check` as an ordinary user
 /// cannot write it, which changes nothing for the answer they get.
-fn record(config: &Config, state: &UpdateState) {
-    if let Err(e) = state.write(&config.kiosk.data_dir) {
+fn record(data_dir: &Path, state: &UpdateState) {
+    if let Err(e) = state.write(data_dir) {
         tracing::debug!("update state not written: {e}");
     }
 }

@@ -33,6 +33,16 @@ if [ "$arch" = amd64 ]; then
     chroot "$root" grub-mkstandalone --format=x86_64-efi --output=/boot/firmware/EFI/BOOT/BOOTX64.EFI \
         --modules="part_msdos ext2 fat loadenv test echo linux normal" --locales= --fonts= --themes= \
         "boot/grub/grub.cfg=/tmp/grub.cfg"
+    # The same script for PCs that start in BIOS mode, and for QEMU/KVM on hosts whose nested
+    # KVM cannot run OVMF (scripts/test-image): the MBR's boot.img and a core.img with every
+    # module built in, which build-image writes into the gap before partition 1 (as
+    # grub-install would, without a loop device); its prefix is the ESP, where it reads
+    # grub/grub.cfg.
+    mkdir -p "$root/boot/firmware/grub" "$root/usr/lib/hall-kiosk/bios"
+    cp "$root/tmp/grub.cfg" "$root/boot/firmware/grub/grub.cfg"
+    chroot "$root" grub-mkimage --format=i386-pc --output=/usr/lib/hall-kiosk/bios/core.img \
+        --prefix='(hd0,msdos1)/grub' biosdisk part_msdos ext2 fat loadenv test echo linux normal
+    cp "$root/usr/lib/grub/i386-pc/boot.img" "$root/usr/lib/hall-kiosk/bios/boot.img"
     rm "$root/tmp/grub.cfg"
     # Slot A, as flashed, is good; B is empty until the first update. RAUC keeps these.
     chroot "$root" grub-editenv /boot/firmware/EFI/BOOT/grubenv set ORDER="A B" A_OK=1 B_OK=0 A_TRY=0 B_TRY=0
