@@ -13,22 +13,24 @@
 //! ratios for the README. `SCANNER_BENCH_TABLE_ONLY=1` skips criterion and prints only the
 //! table.
 //!
-//! Measured on the 2-core development machine (release, shared, 3 December 2026;
-//! medians, the last column means):
+//! Measured on the 2-core development machine (release, shared and under load, 3 December
+//! 2026; medians, the last column means):
 //!
 //! | frame    | kind      | rqrr     | kiosk fresh | fresh/rqrr | kiosk stream | stream/rqrr | stream mean/rqrr mean |
 //! |----------|-----------|----------|-------------|------------|--------------|-------------|-----------------------|
-//! | 640x480  | code      | 6.65 ms  | 4.70 ms     | 0.71       | 0.62 ms      | 0.09        | 0.12                  |
-//! | 640x480  | held code | 6.78 ms  | 4.76 ms     | 0.70       | 0.60 ms      | 0.09        | 0.09                  |
-//! | 640x480  | no code   | 2.20 ms  | 0.15 ms     | 0.07       | 0.15 ms      | 0.07        | 0.07                  |
-//! | 1280x720 | code      | 11.60 ms | 5.41 ms     | 0.47       | 1.18 ms      | 0.10        | 0.11                  |
-//! | 1280x720 | held code | 11.60 ms | 5.62 ms     | 0.48       | 1.20 ms      | 0.10        | 0.11                  |
-//! | 1280x720 | no code   | 6.84 ms  | 0.46 ms     | 0.07       | 0.44 ms      | 0.06        | 0.06                  |
+//! | 640x480  | code      |  7.78 ms |     0.95 ms |       0.12 |      0.66 ms |        0.08 |                  0.09 |
+//! | 640x480  | held code |  7.92 ms |     0.88 ms |       0.11 |      0.67 ms |        0.08 |                  0.10 |
+//! | 640x480  | no code   |  2.58 ms |     0.16 ms |       0.06 |      0.15 ms |        0.06 |                  0.06 |
+//! | 1280x720 | code      | 13.90 ms |     1.75 ms |       0.13 |      1.39 ms |        0.10 |                  0.10 |
+//! | 1280x720 | held code | 14.10 ms |     1.86 ms |       0.13 |      1.40 ms |        0.10 |                  0.10 |
+//! | 1280x720 | no code   |  7.80 ms |     0.65 ms |       0.08 |      0.47 ms |        0.06 |                  0.06 |
 //!
-//! A fresh decode of a frame with a code cannot go much under 4 ms here: rqrr fits each
-//! code's grid (a perspective adjusted 80 times, twice per code) with the same work on a
-//! crop as on the whole frame. The stream reads a held code again from the grid found in
-//! the frame before, and so skips that.
+//! rqrr fits each code's grid (a perspective adjusted 80 times, twice per code) with the
+//! same work on a crop as on the whole frame: that was 4 of the kiosk's 4.7 ms on a code's
+//! first frame at 640x480. The kiosk now reads the grid from the three finder patterns its
+//! pre-scan found and gives rqrr only the modules to decode; what is left is the pre-scan
+//! and rqrr's Reed-Solomon decoding (about 0.3 ms). The stream reads a held code again from
+//! the grid found in the frame before, which spares it the finders' grid search too.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

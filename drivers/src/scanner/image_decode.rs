@@ -5,30 +5,37 @@
 //!
 //! Most camera frames hold no code, and a code fills a small part of the frame, so rqrr is
 //! not run on the whole frame: a finder-pattern pre-scan (`finder`) at full and at half
-//! resolution says where codes may be, and rqrr decodes only those regions. A frame with
-//! no finder pattern is given up after the pre-scan. Each region gets the passes the whole
-//! frame used to get, as it is, at half size (merges blur and noise, shrinks large codes)
-//! and at double size (small codes far from the camera), each with the pre-scan's dark and
-//! light and with rqrr's own threshold. When three finders are in view and no region gave a
-//! code, and when the frame is so busy that the pre-scan cannot tell codes from texture,
+//! resolution says where codes may be. A frame with no finder pattern is given up after the
+//! pre-scan.
+//!
+//! rqrr fits each code's grid with a fixed amount of work (about 4 ms for a version 4 code
+//! on the development machine, whatever the crop), so cropping alone cannot make a frame
+//! with a code cheap. Three finder candidates placed as a code's are read first without
+//! rqrr's grid search (`direct`): the grid the finders' centres fix, its modules read off
+//! the binarised frame and decoded by rqrr (format check and Reed-Solomon correction).
+//! rqrr then decodes every region with a finder candidate no code read so explains. Each
+//! region gets the passes the whole frame used to get, as it is, at half size (merges blur
+//! and noise, shrinks large codes) and at double size (small codes far from the camera),
+//! each with the pre-scan's dark and light and with rqrr's own threshold. When three
+//! finders are in view and nothing was read, when the regions would cover most of the
+//! frame, and when the frame is so busy that the pre-scan cannot tell codes from texture,
 //! the whole frame is decoded as before ([`decode_whole_frame`]); the tests hold the two
 //! ways against each other so that the pre-scan loses no code.
 //!
-//! rqrr fits each code's grid with a fixed amount of work (about 3.5 ms for a version 4
-//! code on the development machine, whatever the crop), so a frame with a code cannot get
-//! much cheaper than that by cropping. [`FrameDecoder`] keeps its buffers between frames
-//! and remembers the last code found: its grid, read again in the next frame where its
-//! finders moved to (`track`), which spares rqrr's grid search while a code is held up;
-//! and its region, still tried once when the pre-scan misses in the next frame (motion
-//! blur, a reflection).
+//! [`FrameDecoder`] keeps its buffers between frames and remembers the last code found: its
+//! grid, read again in the next frame where its finders moved to (`track`), which spares
+//! even the finder triples' reading while a code is held up; and its region, still tried
+//! once when the pre-scan misses in the next frame (motion blur, a reflection).
 
+mod direct;
 mod finder;
+mod geometry;
 mod track;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use finder::{Candidate, Plane, Region, ThresholdMap};
+use finder::{Candidate, Layout, Plane, Region, ThresholdMap, Triple};
 use track::Tracked;
 
 use super::line::decode_text;
@@ -160,20 +167,28 @@ impl Scratch {
 
 /// What the pre-scan found.
 enum Located {
-    /// Regions that may hold codes (none: the frame holds no code), and whether three
-    /// finder candidates are placed as a code's are (a code is almost surely there).
-    Regions(Vec<Region>, bool),
+    /// Regions that may hold codes (none: the frame holds no code), and the finder triples
+    /// among the candidates.
+    Regions(Layout),
+    /// Regions that cover most of the frame: crops would cost as much as the whole frame
+    /// and could cut a code. Their finder triples can still be read straight.
+    Wide(Layout),
     /// Too many finder-like patterns to tell codes from texture.
     Busy,
 }
 
-/// Codes found so far, the regions (frame pixels) they were found in, and the grid of the
-/// first that can be read again in the next frame.
+/// A finder candidate this close to a code read (modules) is one of its own patterns.
+const OWN_MARGIN: f64 = 2.0;
+
+/// Codes found so far, the regions (frame pixels) they were found in, the grid of the
+/// first that can be read again in the next frame, and the grids of the codes read without
+/// rqrr's grid search (which explain the finder candidates on them).
 #[derive(Default)]
 struct Found {
     codes: Vec<DecodedCode>,
     places: Vec<Region>,
     grid: Option<Tracked>,
+    read: Vec<Tracked>,
 }
 
 impl Found {
@@ -185,6 +200,24 @@ impl Found {
         let payload =
             decode_text(&raw).unwrap_or_else(|_| String::from_utf8_lossy(&raw).into_owned());
         self.codes.push(DecodedCode { payload, raw });
+    }
+
+    /// Adds a code read off its grid (in a `width` x `height` frame) without rqrr's search.
+    fn add_read(&mut self, raw: Vec<u8>, grid: Tracked, width: usize, height: usize) {
+        self.add(raw);
+        if let Some((x0, y0, x1, y1)) = grid.bounds() {
+            self.places
+                .extend(finder::clamp_region(x0, y0, x1, y1, width, height));
+        }
+        if self.grid.is_none() {
+            self.grid = Some(grid.clone());
+        }
+        self.read.push(grid);
+    }
+
+    /// Whether the point (frame pixels) is on a code read off its grid, or next to it.
+    fn explains(&self, x: f32, y: f32) -> bool {
+        self.read.iter().any(|g| g.covers(x, y, OWN_MARGIN))
     }
 }
 
@@ -248,37 +281,47 @@ impl FrameDecoder {
         if width < MIN_SCAN_SIDE || height < MIN_SCAN_SIDE {
             return whole_frame(width, height, luma);
         }
-        let (regions, code_like) = match self.locate(width, height, luma) {
+        let found = match self.locate(width, height, luma) {
             Located::Busy => {
                 self.last_hit = None;
                 self.tracked = None;
                 return whole_frame(width, height, luma);
             }
-            Located::Regions(regions, code_like) => (regions, code_like),
+            Located::Regions(layout) => self.read(width, height, luma, layout),
+            Located::Wide(layout) => self.read_wide(width, height, luma, &layout.triples),
         };
-        let found = self.read(width, height, luma, regions, code_like);
         self.remember(&found, width, height);
         found.codes
     }
 
-    /// The codes in the located regions: the held code read again, the other regions
-    /// decoded; the whole-frame passes when three finders are in view and nothing was
-    /// read (so that nothing they would read is lost to a crop); the last code's region
-    /// when the frame gave nothing at all.
-    fn read(
-        &mut self,
-        width: usize,
-        height: usize,
-        luma: &[u8],
-        regions: Vec<Region>,
-        code_like: bool,
-    ) -> Found {
+    /// The codes in a frame whose regions would cover most of it: those read off their
+    /// grids, and the whole-frame passes unless those explain every finder candidate.
+    fn read_wide(&mut self, width: usize, height: usize, luma: &[u8], triples: &[Triple]) -> Found {
         let mut found = Found::default();
-        let regions = self.read_tracked(width, height, luma, regions, &mut found);
-        for r in &regions {
+        self.read_tracked(width, height, luma, &mut found);
+        self.read_triples(width, height, luma, triples, &mut found);
+        let candidates = &self.scratch.candidates;
+        if found.read.is_empty() || candidates.iter().any(|c| !found.explains(c.x, c.y)) {
+            for code in whole_frame(width, height, luma) {
+                found.add(code.raw);
+            }
+        }
+        found
+    }
+
+    /// The codes in the located regions: the held code read again, the codes read straight
+    /// from finder triples, and rqrr on every region with a finder candidate those do not
+    /// explain; the whole-frame passes when three finders are in view and nothing was read
+    /// (so that nothing they would read is lost to a crop); the last code's region when
+    /// the frame gave nothing at all.
+    fn read(&mut self, width: usize, height: usize, luma: &[u8], layout: Layout) -> Found {
+        let mut found = Found::default();
+        self.read_tracked(width, height, luma, &mut found);
+        self.read_triples(width, height, luma, &layout.triples, &mut found);
+        for r in &self.unexplained(layout.regions, &found) {
             self.decode_region(width, height, luma, r, &mut found);
         }
-        if found.codes.is_empty() && code_like {
+        if found.codes.is_empty() && !layout.triples.is_empty() {
             for code in whole_frame(width, height, luma) {
                 found.add(code.raw);
             }
@@ -301,22 +344,13 @@ impl FrameDecoder {
     }
 
     /// Reads the code held up in the last frame again, from its grid moved as far as its
-    /// finders moved. Returns the regions still to decode: all of them when that fails,
-    /// else those with a finder candidate outside the code (another code, or the code
-    /// itself moved on).
-    fn read_tracked(
-        &mut self,
-        width: usize,
-        height: usize,
-        luma: &[u8],
-        regions: Vec<Region>,
-        found: &mut Found,
-    ) -> Vec<Region> {
+    /// finders moved.
+    fn read_tracked(&mut self, width: usize, height: usize, luma: &[u8], found: &mut Found) {
         let Some((w, h, last)) = self.tracked.take() else {
-            return regions;
+            return;
         };
         if (w, h) != (width, height) {
-            return regions;
+            return;
         }
         let s = &self.scratch;
         let grid = last.follow(&s.candidates);
@@ -327,21 +361,54 @@ impl FrameDecoder {
         let raw = grid
             .sample(&plane)
             .and_then(|bits| decode_sampled(&bits, grid.size));
-        let (Some(raw), Some((x0, y0, x1, y1))) = (raw, grid.bounds()) else {
+        if let Some(raw) = raw {
+            found.add_read(raw, grid, width, height);
+        }
+    }
+
+    /// Reads codes straight from the finder triples (`direct`), but for triples on a code
+    /// already read.
+    fn read_triples(
+        &self,
+        width: usize,
+        height: usize,
+        luma: &[u8],
+        triples: &[Triple],
+        found: &mut Found,
+    ) {
+        let plane = self.scratch.full(width, height, luma);
+        let mut tried = 0;
+        for triple in triples {
+            // The held code, or a code read from an earlier triple, may be this one's.
+            if triple.iter().any(|c| found.explains(c.x, c.y)) {
+                continue;
+            }
+            if tried == direct::MAX_TRIPLES {
+                break;
+            }
+            tried += 1;
+            if let Some(read) = direct::read(&plane, triple) {
+                found.add_read(read.raw, read.grid, width, height);
+            }
+        }
+    }
+
+    /// The regions still to decode: all of them when no code was read off its grid, else
+    /// those with a finder candidate no such code explains (another code, or a code that
+    /// moved on).
+    fn unexplained(&self, regions: Vec<Region>, found: &Found) -> Vec<Region> {
+        if found.read.is_empty() {
             return regions;
-        };
-        found.add(raw);
-        let place = finder::clamp_region(x0, y0, x1, y1, width, height);
-        found.places.extend(place);
-        // A candidate within a module or two of the code is one of its own patterns.
-        let m = 2.0 * grid.module() as f32;
-        let own = |c: &Candidate| c.x >= x0 - m && c.x <= x1 + m && c.y >= y0 - m && c.y <= y1 + m;
-        let rest = regions
+        }
+        let candidates = &self.scratch.candidates;
+        regions
             .into_iter()
-            .filter(|r| s.candidates.iter().any(|c| r.holds(c.x, c.y) && !own(c)))
-            .collect();
-        found.grid = Some(grid);
-        rest
+            .filter(|r| {
+                candidates
+                    .iter()
+                    .any(|c| r.holds(c.x, c.y) && !found.explains(c.x, c.y))
+            })
+            .collect()
     }
 
     /// The pre-scan: finder patterns at full size and at half size, since noise hides them
@@ -358,16 +425,19 @@ impl FrameDecoder {
         let full = s.full(width, height, luma);
         let quiet = finder::find_candidates(&full, 2, 1.0, &mut candidates, &mut row)
             && finder::find_candidates(&s.half(width, height), 2, 2.0, &mut candidates, &mut row);
-        let (regions, code_like) = finder::regions(&candidates, width, height);
+        let layout = finder::regions(&candidates, width, height);
         s.candidates = candidates;
         s.row = row;
         // In u64: a 32-bit kiosk could overflow on a large frame.
-        let covered: u64 = regions.iter().map(|r| r.area() as u64).sum();
+        let covered: u64 = layout.regions.iter().map(|r| r.area() as u64).sum();
         let frame = (width * height) as u64;
-        if !quiet || covered * 100 > MAX_REGION_SHARE * frame {
+        if !quiet {
             return Located::Busy;
         }
-        Located::Regions(regions, code_like)
+        if covered * 100 > MAX_REGION_SHARE * frame {
+            return Located::Wide(layout);
+        }
+        Located::Regions(layout)
     }
 
     /// A region's passes, each tried only when the ones before read nothing (a grid read
@@ -669,6 +739,28 @@ mod tests {
         assert_eq!(double, vec![0, 50, 150, 200, 0, 50, 150, 200]);
         let (_, _, flat) = upscale2(3, 3, &[255; 9]);
         assert!(flat.iter().all(|&v| v == 255));
+    }
+
+    #[test]
+    fn a_codes_first_frame_is_read_off_its_finders_and_leaves_rqrr_nothing() {
+        // The benchmark's frames: a code's first frame costs no grid search of rqrr's.
+        let payload = b"https://hall.example.gov.cn/track/t/20261105/A017";
+        for (w, h, module) in [(640, 480, 4), (1280, 720, 6)] {
+            let scene = crate::scanner::synth::scene(w, h, payload, module).expect("fits");
+            let f = crate::scanner::synth::noise(&scene, 6, 7);
+            let mut decoder = FrameDecoder::new();
+            let Located::Regions(layout) = decoder.locate(w, h, &f.luma) else {
+                panic!("{w}x{h}: the pre-scan should find the code's region");
+            };
+            let mut found = Found::default();
+            decoder.read_triples(w, h, &f.luma, &layout.triples, &mut found);
+            assert_eq!(found.read.len(), 1, "{w}x{h}");
+            assert_eq!(found.codes[0].raw, payload.to_vec());
+            assert!(
+                decoder.unexplained(layout.regions, &found).is_empty(),
+                "{w}x{h}: a region left for rqrr"
+            );
+        }
     }
 
     #[test]

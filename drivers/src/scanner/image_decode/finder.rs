@@ -198,6 +198,17 @@ impl Plane<'_> {
         }
     }
 
+    /// Whether the pixel nearest to a point is dark; points off the image (and NaN) are
+    /// light. Rounded by adding a half and truncating: `f64::round` is a library call on
+    /// baseline x86-64, and grids are read a thousand points at a time.
+    pub fn dark_near(&self, x: f64, y: f64) -> bool {
+        if !(x >= -0.5 && y >= -0.5) {
+            return false;
+        }
+        // `as usize` saturates, so a far-off point is still off the image.
+        self.dark((x + 0.5) as usize, (y + 0.5) as usize)
+    }
+
     /// A pixel's grey and threshold, as floats; None outside the image.
     pub fn grey(&self, x: usize, y: usize) -> Option<(f32, f32)> {
         if x >= self.width || y >= self.height {
@@ -529,25 +540,41 @@ const LONE_MODULES: f32 = 45.0;
 /// get the margin of a group without one.
 const MAX_TRIPLE_SEARCH: usize = 40;
 
+/// Three candidates placed as a code's finders are: the corner (top-left as the code is
+/// read), then the other two in either order.
+pub(super) type Triple = [Candidate; 3];
+
+/// Where a frame's codes may be.
+#[derive(Debug, Default)]
+pub(super) struct Layout {
+    /// Rectangles each holding what may be one or more codes with their quiet zones.
+    pub regions: Vec<Region>,
+    /// The finder triples among the candidates (a code is almost surely there).
+    pub triples: Vec<Triple>,
+}
+
 /// Groups the candidates into regions of a `width` x `height` frame, each holding what may
-/// be one or more codes with their quiet zones; overlapping regions are merged. True with
-/// them when some group has three candidates placed as a code's finders are.
-pub(super) fn regions(cands: &[Candidate], width: usize, height: usize) -> (Vec<Region>, bool) {
-    let mut out: Vec<Region> = Vec::new();
-    let mut code_like = false;
+/// be one or more codes with their quiet zones; overlapping regions are merged. With them
+/// the groups' candidates placed as a code's three finders are, the widest first: a code's
+/// own finders are its corners, and the data patterns taken for finders lie between them.
+pub(super) fn regions(cands: &[Candidate], width: usize, height: usize) -> Layout {
+    let mut layout = Layout::default();
+    let mut triples = Vec::new();
     for group in groups(cands) {
         let members: Vec<Candidate> = group
             .iter()
             .filter_map(|&i| cands.get(i))
             .copied()
             .collect();
-        let (region, triple) = group_region(&members, width, height);
-        code_like |= triple;
+        let (region, group_triples) = group_region(&members, width, height);
+        triples.extend(group_triples);
         if let Some(r) = region {
-            push_merged(&mut out, r);
+            push_merged(&mut layout.regions, r);
         }
     }
-    (out, code_like)
+    triples.sort_by(|a: &(f32, Triple), b| b.0.total_cmp(&a.0));
+    layout.triples = triples.into_iter().map(|(_, t)| t).collect();
+    layout
 }
 
 /// Single-linkage groups of candidate indices.
@@ -605,32 +632,30 @@ fn l_corner(a: &Candidate, b: &Candidate, c: &Candidate) -> bool {
 /// The rectangle a group's code(s) may occupy, with the quiet zone. Three finders fix a
 /// code, but its fourth corner lies outside their bounding box when the code is turned, so
 /// for each finder triple the fourth point b + c - a is included. A group with no triple
-/// (a finder missed) gets room for the missing part instead.
-fn group_region(members: &[Candidate], width: usize, height: usize) -> (Option<Region>, bool) {
+/// (a finder missed) gets room for the missing part instead. Returned with the triples.
+fn group_region(
+    members: &[Candidate],
+    width: usize,
+    height: usize,
+) -> (Option<Region>, Vec<(f32, Triple)>) {
     // The median: data patterns taken for finders tend to overestimate.
     let mut modules: Vec<f32> = members.iter().map(|c| c.module).collect();
     modules.sort_by(f32::total_cmp);
     let Some(&module) = modules.get(modules.len() / 2) else {
-        return (None, false);
+        return (None, Vec::new());
     };
+    let triples = triples(members);
     let mut points: Vec<(f32, f32)> = members.iter().map(|c| (c.x, c.y)).collect();
-    if members.len() <= MAX_TRIPLE_SEARCH {
-        for (i, a) in members.iter().enumerate() {
-            for (j, b) in members.iter().enumerate().skip(i + 1) {
-                for (k, c) in members.iter().enumerate() {
-                    if k != i && k != j && l_corner(c, a, b) {
-                        points.push((a.x + b.x - c.x, a.y + b.y - c.y));
-                    }
-                }
-            }
-        }
-    }
+    points.extend(
+        triples
+            .iter()
+            .map(|(_, [c, a, b])| (a.x + b.x - c.x, a.y + b.y - c.y)),
+    );
     let spread = members
         .iter()
         .flat_map(|a| members.iter().map(move |b| distance(a, b)))
         .fold(0.0f32, f32::max);
-    let triple = points.len() > members.len();
-    let extra = match (triple, members.len()) {
+    let extra = match (!triples.is_empty(), members.len()) {
         (true, _) => 0.0,
         (false, 1) => LONE_MODULES * module,
         // The missing finder is one finder spacing from the others, on either side.
@@ -652,7 +677,29 @@ fn group_region(members: &[Candidate], width: usize, height: usize) -> (Option<R
         width,
         height,
     );
-    (region, triple)
+    (region, triples)
+}
+
+/// The finder triples of a group: each pair with a candidate at their corner, with the
+/// length of its legs.
+fn triples(members: &[Candidate]) -> Vec<(f32, Triple)> {
+    let mut out = Vec::new();
+    if members.len() > MAX_TRIPLE_SEARCH {
+        return out;
+    }
+    for (i, a) in members.iter().enumerate() {
+        for (j, b) in members.iter().enumerate().skip(i + 1) {
+            for (k, c) in members.iter().enumerate() {
+                if k == i || k == j {
+                    continue;
+                }
+                if l_corner(c, a, b) {
+                    out.push((distance(c, a) + distance(c, b), [*c, *a, *b]));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The rectangle clipped to the frame; None when nothing of it is left.
@@ -771,14 +818,21 @@ mod tests {
     fn three_finders_make_one_region_that_holds_the_turned_code() {
         // A code turned 45 degrees: the fourth corner is below the three finders.
         let c = |x, y| Candidate { x, y, module: 2.0 };
-        let (r, triple) = regions(&[c(100.0, 50.0), c(150.0, 100.0), c(50.0, 100.0)], 400, 400);
-        assert!(triple);
+        let Layout {
+            regions: r,
+            triples,
+        } = regions(&[c(100.0, 50.0), c(150.0, 100.0), c(50.0, 100.0)], 400, 400);
+        assert_eq!(triples.len(), 1);
+        assert_eq!(triples[0][0], c(100.0, 50.0), "the corner first");
         assert_eq!(r.len(), 1);
         // The fourth corner's finder-sized neighbourhood is in: 3.5 modules and the quiet zone.
         assert!(r[0].y1 as f32 >= 150.0 + MARGIN_MODULES * 2.0, "{r:?}");
         // Far apart: two groups, and a lone finder gets room for a whole code around it.
-        let (far, triple) = regions(&[c(10.0, 10.0), c(390.0, 390.0)], 400, 400);
-        assert!(!triple);
+        let Layout {
+            regions: far,
+            triples,
+        } = regions(&[c(10.0, 10.0), c(390.0, 390.0)], 400, 400);
+        assert!(triples.is_empty());
         assert_eq!(far.len(), 2, "{far:?}");
         assert!(
             far.iter().all(|r| r.width() >= 100 && r.height() >= 100),

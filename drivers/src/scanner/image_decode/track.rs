@@ -1,145 +1,16 @@
-//! Reading a held code again without rqrr's grid search.
+//! Reading a held code again without searching for its grid.
 //!
 //! rqrr fits every code's grid anew (a perspective adjusted 80 times against the timing and
-//! finder patterns, twice per code), which costs the same whatever the crop: most of a
-//! frame's time while a code is in view. A citizen holds the phone to the glass for many
-//! frames, so the grid rqrr found is kept: in the next frame it is moved by how far the
-//! code's finder patterns moved, its modules are read off the binarised frame, and rqrr
-//! decodes those bits (format check and Reed-Solomon correction, so a grid that no longer
-//! fits fails rather than misreads). When that fails the frame goes the normal way.
+//! finder patterns, twice per code), which costs the same whatever the crop; reading the
+//! grid from the finder triples (`direct`) is cheaper, but still a search. A citizen holds
+//! the phone to the glass for many frames, so the grid found (by either) is kept: in the
+//! next frame it is moved by how far the code's finder patterns moved, its modules are read
+//! off the binarised frame, and rqrr decodes those bits (format check and Reed-Solomon
+//! correction, so a grid that no longer fits fails rather than misreads). When that fails
+//! the frame goes the normal way.
 
 use super::finder::{Candidate, Plane};
-
-/// A projective map from grid coordinates (modules) to image pixels:
-/// x = (a u + b v + c) / (g u + h v + 1), y = (d u + e v + f) / (g u + h v + 1).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Homography {
-    m: [f64; 8],
-}
-
-impl Homography {
-    /// The map taking the square of side `side` (grid units) with corners (0, 0), (side, 0),
-    /// (side, side), (0, side) to the quadrilateral `q` (Heckbert's square-to-quad). None
-    /// for a degenerate quadrilateral.
-    pub fn from_square(q: [(f64, f64); 4], side: f64) -> Option<Homography> {
-        let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
-        let (sx, sy) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
-        let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
-        let den = dx1 * dy2 - dx2 * dy1;
-        if den.abs() < 1e-9 || side <= 0.0 {
-            return None;
-        }
-        let g = (sx * dy2 - dx2 * sy) / den;
-        let h = (dx1 * sy - sx * dy1) / den;
-        let unit = [
-            x1 - x0 + g * x1,
-            x3 - x0 + h * x3,
-            x0,
-            y1 - y0 + g * y1,
-            y3 - y0 + h * y3,
-            y0,
-            g,
-            h,
-        ];
-        // Grid units to the unit square: divide the u and v coefficients by the side.
-        let s = 1.0 / side;
-        let [a, b, c, d, e, f, g, h] = unit;
-        let m = [a * s, b * s, c, d * s, e * s, f, g * s, h * s];
-        m.iter().all(|v| v.is_finite()).then_some(Homography { m })
-    }
-
-    /// The image point of grid point (u, v); None where the map is undefined.
-    pub fn map(&self, u: f64, v: f64) -> Option<(f64, f64)> {
-        let [a, b, c, d, e, f, g, h] = self.m;
-        let den = g * u + h * v + 1.0;
-        if den.abs() < 1e-9 {
-            return None;
-        }
-        let (x, y) = ((a * u + b * v + c) / den, (d * u + e * v + f) / den);
-        (x.is_finite() && y.is_finite()).then_some((x, y))
-    }
-
-    /// The same map followed by a move of (dx, dy) pixels.
-    pub fn shifted(&self, dx: f64, dy: f64) -> Homography {
-        self.then(&Affine {
-            m: [[1.0, 0.0], [0.0, 1.0]],
-            t: (dx, dy),
-        })
-    }
-
-    /// The same map followed by an affine map of the image.
-    pub fn then(&self, aff: &Affine) -> Homography {
-        let [a, b, c, d, e, f, g, h] = self.m;
-        let ([p, q], [r, s]) = (aff.m[0], aff.m[1]);
-        let (tx, ty) = aff.t;
-        Homography {
-            m: [
-                p * a + q * d + tx * g,
-                p * b + q * e + tx * h,
-                p * c + q * f + tx,
-                r * a + s * d + ty * g,
-                r * b + s * e + ty * h,
-                r * c + s * f + ty,
-                g,
-                h,
-            ],
-        }
-    }
-}
-
-/// An affine map of the image: x' = m x + t.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Affine {
-    m: [[f64; 2]; 2],
-    t: (f64, f64),
-}
-
-impl Affine {
-    /// The map taking three points to three others; None when the first three are nearly
-    /// in a line.
-    fn through(from: [(f64, f64); 3], to: [(f64, f64); 3]) -> Option<Affine> {
-        let [p0, p1, p2] = from;
-        let [q0, q1, q2] = to;
-        let (u1, u2) = ((p1.0 - p0.0, p1.1 - p0.1), (p2.0 - p0.0, p2.1 - p0.1));
-        let (v1, v2) = ((q1.0 - q0.0, q1.1 - q0.1), (q2.0 - q0.0, q2.1 - q0.1));
-        let det = u1.0 * u2.1 - u2.0 * u1.1;
-        if det.abs() < 1e-3 * (u1.0.hypot(u1.1) * u2.0.hypot(u2.1)).max(1e-9) {
-            return None;
-        }
-        // M = V U^-1, with U = [u1 u2] and V = [v1 v2] as columns.
-        let inv = [[u2.1 / det, -u2.0 / det], [-u1.1 / det, u1.0 / det]];
-        let m = [
-            [
-                v1.0 * inv[0][0] + v2.0 * inv[1][0],
-                v1.0 * inv[0][1] + v2.0 * inv[1][1],
-            ],
-            [
-                v1.1 * inv[0][0] + v2.1 * inv[1][0],
-                v1.1 * inv[0][1] + v2.1 * inv[1][1],
-            ],
-        ];
-        let t = (
-            q0.0 - (m[0][0] * p0.0 + m[0][1] * p0.1),
-            q0.1 - (m[1][0] * p0.0 + m[1][1] * p0.1),
-        );
-        Some(Affine { m, t })
-    }
-
-    /// Whether it is a small change: a hand turning or tilting the phone a little between
-    /// frames, not a mismatched anchor.
-    fn is_small(&self) -> bool {
-        let [[a, b], [c, d]] = self.m;
-        (a - 1.0).abs() < 0.15 && (d - 1.0).abs() < 0.15 && b.abs() < 0.15 && c.abs() < 0.15
-    }
-
-    /// The same map in the coordinates of a plane `scale` frame pixels a pixel.
-    fn scaled_down(&self, scale: f64) -> Affine {
-        Affine {
-            m: self.m,
-            t: (self.t.0 / scale, self.t.1 / scale),
-        }
-    }
-}
+use super::geometry::{Affine, Homography};
 
 /// An anchor (frame pixels) and the candidate it was matched with in the next frame.
 type Match = ((f32, f32), (f32, f32));
@@ -200,6 +71,33 @@ impl Tracked {
             .into_iter()
             .filter_map(|p| nearest(candidates, p, reach))
             .collect();
+    }
+
+    /// Whether a point (frame pixels) is on the code or within `margin` modules of it.
+    pub fn covers(&self, x: f32, y: f32, margin: f64) -> bool {
+        let (lo, hi) = (-margin, self.size as f64 + margin);
+        let mut corners = [(0.0, 0.0); 4];
+        for (corner, (u, v)) in corners
+            .iter_mut()
+            .zip([(lo, lo), (hi, lo), (hi, hi), (lo, hi)])
+        {
+            match self.grid.map(u, v) {
+                Some((cx, cy)) => *corner = (cx * self.scale, cy * self.scale),
+                None => return false,
+            }
+        }
+        // Inside a convex quadrilateral: on the same side of all four edges.
+        let (px, py) = (f64::from(x), f64::from(y));
+        let sides = (0..4).map(|i| {
+            let (a, b) = (corners[i], corners[(i + 1) % 4]);
+            (b.0 - a.0) * (py - a.1) - (b.1 - a.1) * (px - a.0)
+        });
+        let (mut left, mut right) = (false, false);
+        for s in sides {
+            left |= s < 0.0;
+            right |= s > 0.0;
+        }
+        !(left && right)
     }
 
     /// The bounding box of the code in frame pixels: (x0, y0, x1, y1).
@@ -270,10 +168,8 @@ impl Tracked {
         for y in 0..self.size {
             for x in 0..self.size {
                 let (px, py) = self.grid.map(x as f64 + 0.5, y as f64 + 0.5)?;
-                // Rounded to the nearest pixel, as rqrr reads its grids; off the image is light.
-                let (px, py) = (px.round(), py.round());
-                let inside = px >= 0.0 && py >= 0.0;
-                bits.push(inside && plane.dark(px as usize, py as usize));
+                // The nearest pixel, as rqrr reads its grids.
+                bits.push(plane.dark_near(px, py));
             }
         }
         Some(bits)
@@ -293,32 +189,6 @@ fn nearest(candidates: &[Candidate], p: (f32, f32), reach: f32) -> Option<(f32, 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_square_maps_onto_the_quadrilateral_corners() {
-        let q = [(10.0, 20.0), (110.0, 25.0), (105.0, 130.0), (5.0, 118.0)];
-        let h = Homography::from_square(q, 30.0).unwrap();
-        for ((u, v), want) in [(0.0, 0.0), (30.0, 0.0), (30.0, 30.0), (0.0, 30.0)]
-            .iter()
-            .zip(q)
-        {
-            let (x, y) = h.map(*u, *v).unwrap();
-            assert!(
-                (x - want.0).abs() < 1e-6 && (y - want.1).abs() < 1e-6,
-                "{u},{v}: {x},{y}"
-            );
-        }
-        let (x, y) = h.shifted(3.0, -2.0).map(30.0, 30.0).unwrap();
-        assert!((x - 108.0).abs() < 1e-6 && (y - 128.0).abs() < 1e-6);
-        // A parallelogram (no perspective) and a degenerate one.
-        let p = [(0.0, 0.0), (10.0, 0.0), (15.0, 10.0), (5.0, 10.0)];
-        let (x, y) = Homography::from_square(p, 1.0)
-            .unwrap()
-            .map(0.5, 0.5)
-            .unwrap();
-        assert!((x - 7.5).abs() < 1e-9 && (y - 5.0).abs() < 1e-9);
-        assert!(Homography::from_square([(1.0, 1.0); 4], 1.0).is_none());
-    }
 
     #[test]
     fn a_tracked_grid_follows_its_anchors() {
