@@ -41,7 +41,7 @@ if [ "$arch" = amd64 ]; then
     mkdir -p "$root/boot/firmware/grub" "$root/usr/lib/hall-kiosk/bios"
     cp "$root/tmp/grub.cfg" "$root/boot/firmware/grub/grub.cfg"
     chroot "$root" grub-mkimage --format=i386-pc --output=/usr/lib/hall-kiosk/bios/core.img \
-        --prefix='(hd0,msdos1)/grub' biosdisk part_msdos ext2 fat loadenv test echo linux normal
+        --prefix='(hd0,msdos1)/grub' biosdisk part_msdos ext2 fat loadenv test echo linux normal serial terminal
     cp "$root/usr/lib/grub/i386-pc/boot.img" "$root/usr/lib/hall-kiosk/bios/boot.img"
     rm "$root/tmp/grub.cfg"
     # Slot A, as flashed, is good; B is empty until the first update. RAUC keeps these.
