@@ -12,7 +12,9 @@ use time::OffsetDateTime;
 
 use super::{fail, load_config};
 use crate::domain::hours::{DailyRange, OpeningHours};
-use crate::domain::update::{judge, may_install, may_restart, Offer, OtherSlot, Presence};
+use crate::domain::update::{
+    judge, may_install, may_restart, restart_pending, Offer, OtherSlot, Presence,
+};
 use crate::platform::config::{Config, UpdateSection};
 use crate::platform::doctor;
 use crate::platform::update::{self, rauc, Rauc, Step, UpdateState};
@@ -209,12 +211,28 @@ fn assess(config: &Config, rauc: &Rauc, bundle: Option<&str>, forced: bool) -> U
     state.other_slot = other.map(|s| s.bootname.clone());
     state.other_version = other.and_then(|s| s.version.clone());
     state.other_good = other.is_some_and(|s| s.good);
+    let other = other.map(|s| OtherSlot {
+        version: s.version.clone(),
+        good: s.good,
+        primary: s.primary,
+    });
+    let pending = restart_pending(other.as_ref());
     let Some(source) = bundle.or(config.update.source.as_deref()) else {
-        state.step = Step::NoSource;
+        state.step = if pending {
+            Step::RestartPending
+        } else {
+            Step::NoSource
+        };
         return state;
     };
     let info = match rauc.info(source) {
         Ok(i) => i,
+        Err(e) if pending => {
+            // Tonight's source is unreadable, but what was installed still gets its restart.
+            tracing::warn!("update source not readable: {e}");
+            state.step = Step::RestartPending;
+            return state;
+        }
         Err(e) => {
             state.error = Some(e.to_string());
             return state;
@@ -228,11 +246,6 @@ fn assess(config: &Config, rauc: &Rauc, bundle: Option<&str>, forced: bool) -> U
         ));
         return state;
     }
-    let other = other.map(|s| OtherSlot {
-        version: s.version.clone(),
-        good: s.good,
-        primary: s.primary,
-    });
     state.step = match judge(&info.version, &state.running_version, other.as_ref()) {
         Offer::UpToDate => Step::UpToDate,
         Offer::RestartPending => Step::RestartPending,

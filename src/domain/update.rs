@@ -144,6 +144,13 @@ pub fn judge(offered: &str, running: &str, other: Option<&OtherSlot>) -> Offer {
     }
 }
 
+/// An update is installed and waits for its restart: the other slot boots next and is good.
+/// Known from the slots alone, so it holds when no source offers anything (an update from a
+/// USB stick, since taken out) or the source cannot be read tonight: the restart still comes.
+pub fn restart_pending(other: Option<&OtherSlot>) -> bool {
+    other.is_some_and(|o| o.primary && o.good && o.version.is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +259,33 @@ mod tests {
         );
         // A downgrade hall IT put on the server is installed too.
         assert_eq!(judge("0.1.0", "0.2.0", None), Offer::Install);
+    }
+
+    #[test]
+    fn a_restart_is_pending_from_the_slots_alone() {
+        let installed = OtherSlot {
+            version: Some("0.2.0".into()),
+            good: true,
+            primary: true,
+        };
+        assert!(restart_pending(Some(&installed)));
+        // Rolled back (marked bad), or the previous slot after a good boot (not primary),
+        // or never written: nothing to restart into.
+        let bad = OtherSlot {
+            good: false,
+            ..installed.clone()
+        };
+        let previous = OtherSlot {
+            primary: false,
+            ..installed.clone()
+        };
+        let empty = OtherSlot {
+            version: None,
+            ..installed.clone()
+        };
+        for o in [bad, previous, empty] {
+            assert!(!restart_pending(Some(&o)));
+        }
+        assert!(!restart_pending(None));
     }
 }
