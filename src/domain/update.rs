@@ -136,7 +136,7 @@ pub fn judge(offered: &str, running: &str, other: Option<&OtherSlot>) -> Offer {
         return Offer::UpToDate;
     }
     match other {
-        Some(o) if o.version.as_deref() == Some(offered) && o.good && o.primary => {
+        Some(o) if o.version.as_deref() == Some(offered) && restart_pending(Some(o)) => {
             Offer::RestartPending
         }
         Some(o) if o.version.as_deref() == Some(offered) && !o.good => Offer::FailedBefore,
